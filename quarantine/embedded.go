@@ -1,0 +1,353 @@
+package quarantine
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// BoltTx is the transaction type BoltOutbox.AppendTx receives.
+type BoltTx = *bbolt.Tx
+
+// EmbeddedOptions configure the embedded backend.
+type EmbeddedOptions struct {
+	// Dir holds the database (quarantine.db, unless DB is set) and the
+	// spool of message bodies (spool/msg, spool/tmp). Required.
+	Dir string
+	// DB is an open bbolt database to share (e.g. with the audit outbox);
+	// when nil the store opens Dir/quarantine.db and closes it on Close.
+	DB *bbolt.DB
+	// NoSync skips every fsync. Only for tests and benchmarks: with it an
+	// acknowledged message can be lost on power failure.
+	NoSync bool
+	// Outbox writes the audit events of each change in the store's
+	// transaction. Nil drops the events (tests only; logged at open).
+	Outbox BoltOutbox
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Bucket names, prefixed because the DB may be shared.
+var (
+	bkMsg   = []byte("quarantine.msg")   // id → JSON Message
+	bkIx    = []byte("quarantine.ix")    // set 0x00 member → nil
+	bkCnt   = []byte("quarantine.cnt")   // state → uint64 count
+	bkKnown = []byte("quarantine.known") // "a:addr"/"d:domain" → first, last (unix ns)
+	bkSess  = []byte("quarantine.sess")  // key → expiry (unix ns) + value
+)
+
+// Embedded is the bbolt + spool directory backend. Bodies are files
+// written temp → fsync → link into spool/msg → fsync dir → commit the
+// record; removal commits the record first and then removes the file, and
+// the recovery pass at open removes bodies without a live record. So a
+// crash at any point leaves neither a record without its body nor a body
+// that is never removed.
+type Embedded struct {
+	core
+	db      *bbolt.DB
+	ownDB   bool
+	msgDir  string
+	tmpDir  string
+	noSync  bool
+	outbox  BoltOutbox
+	log     *slog.Logger
+	newTemp func(dir string) (spoolFile, error) // replaced by tests to simulate a full disk
+}
+
+// spoolFile is the part of *os.File the spool writes to.
+type spoolFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+var _ Store = (*Embedded)(nil)
+
+// OpenEmbedded opens (creating if needed) the embedded store and runs the
+// recovery pass.
+func OpenEmbedded(opts EmbeddedOptions) (*Embedded, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("open embedded store: Dir is required")
+	}
+	e := &Embedded{
+		msgDir: filepath.Join(opts.Dir, "spool", "msg"),
+		tmpDir: filepath.Join(opts.Dir, "spool", "tmp"),
+		noSync: opts.NoSync,
+		outbox: opts.Outbox,
+		log:    opts.Logger,
+		newTemp: func(dir string) (spoolFile, error) {
+			return os.CreateTemp(dir, "body-*")
+		},
+	}
+	e.core = core{b: e, now: opts.Now}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	for _, d := range []string{e.msgDir, e.tmpDir} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("open embedded store: %w", err)
+		}
+	}
+	e.db = opts.DB
+	if e.db == nil {
+		db, err := bbolt.Open(filepath.Join(opts.Dir, "quarantine.db"), 0o600, &bbolt.Options{Timeout: 5 * time.Second, NoSync: opts.NoSync})
+		if err != nil {
+			return nil, fmt.Errorf("open embedded store: %w", err)
+		}
+		e.db, e.ownDB = db, true
+	}
+	err := e.db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bkMsg, bkIx, bkCnt, bkKnown, bkSess} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		e.Close()
+		return nil, fmt.Errorf("open embedded store: %w", err)
+	}
+	if e.outbox == nil {
+		e.log.Warn("quarantine: no audit outbox configured, state changes are not audited")
+	}
+	if err := e.recover(); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("open embedded store: recovery: %w", err)
+	}
+	return e, nil
+}
+
+// DB returns the bbolt database, for sharing with the audit outbox.
+func (e *Embedded) DB() *bbolt.DB { return e.db }
+
+// Close closes the database if the store opened it.
+func (e *Embedded) Close() error {
+	if e.ownDB && e.db != nil {
+		return e.db.Close()
+	}
+	return nil
+}
+
+// recover removes temp files and bodies without a live record (left by a
+// crash between writing a body and committing its record, or between
+// committing a purge and removing the file), and logs records whose body
+// is missing, which the write order should make impossible.
+func (e *Embedded) recover() error {
+	tmps, err := os.ReadDir(e.tmpDir)
+	if err != nil {
+		return err
+	}
+	for _, t := range tmps {
+		os.Remove(filepath.Join(e.tmpDir, t.Name()))
+	}
+	files, err := os.ReadDir(e.msgDir)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	var orphans []string
+	err = e.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bkMsg)
+		for _, f := range files {
+			v := b.Get([]byte(f.Name()))
+			var m Message
+			if v == nil || json.Unmarshal(v, &m) != nil || m.Purged {
+				orphans = append(orphans, f.Name())
+				continue
+			}
+			have[f.Name()] = true
+		}
+		dangling := 0
+		b.ForEach(func(k, v []byte) error {
+			if !have[string(k)] {
+				var m Message
+				if json.Unmarshal(v, &m) == nil && !m.Purged {
+					dangling++
+				}
+			}
+			return nil
+		})
+		if dangling > 0 {
+			e.log.Error("quarantine: records without body found at start", "count", dangling)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range orphans {
+		if err := os.Remove(filepath.Join(e.msgDir, name)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	if len(orphans) > 0 {
+		e.log.Info("quarantine: removed orphan bodies at start", "count", len(orphans))
+		return e.syncDir(e.msgDir)
+	}
+	return nil
+}
+
+// storageErr maps out-of-space errors to ErrStorageFull.
+func storageErr(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%w: %v", ErrStorageFull, err)
+	}
+	return err
+}
+
+func (e *Embedded) syncDir(dir string) error {
+	if e.noSync {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func (e *Embedded) bodyPath(id string) string { return filepath.Join(e.msgDir, id) }
+
+// writeBody writes body to a temp file, syncs it and links it to its final
+// name (failing with ErrExists if the id has a body), then syncs the directory.
+func (e *Embedded) writeBody(id string, body io.Reader) (int64, error) {
+	f, err := e.newTemp(e.tmpDir)
+	if err != nil {
+		return 0, storageErr(err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	n, err := io.Copy(f, body)
+	if err == nil && !e.noSync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, storageErr(fmt.Errorf("write body: %w", err))
+	}
+	if err := os.Link(tmp, e.bodyPath(id)); err != nil {
+		if os.IsExist(err) {
+			return 0, ErrExists
+		}
+		return 0, storageErr(err)
+	}
+	if err := e.syncDir(e.msgDir); err != nil {
+		os.Remove(e.bodyPath(id))
+		return 0, storageErr(err)
+	}
+	return n, nil
+}
+
+func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs []Event) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := e.writeBody(m.ID, body)
+	if err != nil {
+		return 0, err
+	}
+	m.Size = n
+	data, err := json.Marshal(m)
+	if err != nil {
+		os.Remove(e.bodyPath(m.ID))
+		return 0, err
+	}
+	err = e.db.Batch(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bkMsg)
+		if b.Get([]byte(m.ID)) != nil {
+			return ErrExists
+		}
+		if err := b.Put([]byte(m.ID), data); err != nil {
+			return err
+		}
+		_, add := diffIndex(nil, m)
+		return e.writeEffects(tx, nil, add, &effects{events: evs}, m.ID)
+	})
+	if err != nil {
+		if !errors.Is(err, ErrExists) {
+			os.Remove(e.bodyPath(m.ID)) // if this fails too, recovery removes it
+		}
+		return 0, storageErr(err)
+	}
+	return n, nil
+}
+
+// writeEffects applies index changes, counts, known recipients and audit
+// events inside tx.
+func (e *Embedded) writeEffects(tx *bbolt.Tx, rem, add []ixEntry, eff *effects, id string) error {
+	ix, cnt := tx.Bucket(bkIx), tx.Bucket(bkCnt)
+	adjust := func(set string, d int64) error {
+		if len(set) <= len(ixState) || set[:len(ixState)] != ixState {
+			return nil
+		}
+		k := []byte(set[len(ixState):])
+		var n int64
+		if v := cnt.Get(k); len(v) == 8 {
+			n = int64(binary.BigEndian.Uint64(v))
+		}
+		return cnt.Put(k, binary.BigEndian.AppendUint64(nil, uint64(max(n+d, 0))))
+	}
+	for _, x := range rem {
+		if err := ix.Delete(ixKey(x.set, x.member)); err != nil {
+			return err
+		}
+		if err := adjust(x.set, -1); err != nil {
+			return err
+		}
+	}
+	for _, x := range add {
+		if err := ix.Put(ixKey(x.set, x.member), nil); err != nil {
+			return err
+		}
+		if err := adjust(x.set, 1); err != nil {
+			return err
+		}
+	}
+	if len(eff.known) > 0 {
+		kb := tx.Bucket(bkKnown)
+		now := e.clock().UnixNano()
+		if len(eff.events) > 0 {
+			now = eff.events[0].Time.UnixNano()
+		}
+		for _, k := range knownKeys(eff.known) {
+			first := now
+			if v := kb.Get([]byte(k)); len(v) == 16 {
+				first = int64(binary.BigEndian.Uint64(v))
+			}
+			v := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(first)), uint64(now))
+			if err := kb.Put([]byte(k), v); err != nil {
+				return err
+			}
+		}
+	}
+	if len(eff.events) > 0 && e.outbox != nil {
+		if err := e.outbox.AppendTx(tx, eff.events...); err != nil {
+			return fmt.Errorf("audit outbox: %w", err)
+		}
+	}
+	return nil
+}
+
+func ixKey(set, member string) []byte {
+	k := make([]byte, 0, len(set)+1+len(member))
+	k = append(k, set...)
+	k = append(k, 0)
+	return append(k, member...)
+}

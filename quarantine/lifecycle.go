@@ -1,0 +1,245 @@
+package quarantine
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Sentinel errors; check with errors.Is.
+var (
+	ErrNotFound          = errors.New("quarantine: message not found")
+	ErrExists            = errors.New("quarantine: message id already exists")
+	ErrConflict          = errors.New("quarantine: message is not in the expected state")
+	ErrIllegalTransition = errors.New("quarantine: illegal transition")
+	ErrSelfApproval      = errors.New("quarantine: a sender cannot approve their own message")
+	ErrLeaseLost         = errors.New("quarantine: delivery lease lost to another instance")
+	ErrPurged            = errors.New("quarantine: message body purged")
+	// ErrStorageFull means the spool or database is out of space; the
+	// gateway answers 452 4.3.1 (RFC 3463 "mail system full").
+	ErrStorageFull = errors.New("quarantine: insufficient storage")
+	// ErrUnavailable means the backend cannot be reached; the gateway answers 451.
+	ErrUnavailable = errors.New("quarantine: store unavailable")
+)
+
+// TransitionError is returned by Store.Transition when the message is not in
+// the state the caller expected (Is ErrConflict) or the lifecycle has no
+// edge between the states (Is ErrIllegalTransition). It names both states.
+type TransitionError struct {
+	ID      string
+	Current State // the state the message is in
+	From    State // the state the caller expected
+	To      State // the state the caller asked for
+	illegal bool
+}
+
+func (e *TransitionError) Error() string {
+	if e.illegal {
+		return fmt.Sprintf("transition %s: no transition from %s to %s", e.ID, e.From, e.To)
+	}
+	return fmt.Sprintf("transition %s: message is %s, not %s (wanted %s)", e.ID, e.Current, e.From, e.To)
+}
+
+// Is makes errors.Is match ErrConflict or ErrIllegalTransition.
+func (e *TransitionError) Is(target error) bool {
+	if e.illegal {
+		return target == ErrIllegalTransition
+	}
+	return target == ErrConflict
+}
+
+// transitions is the lifecycle: from → to → audit event type.
+var transitions = map[State]map[State]string{
+	StateQueued:        {StateDelivered: "message.delivered", StateFailed: "message.failed"},
+	StateHeldDelay:     {StateQueued: "message.released", StateCancelled: "message.cancelled"},
+	StateHeldSelfCheck: {StateQueued: "message.released", StateCancelled: "message.cancelled", StateExpired: "message.expired"},
+	StateHeldApproval:  {StateQueued: "message.approved", StateRejected: "message.rejected", StateExpired: "message.expired"},
+	StateQuarantined:   {StateQueued: "message.released", StateDeleted: "message.deleted"},
+}
+
+// CanTransition reports whether the lifecycle has an edge from → to.
+func CanTransition(from, to State) bool {
+	_, ok := transitions[from][to]
+	return ok
+}
+
+// Change is a compare-and-set state change requested by a person (through
+// the UI) or the system (sweeper).
+type Change struct {
+	From    State  // the state the caller saw; the change fails with ErrConflict otherwise
+	To      State  // the new state
+	Actor   Actor  // who; for an approval Actor.User must not be the message's sender
+	Comment string // free text kept in the history and the audit event
+}
+
+// Event is an audit event the store writes atomically with the state change
+// that caused it (see Outbox). It carries kinds and counts of findings,
+// never detected values.
+type Event struct {
+	Type       string         `json:"type"`
+	MessageID  string         `json:"message_id"`
+	Time       time.Time      `json:"time"`
+	Actor      Actor          `json:"actor"`
+	Sender     string         `json:"sender,omitempty"`
+	Recipients []string       `json:"recipients,omitempty"`
+	Rule       string         `json:"rule,omitempty"`
+	Decision   string         `json:"decision,omitempty"`
+	Findings   map[string]int `json:"findings,omitempty"`
+	From       State          `json:"from,omitempty"`
+	To         State          `json:"to,omitempty"`
+	Comment    string         `json:"comment,omitempty"`
+}
+
+func newEvent(typ string, m *Message, now time.Time, a Actor) Event {
+	ev := Event{
+		Type: typ, MessageID: m.ID, Time: now, Actor: a,
+		Sender: m.From, Recipients: m.To, Rule: m.Decision.Rule, Decision: m.Decision.Action,
+	}
+	if len(m.Decision.Findings) > 0 {
+		ev.Findings = map[string]int{}
+		for _, f := range m.Decision.Findings {
+			ev.Findings[f.Kind] += f.Count
+		}
+	}
+	return ev
+}
+
+// isSender reports whether user is the sender of m (authenticated user or
+// envelope sender, compared case-insensitively).
+func (m *Message) isSender(user string) bool {
+	user = strings.ToLower(strings.TrimSpace(user))
+	return user != "" && slices.Contains(m.senders(), user)
+}
+
+// applyTransition changes m according to ch and returns the audit event.
+func applyTransition(m *Message, ch Change, now time.Time) (Event, error) {
+	if m.State != ch.From {
+		return Event{}, &TransitionError{ID: m.ID, Current: m.State, From: ch.From, To: ch.To}
+	}
+	typ, ok := transitions[ch.From][ch.To]
+	if !ok {
+		return Event{}, &TransitionError{ID: m.ID, Current: m.State, From: ch.From, To: ch.To, illegal: true}
+	}
+	if ch.From == StateHeldApproval && ch.To == StateQueued {
+		if ch.Actor.User == "" {
+			return Event{}, fmt.Errorf("transition %s: an approval needs a named approver: %w", m.ID, ErrIllegalTransition)
+		}
+		if m.isSender(ch.Actor.User) {
+			return Event{}, fmt.Errorf("transition %s: %w", m.ID, ErrSelfApproval)
+		}
+	}
+	m.State = ch.To
+	m.History = append(m.History, HistoryEntry{Time: now, Actor: ch.Actor, What: typ, From: ch.From, To: ch.To, Comment: ch.Comment})
+	enterState(m, now)
+	ev := newEvent(typ, m, now, ch.Actor)
+	ev.From, ev.To, ev.Comment = ch.From, ch.To, ch.Comment
+	return ev, nil
+}
+
+// enterState sets the bookkeeping fields for m's (new) state.
+func enterState(m *Message, now time.Time) {
+	switch {
+	case m.State == StateQueued:
+		m.HoldUntil = time.Time{}
+		if m.QueuedAt.IsZero() {
+			m.QueuedAt = now
+		}
+		if m.NextAttempt.IsZero() {
+			m.NextAttempt = now
+		}
+		if len(m.Recipients) == 0 {
+			for _, r := range m.To {
+				m.Recipients = append(m.Recipients, Recipient{Addr: r, Status: RcptPending})
+			}
+		}
+	case m.State.Terminal():
+		m.HoldUntil = time.Time{}
+		m.NextAttempt = time.Time{}
+		m.LeaseOwner, m.LeaseUntil = "", time.Time{}
+		m.TerminalAt = now
+	}
+}
+
+// ixEntry is one entry of a secondary index: a member of a sorted set.
+// Members sort lexically; time-ordered sets prefix the id with a fixed-width
+// timestamp, the others are the bare ULID (which sorts by receive time).
+type ixEntry struct {
+	set    string
+	member string
+}
+
+// Index set names.
+const (
+	ixAll   = "all"
+	ixState = "st:"   // + state
+	ixSend  = "snd:"  // + lower-cased sender
+	ixGroup = "grp:"  // + group
+	ixDue   = "due"   // queued messages by next attempt (or lease expiry)
+	ixHold  = "hold"  // held_* messages by deadline
+	ixTerm  = "term"  // terminal messages with a body, by terminal time
+	ixTomb  = "tomb"  // tombstones, by terminal time
+)
+
+func tsMember(t time.Time, id string) string {
+	ms := max(t.UnixMilli(), 0)
+	return fmt.Sprintf("%013d|%s", ms, id)
+}
+
+// memberID returns the id in an index member.
+func memberID(member string) string {
+	if i := strings.LastIndexByte(member, '|'); i >= 0 {
+		return member[i+1:]
+	}
+	return member
+}
+
+// indexEntries returns every index entry for m.
+func indexEntries(m *Message) []ixEntry {
+	l := []ixEntry{{ixAll, m.ID}, {ixState + string(m.State), m.ID}}
+	for _, s := range m.senders() {
+		l = append(l, ixEntry{ixSend + s, m.ID})
+	}
+	if m.Group != "" {
+		l = append(l, ixEntry{ixGroup + m.Group, m.ID})
+	}
+	switch {
+	case m.State == StateQueued && !m.Purged:
+		t := m.NextAttempt
+		if m.LeaseUntil.After(t) {
+			t = m.LeaseUntil
+		}
+		l = append(l, ixEntry{ixDue, tsMember(t, m.ID)})
+	case m.State.Held() && !m.HoldUntil.IsZero():
+		l = append(l, ixEntry{ixHold, tsMember(m.HoldUntil, m.ID)})
+	case m.State.Terminal() && !m.Purged:
+		l = append(l, ixEntry{ixTerm, tsMember(m.TerminalAt, m.ID)})
+	case m.State.Terminal() && m.Purged:
+		l = append(l, ixEntry{ixTomb, tsMember(m.TerminalAt, m.ID)})
+	}
+	return l
+}
+
+// diffIndex returns the entries to remove and to add to go from old to new.
+// old may be nil (create), new may be nil (delete).
+func diffIndex(old, new *Message) (rem, add []ixEntry) {
+	var o, n []ixEntry
+	if old != nil {
+		o = indexEntries(old)
+	}
+	if new != nil {
+		n = indexEntries(new)
+	}
+	for _, e := range o {
+		if !slices.Contains(n, e) {
+			rem = append(rem, e)
+		}
+	}
+	for _, e := range n {
+		if !slices.Contains(o, e) {
+			add = append(add, e)
+		}
+	}
+	return rem, add
+}

@@ -1,0 +1,209 @@
+package quarantine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisOptions configure the Redis backend.
+//
+// Persistence: an acknowledged message must survive a Redis restart, so the
+// server needs "appendonly yes" with "appendfsync always", or, on Redis 7.2
+// and later, "appendonly yes" and WaitAOF (the store then waits with WAITAOF
+// until the write is fsync'd before Put returns). "appendfsync everysec"
+// can lose up to a second of acknowledged mail on a power failure. At open
+// the store reads CONFIG GET appendonly/appendfsync and logs an error or,
+// with RequireDurable, refuses to start.
+//
+// The backend needs a standalone Redis (or Sentinel); its Lua scripts touch
+// index keys they compute, which Redis Cluster does not allow.
+type RedisOptions struct {
+	// Client to use; when nil the store connects to URL and closes the
+	// connection on Close.
+	Client redis.UniversalClient
+	// URL like redis://[:password@]host:6379/0, used when Client is nil.
+	URL string
+	// Prefix of every key (default "okuri:q"), so a shared Redis is fine.
+	Prefix string
+	// RequireDurable refuses to open when the server's persistence could
+	// lose acknowledged mail; otherwise that is logged as an error.
+	RequireDurable bool
+	// WaitAOF makes Put wait until the write is in the local AOF (WAITAOF
+	// 1 0, Redis ≥ 7.2) — durable with appendfsync everysec.
+	WaitAOF bool
+	// Outbox: see EmbeddedOptions.Outbox. Its ListKey must be in the same
+	// Redis.
+	Outbox RedisOutbox
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Redis is the Redis backend: a hash per message (data = JSON record, ver,
+// txt = search text), bodies as string keys, indexes as lexically sorted
+// sets, and every change applied by one Lua script that compares the
+// record's version, so concurrent instances never both win.
+type Redis struct {
+	core
+	rdb     redis.UniversalClient
+	ownRDB  bool
+	p       string // prefix with trailing ':'
+	outbox  RedisOutbox
+	waitAOF bool
+	log     *slog.Logger
+}
+
+var _ Store = (*Redis)(nil)
+
+// OpenRedis connects, checks persistence, and returns the store.
+func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
+	r := &Redis{rdb: opts.Client, outbox: opts.Outbox, waitAOF: opts.WaitAOF, log: opts.Logger}
+	r.core = core{b: r, now: opts.Now}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = "okuri:q"
+	}
+	r.p = strings.TrimSuffix(opts.Prefix, ":") + ":"
+	if r.rdb == nil {
+		o, err := redis.ParseURL(opts.URL)
+		if err != nil {
+			return nil, fmt.Errorf("open redis store: %w", err)
+		}
+		r.rdb, r.ownRDB = redis.NewClient(o), true
+	}
+	if err := r.rdb.Ping(ctx).Err(); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("open redis store: %w: %v", ErrUnavailable, err)
+	}
+	if err := r.checkPersistence(ctx, opts.RequireDurable); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("open redis store: %w", err)
+	}
+	if r.outbox == nil {
+		r.log.Warn("quarantine: no audit outbox configured, state changes are not audited")
+	}
+	return r, nil
+}
+
+// checkPersistence reads the server's AOF settings.
+func (r *Redis) checkPersistence(ctx context.Context, require bool) error {
+	conf, err := r.rdb.ConfigGet(ctx, "append*").Result()
+	if err != nil {
+		if require {
+			return fmt.Errorf("cannot verify redis persistence (CONFIG GET failed: %v)", err)
+		}
+		r.log.Error("quarantine: cannot verify redis persistence; acknowledged mail may be lost on a redis restart", "err", err)
+		return nil
+	}
+	aof, fsync := conf["appendonly"], conf["appendfsync"]
+	ok := aof == "yes" && (fsync == "always" || r.waitAOF)
+	if ok {
+		return nil
+	}
+	if require {
+		return fmt.Errorf("redis persistence appendonly=%q appendfsync=%q would lose acknowledged mail; need appendonly yes and appendfsync always (or WaitAOF)", aof, fsync)
+	}
+	r.log.Error("quarantine: REDIS PERSISTENCE WOULD LOSE ACKNOWLEDGED MAIL; set appendonly yes and appendfsync always",
+		"appendonly", aof, "appendfsync", fsync)
+	return nil
+}
+
+// Close closes the connection if the store opened it.
+func (r *Redis) Close() error {
+	if r.ownRDB {
+		return r.rdb.Close()
+	}
+	return nil
+}
+
+// Client returns the Redis client, for sharing with the audit outbox.
+func (r *Redis) Client() redis.UniversalClient { return r.rdb }
+
+func (r *Redis) msgKey(id string) string  { return r.p + "m:" + id }
+func (r *Redis) bodyKey(id string) string { return r.p + "b:" + id }
+func (r *Redis) tmpKey(id string) string  { return r.p + "tmp:" + id }
+func (r *Redis) setKey(set string) string { return r.p + "ix:" + set }
+func (r *Redis) auditKey() string {
+	if r.outbox != nil {
+		return r.outbox.ListKey()
+	}
+	return r.p + "noaudit"
+}
+
+// redisErr maps Redis errors to the store's sentinels.
+func redisErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "CONFLICT"):
+		return errConflictVer
+	case strings.Contains(s, "NOTFOUND"):
+		return ErrNotFound
+	case strings.Contains(s, "EXISTS"):
+		return ErrExists
+	case strings.HasPrefix(s, "OOM"):
+		return fmt.Errorf("%w: %v", ErrStorageFull, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, redis.ErrClosed) || strings.Contains(s, "connection refused") {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return err
+}
+
+// errConflictVer: the record changed between read and write; retried.
+var errConflictVer = errors.New("version conflict")
+
+const bodyChunk = 256 << 10
+
+func (r *Redis) create(ctx context.Context, m *Message, body io.Reader, evs []Event) (int64, error) {
+	// Stream the body into a temporary key that expires if we die before
+	// the script renames it into place.
+	tmp := r.tmpKey(m.ID)
+	buf := make([]byte, bodyChunk)
+	var n int64
+	for {
+		k, err := io.ReadFull(body, buf)
+		if k > 0 {
+			pipe := r.rdb.Pipeline()
+			pipe.Append(ctx, tmp, string(buf[:k]))
+			pipe.Expire(ctx, tmp, time.Hour)
+			if _, err := pipe.Exec(ctx); err != nil {
+				r.rdb.Del(context.WithoutCancel(ctx), tmp)
+				return 0, redisErr(err)
+			}
+			n += int64(k)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		} else if err != nil {
+			r.rdb.Del(context.WithoutCancel(ctx), tmp)
+			return 0, fmt.Errorf("read body: %w", err)
+		}
+	}
+	m.Size = n
+	_, add := diffIndex(nil, m)
+	if err := r.commit(ctx, "create", m, "", nil, add, &effects{events: evs}); err != nil {
+		r.rdb.Del(context.WithoutCancel(ctx), tmp)
+		return 0, err
+	}
+	if r.waitAOF {
+		if err := r.rdb.Do(ctx, "WAITAOF", 1, 0, 5000).Err(); err != nil {
+			return 0, fmt.Errorf("waitaof: %w", redisErr(err))
+		}
+	}
+	return n, nil
+}

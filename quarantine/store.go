@@ -1,0 +1,132 @@
+package quarantine
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/okuri/okuri/relay"
+)
+
+// Store keeps every message okuri is responsible for. Both backends
+// (*Embedded and *Redis) implement it and pass the same conformance suite.
+//
+// Every method that changes a message writes the audit events of the change
+// in the same atomic step (bbolt transaction or Lua script), through the
+// Outbox given in the backend's Options.
+type Store interface {
+	// Put stores a new message durably: the body is read from body to its
+	// end, the record is created in m.State, which must be a hold state,
+	// StateQuarantined or StateQueued, and a "message.held" or
+	// "message.queued" event is written. When Put returns nil the message
+	// survives a crash and the gateway may answer 250. Put assigns m.ID
+	// (a ULID) when empty, and sets m.Received (when zero), m.Size,
+	// m.Version and the delivery fields. ErrStorageFull means out of space.
+	Put(ctx context.Context, m *Message, body io.Reader) error
+
+	// Get returns the record of a message (also of a purged tombstone).
+	Get(ctx context.Context, id string) (*Message, error)
+
+	// Open returns the stored bytes of a message; the caller closes them.
+	// ErrPurged after retention removed the body.
+	Open(ctx context.Context, id string) (io.ReadCloser, error)
+
+	// Transition moves a message from ch.From to ch.To if, and only if, it is
+	// in ch.From and the lifecycle allows it (*TransitionError otherwise,
+	// matching ErrConflict or ErrIllegalTransition); an approval by the
+	// message's own sender fails with ErrSelfApproval. It returns the
+	// changed record.
+	Transition(ctx context.Context, id string, ch Change) (*Message, error)
+
+	// List returns messages matching q, newest first, one page at a time.
+	List(ctx context.Context, q Query) (*Page, error)
+
+	// Counts returns the number of messages per state (tombstones included).
+	Counts(ctx context.Context) (map[State]int, error)
+
+	// Acquire leases up to limit queued messages due at now to owner until
+	// now+lease. A message leased by one owner is returned to no other
+	// owner until the lease expires or is released with Complete.
+	Acquire(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*Message, error)
+
+	// Complete records a delivery attempt by the lease owner, releases the
+	// lease, and ends the message (delivered/failed) when no recipient is
+	// pending. ErrLeaseLost when another owner holds the message now.
+	Complete(ctx context.Context, id, owner string, a Attempt) (*Message, error)
+
+	// NextDue returns the earliest time a queued message is due (or its
+	// lease expires); ok is false when nothing is queued.
+	NextDue(ctx context.Context) (t time.Time, ok bool, err error)
+
+	// DueHolds returns ids of held messages whose deadline is at or before now.
+	DueHolds(ctx context.Context, now time.Time, limit int) ([]string, error)
+
+	// PurgeBodies removes the bodies of up to limit terminal messages that
+	// ended before t, keeping their records as tombstones.
+	PurgeBodies(ctx context.Context, before time.Time, limit int) (int, error)
+
+	// DeleteTombstones removes up to limit tombstones of messages that
+	// ended before t.
+	DeleteTombstones(ctx context.Context, before time.Time, limit int) (int, error)
+
+	// Known reports whether mail was delivered to addr (an address with
+	// "@") or domain before, and when first and last.
+	Known(ctx context.Context, addrOrDomain string) (KnownRecipient, bool, error)
+
+	// SessionPut, SessionGet and SessionDelete are a small key/value
+	// facility with expiry, for the approvals UI's sessions.
+	SessionPut(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	SessionGet(ctx context.Context, key string) ([]byte, error) // ErrNotFound when missing or expired
+	SessionDelete(ctx context.Context, key string) error
+
+	Close() error
+}
+
+// Query selects messages for List. Zero fields do not filter.
+type Query struct {
+	State  State
+	Sender string    // authenticated user or envelope sender, case-insensitive
+	Group  string    // approver group
+	Since  time.Time // received at or after
+	Until  time.Time // received before
+	Text   string    // case-insensitive substring of subject or any address
+	Before string    // cursor: only messages older than this id (Page.Next)
+	Limit  int       // page size; default 50, at most 1000
+}
+
+// Page is one page of List results.
+type Page struct {
+	Messages []*Message
+	Next     string // cursor for Query.Before; empty on the last page
+}
+
+// Attempt is the outcome of one delivery attempt, computed by the worker.
+type Attempt struct {
+	Time        time.Time
+	Delivered   []string               // accepted by the upstream
+	Failed      []*relay.RecipientError // refused permanently (or lifetime over)
+	Deferred    []*relay.RecipientError // refused temporarily; stay pending
+	Err         string                  // whole-delivery failure summary (no recipient reached), for the UI
+	NextAttempt time.Time               // when pending recipients are tried again
+	DSN         string                  // id of the DSN queued for Failed, if any
+}
+
+// KnownRecipient is the delivery history of one address or domain.
+type KnownRecipient struct {
+	First, Last time.Time
+}
+
+// Outbox types: the audit package's outboxes are adapted to these so the
+// store writes audit events in its own transaction.
+type (
+	// BoltOutbox appends events inside the embedded store's transaction.
+	BoltOutbox interface {
+		AppendTx(tx BoltTx, evs ...Event) error
+	}
+	// RedisOutbox names the list the Redis store RPUSHes event payloads to
+	// inside its Lua script, and encodes the payloads.
+	RedisOutbox interface {
+		ListKey() string
+		Marshal(ev Event) ([]byte, error)
+	}
+)
