@@ -1,0 +1,179 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// StreamSubjects is the subject filter of the audit stream.
+const StreamSubjects = "okuri.audit.>"
+
+// embedded runs an in-process NATS server with JetStream in a directory.
+// It listens on TCP only when Listen is set (e.g. 127.0.0.1:4222, so that
+// `okuri audit tail` can read the stream of a running gateway).
+type embedded struct {
+	dir    string
+	listen string
+	sync   time.Duration
+	name   string
+	logger *slog.Logger
+
+	mu sync.Mutex
+	ns *server.Server
+}
+
+func (e *embedded) start() error {
+	opts := &server.Options{
+		ServerName:   e.name,
+		JetStream:    true,
+		StoreDir:     e.dir,
+		SyncInterval: e.sync,
+		NoSigs:       true,
+		NoLog:        true,
+		DontListen:   e.listen == "",
+	}
+	if e.listen != "" {
+		host, port, err := net.SplitHostPort(e.listen)
+		if err != nil {
+			return fmt.Errorf("audit: embedded NATS listen %q: %w", e.listen, err)
+		}
+		opts.Host = host
+		if opts.Port, err = strconv.Atoi(port); err != nil {
+			return fmt.Errorf("audit: embedded NATS listen %q: %w", e.listen, err)
+		}
+	}
+	ns, err := server.NewServer(opts)
+	if err != nil {
+		return fmt.Errorf("audit: embedded NATS: %w", err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(30 * time.Second) {
+		ns.Shutdown()
+		return fmt.Errorf("audit: embedded NATS in %s did not start", e.dir)
+	}
+	e.mu.Lock()
+	e.ns = ns
+	e.mu.Unlock()
+	e.logger.Info("audit: embedded NATS JetStream started", "dir", e.dir, "listen", e.listen)
+	return nil
+}
+
+func (e *embedded) stop() {
+	e.mu.Lock()
+	ns := e.ns
+	e.ns = nil
+	e.mu.Unlock()
+	if ns != nil {
+		ns.Shutdown()
+		ns.WaitForShutdown()
+	}
+}
+
+func (e *embedded) server() *server.Server {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ns
+}
+
+// dialer opens a fresh connection to NATS; the publisher calls it again
+// when the previous connection closed.
+type dialer func(ctx context.Context) (*nats.Conn, error)
+
+func (e *embedded) dial(ctx context.Context) (*nats.Conn, error) {
+	ns := e.server()
+	if ns == nil || !ns.Running() {
+		return nil, errors.New("audit: embedded NATS not running")
+	}
+	// No reconnects: if the server goes away the connection closes and
+	// the publisher dials again.
+	nc, err := nats.Connect("", nats.InProcessServer(ns), nats.Name("okuri-audit"),
+		nats.MaxReconnects(0), nats.ReconnectBufSize(-1))
+	if err != nil {
+		return nil, fmt.Errorf("audit: connect embedded NATS: %w", err)
+	}
+	return nc, nil
+}
+
+func urlDialer(url string, extra []nats.Option) dialer {
+	return func(ctx context.Context) (*nats.Conn, error) {
+		opts := append([]nats.Option{
+			nats.Name("okuri-audit"),
+			nats.Timeout(5 * time.Second),
+			nats.MaxReconnects(-1),
+			nats.ReconnectWait(time.Second),
+			// Fail publishes while disconnected instead of buffering them:
+			// the outbox is the buffer.
+			nats.ReconnectBufSize(-1),
+		}, extra...)
+		nc, err := nats.Connect(url, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("audit: connect %s: %w", redactURL(url), err)
+		}
+		return nc, nil
+	}
+}
+
+// redactURL drops credentials from a NATS URL for logs and errors.
+func redactURL(u string) string {
+	for i := 0; i+2 < len(u); i++ {
+		if u[i:i+3] == "://" {
+			rest := u[i+3:]
+			for j := 0; j < len(rest); j++ {
+				if rest[j] == '@' {
+					return u[:i+3] + "***@" + rest[j+1:]
+				}
+				if rest[j] == '/' {
+					break
+				}
+			}
+			break
+		}
+	}
+	return u
+}
+
+// StreamConfig is the JetStream configuration of the audit stream.
+type StreamConfig struct {
+	Name            string
+	MaxAge          time.Duration
+	Replicas        int
+	DuplicateWindow time.Duration
+	// AllowDelete permits deleting and purging messages through the API.
+	// Off by default: the stream is created with deny_delete and
+	// deny_purge, so a JetStream user cannot remove audit events (only
+	// age-based retention removes them).
+	AllowDelete bool
+}
+
+// EnsureStream creates the audit stream or updates it to cfg.
+func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig) (jetstream.Stream, error) {
+	sc := jetstream.StreamConfig{
+		Name:        cfg.Name,
+		Description: "okuri audit log (hash-chained events, see docs/AUDIT.md)",
+		Subjects:    []string{StreamSubjects},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		MaxAge:      cfg.MaxAge,
+		Replicas:    cfg.Replicas,
+		Duplicates:  cfg.DuplicateWindow,
+		Discard:     jetstream.DiscardOld,
+		DenyDelete:  !cfg.AllowDelete,
+		DenyPurge:   !cfg.AllowDelete,
+		AllowDirect: true,
+	}
+	s, err := js.CreateOrUpdateStream(ctx, sc)
+	if err != nil {
+		return nil, fmt.Errorf("audit: create or update stream %s: %w", cfg.Name, err)
+	}
+	return s, nil
+}

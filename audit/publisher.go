@@ -1,0 +1,341 @@
+package audit
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// publisher is the single loop per instance that chains outbox entries and
+// publishes them to JetStream in order. It never blocks emitters: it only
+// reads from and deletes in the outbox.
+type publisher struct {
+	q          queue
+	dial       dialer
+	stream     StreamConfig
+	instance   string
+	signKey    ed25519.PrivateKey
+	batch      int
+	ackTimeout time.Duration
+	backoffMin time.Duration
+	backoffMax time.Duration
+	poll       time.Duration
+	m          *metrics
+	logger     *slog.Logger
+
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	ready bool // stream ensured on this connection
+
+	failing bool // last step failed (log once per outage)
+}
+
+func (p *publisher) run(ctx context.Context) {
+	backoff := p.backoffMin
+	for {
+		worked, err := p.step(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			p.m.publishErrors.Inc()
+			if !p.failing {
+				p.logger.Warn("audit: publishing paused, events wait in the outbox", "err", err, "retry_in", backoff)
+				p.failing = true
+			} else {
+				p.logger.Debug("audit: publish retry failed", "err", err)
+			}
+			if !sleepCtx(ctx, backoff) {
+				return
+			}
+			backoff = min(backoff*2, p.backoffMax)
+			continue
+		}
+		if p.failing {
+			p.logger.Info("audit: publishing resumed")
+			p.failing = false
+		}
+		backoff = p.backoffMin
+		if worked {
+			continue
+		}
+		t := time.NewTimer(p.poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-p.q.kick():
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// step chains what is waiting and publishes one batch. worked reports
+// whether anything was done (so the loop goes on without waiting).
+func (p *publisher) step(ctx context.Context) (worked bool, err error) {
+	n, err := p.chainPending(ctx)
+	if err != nil {
+		return false, err
+	}
+	p.updateGauges(ctx)
+	items, err := p.q.chained(ctx, p.batch)
+	if err != nil {
+		return n > 0, err
+	}
+	if len(items) == 0 {
+		return n > 0, nil
+	}
+	if err := p.connect(ctx); err != nil {
+		return false, err
+	}
+	acked, err := p.publish(ctx, items)
+	if acked > 0 {
+		if aerr := p.q.ack(ctx, acked); aerr != nil {
+			return false, fmt.Errorf("audit: remove published events from outbox: %w", aerr)
+		}
+		p.m.published.Add(float64(acked))
+	}
+	if err != nil {
+		p.ready = false // re-check the stream on the next attempt
+		return acked > 0, err
+	}
+	return true, nil
+}
+
+// chainPending turns up to one batch of raw entries (plus a pending loss
+// record) into chained entries, in one outbox transaction.
+func (p *publisher) chainPending(ctx context.Context) (int, error) {
+	raws, err := p.q.raw(ctx, p.batch)
+	if err != nil {
+		return 0, err
+	}
+	lost, err := p.q.lost(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(raws) == 0 && lost == nil {
+		return 0, nil
+	}
+	seq, prev, err := p.q.head(ctx)
+	if err != nil {
+		return 0, err
+	}
+	startSeq := seq
+	out := make([][]byte, 0, len(raws)+2)
+	add := func(ev Event) error {
+		ev.Instance, ev.Seq, ev.Prev, ev.Hash, ev.Sig = p.instance, seq+1, prev, "", ""
+		b, h, err := p.seal(ev)
+		if err != nil {
+			return err
+		}
+		seq, prev = seq+1, h
+		out = append(out, b)
+		return nil
+	}
+	if seq == 0 {
+		start := Event{Type: TypeAuditChainRestarted, Actor: System, Attrs: map[string]string{"instance": p.instance}}
+		if p.signKey != nil {
+			start.Attrs["ed25519_public_key"] = base64.StdEncoding.EncodeToString(p.signKey.Public().(ed25519.PublicKey))
+		}
+		if err := prepare(&start); err != nil {
+			return 0, err
+		}
+		if err := add(start); err != nil {
+			return 0, err
+		}
+	}
+	if lost != nil {
+		ev := Event{Type: TypeAuditEventsLost, Actor: System, Lost: lost,
+			Reason: "outbox_full"}
+		if err := prepare(&ev); err != nil {
+			return 0, err
+		}
+		if err := add(ev); err != nil {
+			return 0, err
+		}
+	}
+	for _, r := range raws {
+		ev, err := Unmarshal(r)
+		if err == nil {
+			err = prepare(&ev)
+		}
+		if err != nil {
+			// A corrupt entry must not wedge the chain: record that it
+			// existed, without its content.
+			ev = Event{Type: "audit.invalid_event", Actor: System, Reason: "undecodable outbox entry",
+				Attrs: map[string]string{"bytes": fmt.Sprint(len(r))}}
+			_ = prepare(&ev)
+		}
+		if err := add(ev); err != nil {
+			return 0, err
+		}
+	}
+	if err := p.q.chain(ctx, len(raws), startSeq, out, seq, prev, lost); err != nil {
+		return 0, fmt.Errorf("audit: chain events: %w", err)
+	}
+	if lost != nil {
+		p.logger.Warn("audit: events were lost because the outbox was full", "count", lost.Count, "first", lost.First, "last", lost.Last)
+	}
+	p.m.chainHead.Set(float64(seq))
+	return len(out), nil
+}
+
+// seal computes hash (and signature) of an event whose seq and prev are
+// set and returns its final payload.
+func (p *publisher) seal(ev Event) ([]byte, string, error) {
+	b, err := json.Marshal(&ev)
+	if err != nil {
+		return nil, "", fmt.Errorf("audit: marshal %s: %w", ev.Type, err)
+	}
+	h, err := HashPayload(b)
+	if err != nil {
+		return nil, "", err
+	}
+	ev.Hash = h
+	if p.signKey != nil {
+		if ev.Sig, err = SignHash(p.signKey, h); err != nil {
+			return nil, "", err
+		}
+	}
+	b, err = json.Marshal(&ev)
+	if err != nil {
+		return nil, "", fmt.Errorf("audit: marshal %s: %w", ev.Type, err)
+	}
+	return b, h, nil
+}
+
+func (p *publisher) connect(ctx context.Context) error {
+	if p.nc != nil && p.nc.IsClosed() {
+		p.nc, p.js, p.ready = nil, nil, false
+	}
+	if p.nc == nil {
+		nc, err := p.dial(ctx)
+		if err != nil {
+			p.m.connected.Set(0)
+			return err
+		}
+		js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(max(p.batch, 1)))
+		if err != nil {
+			nc.Close()
+			return fmt.Errorf("audit: jetstream: %w", err)
+		}
+		p.nc, p.js, p.ready = nc, js, false
+	}
+	if !p.ready {
+		cctx, cancel := context.WithTimeout(ctx, p.ackTimeout)
+		defer cancel()
+		if _, err := EnsureStream(cctx, p.js, p.stream); err != nil {
+			p.m.connected.Set(0)
+			return err
+		}
+		p.ready = true
+		p.m.connected.Set(1)
+	}
+	return nil
+}
+
+// publish sends items in order with their event ids as Nats-Msg-Id and
+// waits for the acks. It returns how many leading items were acknowledged.
+func (p *publisher) publish(ctx context.Context, items [][]byte) (int, error) {
+	futs := make([]jetstream.PubAckFuture, 0, len(items))
+	var perr error
+	for _, it := range items {
+		var hdr struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(it, &hdr); err != nil || hdr.ID == "" || validType(hdr.Type) != nil {
+			// Cannot happen for entries this package chained.
+			perr = fmt.Errorf("audit: chained outbox entry without id/type: %v", err)
+			break
+		}
+		msg := &nats.Msg{Subject: SubjectName(hdr.Type), Data: it, Header: nats.Header{}}
+		f, err := p.js.PublishMsgAsync(msg, jetstream.WithMsgID(hdr.ID), jetstream.WithExpectStream(p.stream.Name))
+		if err != nil {
+			perr = fmt.Errorf("audit: publish: %w", err)
+			break
+		}
+		futs = append(futs, f)
+	}
+	timer := time.NewTimer(p.ackTimeout)
+	defer timer.Stop()
+	acked := 0
+	for _, f := range futs {
+		select {
+		case <-f.Ok():
+			acked++
+			continue
+		case err := <-f.Err():
+			perr = errors.Join(fmt.Errorf("audit: publish ack: %w", err), perr)
+		case <-timer.C:
+			perr = errors.Join(fmt.Errorf("audit: no ack within %s", p.ackTimeout), perr)
+		case <-ctx.Done():
+			perr = errors.Join(ctx.Err(), perr)
+		}
+		break
+	}
+	if acked < len(futs) && perr == nil {
+		perr = errors.New("audit: publish incomplete")
+	}
+	return acked, perr
+}
+
+func (p *publisher) updateGauges(ctx context.Context) {
+	d, err := p.q.depth(ctx)
+	if err != nil {
+		return
+	}
+	p.m.depth.Set(float64(d))
+	age := 0.0
+	if d > 0 {
+		if first := p.oldest(ctx); !first.IsZero() {
+			age = time.Since(first).Seconds()
+		}
+	}
+	p.m.oldestAge.Set(age)
+}
+
+func (p *publisher) oldest(ctx context.Context) time.Time {
+	items, err := p.q.chained(ctx, 1)
+	if err != nil {
+		return time.Time{}
+	}
+	if len(items) == 0 {
+		if items, err = p.q.raw(ctx, 1); err != nil || len(items) == 0 {
+			return time.Time{}
+		}
+	}
+	var t struct {
+		Time time.Time `json:"time"`
+	}
+	_ = json.Unmarshal(items[0], &t)
+	return t.Time
+}
+
+func (p *publisher) close() {
+	if p.nc != nil {
+		p.nc.Close()
+		p.nc = nil
+	}
+	p.m.connected.Set(0)
+}
