@@ -1,0 +1,181 @@
+package smtpd
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // decode ISO-2022-JP, Shift_JIS display names in From
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
+	"github.com/emersion/go-smtp"
+
+	"github.com/okuri/okuri/spool"
+)
+
+// dataChecker passes DATA through to the spool while checking, in one pass,
+// for bare CR or LF (RFC 5321 section 2.3.8) and the header section size.
+type dataChecker struct {
+	w          io.Writer
+	maxHeader  int64
+	prevCR     bool // last byte seen was CR
+	bare       bool
+	inHeader   bool
+	headerSize int64
+	tail       [3]byte // last bytes of the header seen so far, to find CRLFCRLF across writes
+	tailLen    int
+}
+
+func newDataChecker(w io.Writer, maxHeader int64) *dataChecker {
+	return &dataChecker{w: w, maxHeader: maxHeader, inHeader: true}
+}
+
+func (d *dataChecker) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	d.checkLineEnds(p)
+	if d.inHeader {
+		d.scanHeader(p)
+	}
+	return d.w.Write(p)
+}
+
+func (d *dataChecker) checkLineEnds(p []byte) {
+	if d.bare {
+		return
+	}
+	if d.prevCR && p[0] != '\n' {
+		d.bare = true
+		return
+	}
+	for i := 0; ; {
+		j := bytes.IndexByte(p[i:], '\n')
+		if j < 0 {
+			break
+		}
+		at := i + j
+		if (at == 0 && !d.prevCR) || (at > 0 && p[at-1] != '\r') {
+			d.bare = true
+			return
+		}
+		i = at + 1
+	}
+	for i := 0; ; {
+		j := bytes.IndexByte(p[i:], '\r')
+		if j < 0 {
+			break
+		}
+		at := i + j
+		if at+1 < len(p) && p[at+1] != '\n' {
+			d.bare = true
+			return
+		}
+		i = at + 1
+	}
+	d.prevCR = p[len(p)-1] == '\r'
+}
+
+var crlfcrlf = []byte("\r\n\r\n")
+
+func (d *dataChecker) scanHeader(p []byte) {
+	// Join the carried tail with the start of p to find a separator that
+	// straddles two writes.
+	var joint [6]byte
+	n := copy(joint[:], d.tail[:d.tailLen])
+	n += copy(joint[n:], p[:min(3, len(p))])
+	if i := bytes.Index(joint[:n], crlfcrlf); i >= 0 {
+		d.headerSize += int64(i + 4 - d.tailLen)
+		d.inHeader = false
+		return
+	}
+	if len(p) >= 2 && d.headerSize == 0 && p[0] == '\r' && p[1] == '\n' {
+		d.inHeader = false // empty header section
+		return
+	}
+	if i := bytes.Index(p, crlfcrlf); i >= 0 {
+		d.headerSize += int64(i + 4)
+		d.inHeader = false
+		return
+	}
+	d.headerSize += int64(len(p))
+	if len(p) >= 3 {
+		d.tailLen = copy(d.tail[:], p[len(p)-3:])
+	} else {
+		keep := append(d.tail[:d.tailLen:d.tailLen], p...)
+		d.tailLen = copy(d.tail[:], keep[max(0, len(keep)-3):])
+	}
+}
+
+// verdict is checked after the whole DATA was read, so a smuggling attempt
+// is answered only at the real end of data.
+func (d *dataChecker) verdict() error {
+	if d.bare || d.prevCR {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 6, 0},
+			Message: "Message contains bare CR or LF characters (RFC 5321 section 2.3.8)"}
+	}
+	if d.headerSize > d.maxHeader {
+		return &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4}, Message: "Message header too large"}
+	}
+	return nil
+}
+
+// writeReceived prepends the trace header (RFC 5321 section 4.4). It names
+// no recipient: a "for" clause would expose Bcc recipients.
+func writeReceived(w io.Writer, s *session, qid string, now time.Time) {
+	proto := "ESMTP"
+	if s.tls {
+		proto += "S"
+	}
+	if s.user != nil {
+		proto += "A" // RFC 3848
+	}
+	tlsComment := ""
+	if s.tlsInfo != "" {
+		tlsComment = "\r\n\t(using " + s.tlsInfo + ")"
+	}
+	fmt.Fprintf(w, "Received: from %s ([%s])\r\n\tby %s (okuri) with %s id %s;%s\r\n\t%s\r\n",
+		heloToken(s.helo), s.ip.String(), s.s.opts.Hostname, proto, qid, tlsComment, now.Format(time.RFC1123Z))
+}
+
+func heloToken(h string) string {
+	b := make([]byte, 0, min(len(h), 255))
+	for i := 0; i < len(h) && len(b) < 255; i++ {
+		c := h[i]
+		if c > 0x20 && c < 0x7f && c != '(' && c != ')' && c != ';' {
+			b = append(b, c)
+		}
+	}
+	if len(b) == 0 {
+		return "unknown"
+	}
+	return string(b)
+}
+
+// checkHeaderFrom applies sender binding to the From header: every address
+// in it must belong to the user (or the trusted network's domains).
+func (s *session) checkHeaderFrom(body *spool.Body) error {
+	h, err := textproto.ReadHeader(bufio.NewReader(body.Reader()))
+	if err != nil {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message header cannot be parsed"}
+	}
+	mh := mail.Header{Header: message.Header{Header: h}}
+	if !mh.Has("From") {
+		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message has no From header"}
+	}
+	addrs, err := mh.AddressList("From")
+	if err != nil || len(addrs) == 0 {
+		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "From header cannot be parsed"}
+	}
+	for _, a := range addrs {
+		if err := s.checkSender(a.Address, "From header"); err != nil {
+			return err
+		}
+	}
+	return nil
+}

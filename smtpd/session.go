@@ -1,0 +1,230 @@
+package smtpd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/okuri/okuri/directory"
+)
+
+type backend struct {
+	s        *Server
+	implicit bool
+}
+
+// NewSession runs after EHLO (and again after STARTTLS).
+func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	st := b.s.settings.Load()
+	tlsState, isTLS := c.TLSConnectionState()
+	ip := remoteIP(c.Conn())
+	ctx, cancel := context.WithCancel(b.s.ctx)
+	sess := &session{
+		s: b.s, conn: c, settings: st, ip: ip, helo: c.Hostname(),
+		tls: isTLS, ctx: ctx, cancel: cancel,
+		localLoopback: isLoopback(c.Conn().LocalAddr()),
+	}
+	if isTLS {
+		sess.tlsInfo = tlsInfo(tlsState)
+	}
+	for i := range st.Trusted {
+		if st.Trusted[i].Prefix.Contains(ip) {
+			sess.trusted = &st.Trusted[i]
+			break
+		}
+	}
+	return sess, nil
+}
+
+type session struct {
+	s             *Server
+	conn          *smtp.Conn
+	settings      *Settings
+	ip            netip.Addr
+	helo          string
+	tls           bool
+	tlsInfo       string
+	localLoopback bool
+	trusted       *TrustedNetwork
+	user          *directory.User
+	ctx           context.Context
+	cancel        context.CancelFunc
+
+	from string
+	to   []string
+}
+
+func (s *session) AuthMechanisms() []string { return []string{sasl.Plain, sasl.Login} }
+
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	// go-smtp offers AUTH without TLS on a loopback listener when
+	// configured; the client must be loopback too.
+	if !s.tls && !(s.s.opts.AllowPlaintextLoopback && s.ip.IsLoopback() && s.localLoopback) {
+		s.s.metrics.rejections.WithLabelValues("auth_needs_tls").Inc()
+		return nil, errEncryptionRequired
+	}
+	st := s.settings
+	if s.s.authFail.blocked(s.ip, st.AuthMaxFailures, st.AuthWindow, time.Now()) {
+		s.s.metrics.rejections.WithLabelValues("auth_rate_limited").Inc()
+		return nil, errAuthTooMany
+	}
+	check := func(login, pass string) error {
+		u, ok := st.Directory.Authenticate(login, pass)
+		if !ok {
+			s.s.authFail.fail(s.ip, st.AuthWindow, time.Now())
+			s.s.metrics.authFailures.Inc()
+			s.s.opts.Logger.Warn("smtp auth failed", "client_ip", s.ip.String(), "mechanism", "PLAIN/LOGIN")
+			return errAuthFailed
+		}
+		s.user = u
+		return nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(identity, login, pass string) error {
+			if identity != "" && !strings.EqualFold(identity, login) {
+				return errAuthFailed // no authorising as somebody else
+			}
+			return check(login, pass)
+		}), nil
+	case sasl.Login:
+		return &loginServer{check: check}, nil
+	}
+	return nil, errAuthMechanism
+}
+
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
+	if s.user == nil && s.trusted == nil {
+		s.s.metrics.rejections.WithLabelValues("auth_required").Inc()
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
+	if from == "" {
+		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Null sender not allowed on submission"}
+	}
+	if err := s.checkSender(from, "MAIL FROM"); err != nil {
+		return err
+	}
+	s.from = from
+	return nil
+}
+
+// checkSender enforces sender binding for one address.
+func (s *session) checkSender(addr, where string) error {
+	if s.user != nil {
+		if s.user.Owns(addr) {
+			return nil
+		}
+		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+			Message: where + " address <" + ascii(addr) + "> is not owned by user " + ascii(s.user.Address)}
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at > 0 {
+		domain := addr[at+1:]
+		for _, d := range s.trusted.SenderDomains {
+			if strings.EqualFold(domain, d) {
+				return nil
+			}
+		}
+	}
+	s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
+	return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+		Message: where + " address <" + ascii(addr) + "> is not in a domain this network may send from"}
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !strings.Contains(to, "@") {
+		return &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Recipient must be a full address"}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *session) Reset() {
+	s.from = ""
+	s.to = nil
+}
+
+func (s *session) Logout() error {
+	s.cancel()
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	start := time.Now()
+	lim := s.s.opts.Limits
+	// One deadline for the whole DATA phase; go-smtp's per-command timeout
+	// would let a slow sender trickle forever.
+	s.conn.Conn().SetReadDeadline(start.Add(lim.DataTimeout))
+	qid := s.s.opts.NewQueueID()
+	w := s.s.opts.Spool.NewWriter()
+	writeReceived(w, s, qid, start)
+	chk := newDataChecker(w, lim.MaxHeaderBytes)
+	_, err := io.Copy(chk, r)
+	if err != nil {
+		w.Abort()
+		return s.dataError(err)
+	}
+	if err := chk.verdict(); err != nil {
+		w.Abort()
+		return err
+	}
+	body, err := w.Finish()
+	if err != nil {
+		s.s.opts.Logger.Error("spool failed", "queue_id", qid, "err", err)
+		return &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 3, 1}, Message: "Insufficient system storage, try again later"}
+	}
+	defer body.Close()
+	s.s.metrics.receivedBytes.Add(float64(body.Size()))
+	if err := s.checkHeaderFrom(body); err != nil {
+		return err
+	}
+	m := &Message{
+		QueueID: qid, Received: start, ClientIP: s.ip, Helo: s.helo, TLS: s.tls,
+		From: s.from, To: append([]string(nil), s.to...), Body: body,
+	}
+	if s.user != nil {
+		m.User = s.user.Address
+	}
+	rep := s.s.handler.Handle(s.ctx, m)
+	return &smtp.SMTPError{Code: rep.Code, EnhancedCode: smtp.EnhancedCode(rep.Enhanced), Message: ascii(rep.Text)}
+}
+
+func (s *session) dataError(err error) error {
+	var se *smtp.SMTPError
+	switch {
+	case errors.As(err, &se):
+		if se.Code == 552 {
+			s.s.metrics.rejections.WithLabelValues("size").Inc()
+		}
+		return se
+	case errors.Is(err, smtp.ErrTooLongLine):
+		s.s.metrics.rejections.WithLabelValues("line_length").Inc()
+		return &smtp.SMTPError{Code: 500, EnhancedCode: smtp.EnhancedCode{5, 5, 2}, Message: "Line too long"}
+	}
+	// The client went away or timed out; nothing to answer.
+	return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "Error reading message data"}
+}
+
+func tlsInfo(st tls.ConnectionState) string {
+	return tls.VersionName(st.Version) + " with cipher " + tls.CipherSuiteName(st.CipherSuite)
+}
+
+// ascii keeps reply texts RFC 5321 clean whatever a client or user typed.
+func ascii(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return string(b)
+}
