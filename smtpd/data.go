@@ -137,8 +137,8 @@ func writeReceived(w io.Writer, s *session, qid string, now time.Time) {
 	if s.tlsInfo != "" {
 		tlsComment = "\r\n\t(using " + s.tlsInfo + ")"
 	}
-	fmt.Fprintf(w, "Received: from %s ([%s])\r\n\tby %s (okuri) with %s id %s;%s\r\n\t%s\r\n",
-		heloToken(s.helo), s.ip.String(), s.s.opts.Hostname, proto, qid, tlsComment, now.Format(time.RFC1123Z))
+	fmt.Fprintf(w, "Received: from %s ([%s])%s\r\n\tby %s (okuri) with %s id %s;\r\n\t%s\r\n",
+		heloToken(s.helo), s.ip.String(), tlsComment, s.s.opts.Hostname, proto, qid, now.Format(time.RFC1123Z))
 }
 
 func heloToken(h string) string {

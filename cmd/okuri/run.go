@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+
+	"github.com/oklog/ulid/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/okuri/okuri/certs"
+	"github.com/okuri/okuri/config"
+	"github.com/okuri/okuri/directory"
+	"github.com/okuri/okuri/gateway"
+	"github.com/okuri/okuri/monitor"
+	"github.com/okuri/okuri/relay"
+	"github.com/okuri/okuri/smtpd"
+	"github.com/okuri/okuri/spool"
+)
+
+func cmdRun(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "configuration file")
+	if err := fs.Parse(args); err != nil || *path == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: okuri run -config FILE")
+		return 1
+	}
+	cfg, err := loadConfig(*path, stderr)
+	if err != nil {
+		return 1
+	}
+	level := new(slog.LevelVar)
+	log := newLogger(cfg.Log, level, stderr)
+	a, err := start(cfg, log)
+	if err != nil {
+		log.Error("start failed", "err", err)
+		return 1
+	}
+	log.Info("okuri started", "version", version, "instance", cfg.Instance, "config", *path)
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	for sig := range sigs {
+		if sig == syscall.SIGHUP {
+			a.reload(*path, level)
+			continue
+		}
+		log.Info("shutting down", "signal", sig.String(), "grace", a.cfg.SMTP.Limits.ShutdownGrace.D().String())
+		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.SMTP.Limits.ShutdownGrace.D())
+		err := a.shutdown(ctx)
+		cancel()
+		if err != nil {
+			log.Warn("shutdown deadline passed; open sessions were closed", "err", err)
+		}
+		log.Info("okuri stopped")
+		return 0
+	}
+	return 0
+}
+
+// app is one running okuri: the pieces built from a config.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	smtp    *smtpd.Server
+	monitor *monitor.Server
+	closers []func() error
+}
+
+func start(cfg *config.Config, log *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: log}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	hosts := []string{cfg.SMTP.Hostname, "localhost", "127.0.0.1", "::1"}
+	cert, generated, err := certs.Load(cfg.SMTP.TLS.CertFile, cfg.SMTP.TLS.KeyFile, cfg.DataDir, hosts)
+	if err != nil {
+		return nil, err
+	}
+	if generated {
+		log.Warn("generated a self-signed TLS certificate; configure smtp.tls for production",
+			"dir", filepath.Join(cfg.DataDir, "tls"))
+	}
+	minTLS := uint16(tls.VersionTLS12)
+	if cfg.SMTP.TLS.MinVersion == "1.3" {
+		minTLS = tls.VersionTLS13
+	}
+	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: minTLS}
+
+	sender, err := newSender(cfg, log, reg)
+	if err != nil {
+		return nil, err
+	}
+	gw, err := gateway.New(gateway.Options{Relay: sender, Logger: log, Registerer: reg})
+	if err != nil {
+		return nil, err
+	}
+	settings, err := smtpSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	spoolDir := filepath.Join(cfg.DataDir, "spool")
+	if err := os.MkdirAll(spoolDir, 0o700); err != nil {
+		return nil, fmt.Errorf("spool dir: %w", err)
+	}
+	l := cfg.SMTP.Limits
+	a.smtp, err = smtpd.New(smtpd.Options{
+		Hostname: cfg.SMTP.Hostname, Listen: cfg.SMTP.Listen, ListenTLS: cfg.SMTP.ListenTLS,
+		TLS: serverTLS, AllowPlaintextLoopback: cfg.SMTP.Auth.AllowPlaintextLoopback,
+		Limits: smtpd.Limits{
+			MaxMessageBytes: int64(l.MaxMessageBytes), MaxRecipients: l.MaxRecipients,
+			MaxLineLength: l.MaxLineLength, MaxHeaderBytes: int64(l.MaxHeaderBytes),
+			CommandTimeout: l.CommandTimeout.D(), DataTimeout: l.DataTimeout.D(),
+			MaxConnections: l.MaxConnections, MaxConnectionsPerIP: l.MaxConnectionsPerIP,
+		},
+		Spool:      spool.New(spoolDir, int64(l.SpoolMemoryBytes)),
+		Logger:     log,
+		Registerer: reg,
+		NewQueueID: func() string { return ulid.Make().String() },
+	}, settings, gw)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Metrics.Listen != "" {
+		if a.monitor, err = monitor.Listen(cfg.Metrics.Listen, reg, log); err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, a.monitor.Close)
+	}
+	if err := a.smtp.Start(); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.monitor != nil {
+		a.monitor.SetCheck("smtp", func(context.Context) error { return nil })
+	}
+	return a, nil
+}
+
+func newSender(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer) (relay.Sender, error) {
+	if dir, ok := strings.CutPrefix(cfg.Relay.Upstream, "dir:"); ok {
+		log.Warn("development upstream: messages are written to a folder, not sent", "dir", dir)
+		return relay.NewDirSender(dir)
+	}
+	password, err := cfg.Relay.Password.Value()
+	if err != nil {
+		return nil, fmt.Errorf("relay.password: %w", err)
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Relay.InsecureSkipVerify}
+	if cfg.Relay.CAFile != "" {
+		pem, err := os.ReadFile(cfg.Relay.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("relay.ca_file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, errors.New("relay.ca_file: no PEM certificates found")
+		}
+		tc.RootCAs = pool
+	}
+	if cfg.Relay.InsecureSkipVerify {
+		log.Warn("relay.insecure_skip_verify is set: the upstream certificate is not checked")
+	}
+	cl, err := relay.NewClient(relay.Options{
+		Upstream: cfg.Relay.Upstream, StartTLSOpportunistic: cfg.Relay.StartTLS == "opportunistic",
+		TLS: tc, Username: cfg.Relay.Username, Password: password, Helo: cfg.Relay.HeloName,
+		Timeout: cfg.Relay.Timeout.D(), PoolSize: cfg.Relay.PoolSize, PoolIdle: cfg.Relay.PoolIdle.D(),
+		Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "okuri_relay_pool_idle_connections", Help: "Idle upstream connections kept for reuse.",
+	}, func() float64 { return float64(cl.Idle()) }))
+	return cl, nil
+}
+
+// smtpSettings builds the reloadable part of smtpd's configuration.
+func smtpSettings(cfg *config.Config) (*smtpd.Settings, error) {
+	dir, err := directory.Load(cfg.Dir.UsersFile)
+	if err != nil {
+		return nil, err
+	}
+	st := &smtpd.Settings{
+		Directory:       dir,
+		AuthMaxFailures: cfg.SMTP.Auth.MaxFailures,
+		AuthWindow:      cfg.SMTP.Auth.FailureWindow.D(),
+	}
+	for _, tn := range cfg.SMTP.TrustedNetworks {
+		p, err := netip.ParsePrefix(tn.CIDR)
+		if err != nil {
+			return nil, fmt.Errorf("smtp.trusted_networks: %w", err)
+		}
+		st.Trusted = append(st.Trusted, smtpd.TrustedNetwork{Prefix: p.Masked(), SenderDomains: tn.SenderDomains})
+	}
+	return st, nil
+}
+
+// reload applies the reloadable parts of a changed config: the users file,
+// trusted networks, AUTH limits and the log level. A broken file is
+// refused and the running configuration stays.
+func (a *app) reload(path string, level *slog.LevelVar) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		var ps config.Problems
+		if errors.As(err, &ps) {
+			for _, p := range ps {
+				a.log.Error("config reload refused", "problem", p.String())
+			}
+		} else {
+			a.log.Error("config reload refused", "err", err)
+		}
+		return
+	}
+	st, err := smtpSettings(cfg)
+	if err != nil {
+		a.log.Error("config reload refused", "err", err)
+		return
+	}
+	for _, key := range restartOnly(a.cfg, cfg) {
+		a.log.Warn("config change needs a restart to take effect", "key", key)
+	}
+	a.smtp.SetSettings(st)
+	level.Set(parseLevel(cfg.Log.Level))
+	a.log.Info("config reloaded", "users", st.Directory.Len(), "trusted_networks", len(st.Trusted))
+}
+
+// restartOnly lists changed keys that a reload does not apply.
+func restartOnly(old, cur *config.Config) []string {
+	var keys []string
+	diff := func(key string, a, b any) {
+		if !reflect.DeepEqual(a, b) {
+			keys = append(keys, key)
+		}
+	}
+	diff("smtp.listen", old.SMTP.Listen, cur.SMTP.Listen)
+	diff("smtp.listen_tls", old.SMTP.ListenTLS, cur.SMTP.ListenTLS)
+	diff("smtp.tls", old.SMTP.TLS, cur.SMTP.TLS)
+	diff("smtp.limits", old.SMTP.Limits, cur.SMTP.Limits)
+	diff("smtp.hostname", old.SMTP.Hostname, cur.SMTP.Hostname)
+	diff("smtp.auth.allow_plaintext_loopback", old.SMTP.Auth.AllowPlaintextLoopback, cur.SMTP.Auth.AllowPlaintextLoopback)
+	diff("relay", old.Relay, cur.Relay)
+	diff("data_dir", old.DataDir, cur.DataDir)
+	diff("metrics", old.Metrics, cur.Metrics)
+	diff("log.format", old.Log.Format, cur.Log.Format)
+	return keys
+}
+
+func (a *app) shutdown(ctx context.Context) error {
+	err := a.smtp.Shutdown(ctx)
+	a.close()
+	return err
+}
+
+func (a *app) close() {
+	if a.smtp != nil {
+		a.smtp.Close()
+	}
+	for _, c := range a.closers {
+		c()
+	}
+}
+
+func newLogger(c config.Log, level *slog.LevelVar, w io.Writer) *slog.Logger {
+	level.Set(parseLevel(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func parseLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
