@@ -1,0 +1,273 @@
+// Package markup extracts text from markup formats: HTML (tag-stripped,
+// with tables as tables), generic XML (every text node) and RTF.
+package markup
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+
+	"github.com/okuri/okuri/policy/extract"
+	"github.com/okuri/okuri/policy/extract/xmltok"
+)
+
+// HTML reads UTF-8 HTML (html true) or XML (html false) from r. Text
+// outside tables goes to one text stream; each table goes to its own
+// table, one Row per <tr>. Script and style contents are dropped.
+func HTML(r io.Reader, sink extract.Sink, loc extract.Location, html bool, maxToken int) error {
+	h := &htmlState{sink: sink, loc: loc, html: html}
+	err := h.run(xmltok.New(r, maxToken))
+	if cerr := h.close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+type htmlState struct {
+	sink   extract.Sink
+	loc    extract.Location
+	html   bool
+	tw     extract.TextWriter
+	skip   int
+	text   []byte
+	tables []*htmlTable
+	n      int
+	// titleInHead: inside <head>'s <title>, which is read although the
+	// rest of <head> is skipped.
+	titleInHead bool
+}
+
+type htmlTable struct {
+	tw     extract.TableWriter
+	cells  [][]byte
+	n      int
+	inCell bool
+}
+
+func (h *htmlState) run(s *xmltok.Scanner) error {
+	for {
+		k, err := s.Next()
+		if err != nil {
+			return err
+		}
+		switch k {
+		case xmltok.EOF:
+			return h.flush()
+		case xmltok.Text:
+			if h.skip > 0 {
+				continue
+			}
+			txt := s.Text()
+			if h.html && bytes.IndexByte(txt, '&') >= 0 {
+				txt = appendEntities(nil, txt)
+			}
+			if t := h.top(); t != nil && t.inCell {
+				t.cells[t.n-1] = append(t.cells[t.n-1], txt...)
+				continue
+			}
+			h.text = append(h.text, txt...)
+			if len(h.text) > 32<<10 {
+				if err := h.flush(); err != nil {
+					return err
+				}
+			}
+		case xmltok.StartTag:
+			if err := h.start(s.Name(), s.SelfClosing()); err != nil {
+				return err
+			}
+		case xmltok.EndTag:
+			if err := h.end(s.Name()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func lower(b []byte) string {
+	if len(b) > 16 {
+		return ""
+	}
+	var buf [16]byte
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return string(buf[:len(b)])
+}
+
+func (h *htmlState) start(name []byte, self bool) error {
+	if !h.html {
+		return nil
+	}
+	switch lower(name) {
+	case "script", "style", "template", "head":
+		if !self {
+			h.skip++
+		}
+	case "title":
+		// <title> sits in <head>; it is text people wrote.
+		if h.skip > 0 && !self {
+			h.skip--
+			h.titleInHead = true
+		}
+	case "table":
+		if self {
+			return nil
+		}
+		h.n++
+		loc := h.loc
+		loc.Sheet = "table " + strconv.Itoa(h.n)
+		h.tables = append(h.tables, &htmlTable{tw: h.sink.Table(loc)})
+	case "tr":
+		if t := h.top(); t != nil {
+			if err := t.endRow(); err != nil {
+				return err
+			}
+		}
+	case "td", "th":
+		if t := h.top(); t != nil {
+			if t.n < len(t.cells) {
+				t.cells[t.n] = t.cells[t.n][:0]
+			} else {
+				t.cells = append(t.cells, nil)
+			}
+			t.n++
+			t.inCell = true
+		}
+	default:
+		h.breakLine(name)
+	}
+	return nil
+}
+
+func (h *htmlState) end(name []byte) error {
+	if !h.html {
+		h.text = append(h.text, '\n')
+		return nil
+	}
+	switch lower(name) {
+	case "script", "style", "template", "head":
+		if h.skip > 0 {
+			h.skip--
+		}
+	case "title":
+		if h.titleInHead {
+			h.titleInHead = false
+			h.text = append(h.text, '\n')
+			h.skip++
+		}
+	case "td", "th":
+		if t := h.top(); t != nil {
+			t.inCell = false
+		}
+	case "tr":
+		if t := h.top(); t != nil {
+			return t.endRow()
+		}
+	case "table":
+		if t := h.top(); t != nil {
+			h.tables = h.tables[:len(h.tables)-1]
+			err := t.endRow()
+			t.tw.Close()
+			return err
+		}
+	default:
+		h.breakLine(name)
+	}
+	return nil
+}
+
+// breakLine ends the current line at block-level elements.
+func (h *htmlState) breakLine(name []byte) {
+	switch lower(name) {
+	case "br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+		"dl", "dt", "dd", "blockquote", "pre", "section", "article", "header",
+		"footer", "hr", "address", "caption":
+		if t := h.top(); t != nil && t.inCell {
+			t.cells[t.n-1] = append(t.cells[t.n-1], ' ')
+			return
+		}
+		h.text = append(h.text, '\n')
+	}
+}
+
+func (h *htmlState) top() *htmlTable {
+	if len(h.tables) == 0 {
+		return nil
+	}
+	return h.tables[len(h.tables)-1]
+}
+
+func (h *htmlState) flush() error {
+	if len(bytes.TrimSpace(h.text)) == 0 {
+		h.text = h.text[:0]
+		return nil
+	}
+	if h.tw == nil {
+		h.tw = h.sink.Text(h.loc)
+	}
+	_, err := h.tw.Write(h.text)
+	h.text = h.text[:0]
+	return err
+}
+
+func (h *htmlState) close() error {
+	for _, t := range h.tables {
+		t.endRow()
+		t.tw.Close()
+	}
+	h.tables = nil
+	err := h.flush()
+	if h.tw != nil {
+		if cerr := h.tw.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+func (t *htmlTable) endRow() error {
+	n := t.n
+	t.n = 0
+	t.inCell = false
+	if n == 0 {
+		return nil
+	}
+	cells := t.cells[:n]
+	for i := range cells {
+		cells[i] = bytes.TrimSpace(cells[i])
+	}
+	return t.tw.Row(cells)
+}
+
+// entities are the named HTML entities that occur in mail; numeric
+// references and the XML five are decoded by xmltok already.
+var entities = map[string]string{
+	"nbsp": " ", "yen": "¥", "copy": "©", "reg": "®", "middot": "·",
+	"ndash": "–", "mdash": "—", "hellip": "…", "laquo": "«", "raquo": "»",
+	"times": "×", "divide": "÷", "emsp": " ", "ensp": " ", "thinsp": " ",
+	"zwnj": "", "zwj": "", "shy": "", "minus": "−", "bull": "•",
+}
+
+func appendEntities(dst, t []byte) []byte {
+	for {
+		i := bytes.IndexByte(t, '&')
+		if i < 0 {
+			return append(dst, t...)
+		}
+		dst = append(dst, t[:i]...)
+		t = t[i:]
+		semi := bytes.IndexByte(t, ';')
+		if semi > 1 && semi < 10 {
+			if v, ok := entities[string(bytes.ToLower(t[1:semi]))]; ok {
+				dst = append(dst, v...)
+				t = t[semi+1:]
+				continue
+			}
+		}
+		dst = append(dst, '&')
+		t = t[1:]
+	}
+}

@@ -1,0 +1,195 @@
+package scan
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/emersion/go-message"
+
+	"github.com/okuri/okuri/policy/extract"
+)
+
+// errStop ends a MIME walk early after a limit was recorded.
+var errStop = errors.New("stop walk")
+
+// message walks one RFC 5322 message: the top-level one (prefix "") or an
+// attached message/rfc822 part (prefix is its part number). depth counts
+// the nesting levels already entered.
+func (r *run) message(rd io.Reader, prefix string, depth int) error {
+	ent, err := message.ReadWithOptions(rd, &message.ReadOptions{MaxHeaderBytes: 1 << 20})
+	if ent == nil {
+		if err == nil {
+			err = errors.New("no message")
+		}
+		r.messageProblem(Unscannable, partLabel(prefix)+"cannot parse message header")
+		return nil
+	}
+	if prefix == "" {
+		// The subject is text the sender wrote, like the body.
+		if subj, serr := decodeWords(ent.Header.Get("Subject")); serr == nil && subj != "" {
+			tw := r.sink.Text(extract.Location{Part: "0", Path: "Subject"})
+			tw.Write([]byte(subj))
+			tw.Close()
+		}
+	}
+	rootErr := err
+	werr := ent.Walk(func(path []int, e *message.Entity, werr error) error {
+		if path == nil && rootErr != nil {
+			werr = rootErr
+		}
+		return r.entity(prefix, depth, path, e, werr)
+	})
+	if errors.Is(werr, errStop) {
+		return nil
+	}
+	if werr != nil {
+		if r.fatal(werr) {
+			return werr
+		}
+		// A broken multipart structure (bad boundary, truncated part):
+		// whatever was not reached was not scanned.
+		v, reason := classify("MIME structure", werr)
+		r.messageProblem(v, partLabel(prefix)+reason)
+	}
+	return nil
+}
+
+func partLabel(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	return prefix + ": "
+}
+
+// partNumber is the IMAP-style number of a part: 1-based indices joined
+// by dots, "1" for the body of a single-part message.
+func partNumber(prefix string, path []int) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	if len(path) == 0 {
+		if prefix != "" {
+			b.WriteByte('.')
+		}
+		b.WriteByte('1')
+		return b.String()
+	}
+	for i, n := range path {
+		if i > 0 || prefix != "" {
+			b.WriteByte('.')
+		}
+		b.WriteString(strconv.Itoa(n + 1))
+	}
+	return b.String()
+}
+
+// entity handles one node of the MIME tree.
+func (r *run) entity(prefix string, depth int, path []int, e *message.Entity, werr error) error {
+	if err := r.budget.Err(); err != nil {
+		if r.fatal(err) {
+			return err
+		}
+		r.messageProblem(Unscannable, "limit "+extract.LimitTimeout+" exceeded")
+		return errStop
+	}
+	r.mparts++
+	if r.mparts > r.lim.MaxParts {
+		r.messageProblem(Unscannable, "limit "+extract.LimitParts+" exceeded")
+		return errStop
+	}
+	mediaType, params, _ := e.Header.ContentType()
+	mediaType = strings.ToLower(mediaType)
+	num := partNumber(prefix, path)
+	if depth+len(path) > r.lim.MaxDepth {
+		r.messageProblem(Unscannable, num+": limit "+extract.LimitDepth+" exceeded")
+		return errStop
+	}
+	if strings.HasPrefix(mediaType, "multipart/") {
+		if werr != nil {
+			// Unknown transfer encoding on a multipart is ignored by
+			// go-message (RFC 2045 6.4 quirk); nothing to do.
+			return nil
+		}
+		return nil
+	}
+	name := attachmentName(e.Header)
+	disp, _, _ := e.Header.ContentDisposition()
+	p := Part{
+		Path:        num,
+		Name:        name,
+		ContentType: mediaType,
+		Attachment:  name != "" || strings.EqualFold(disp, "attachment"),
+	}
+	idx := r.addPart(p, extract.Location{Part: num}, true)
+	if werr != nil && message.IsUnknownEncoding(werr) {
+		r.setPart(idx, Unscannable, "unknown transfer encoding")
+		return drain(e.Body)
+	}
+	declared := ""
+	if strings.HasPrefix(mediaType, "text/") {
+		declared = params["charset"]
+	}
+	body := r.budget.Reader(e.Body, 0, "")
+	if mediaType == "message/rfc822" || mediaType == "message/global" {
+		if err := r.message(body, num, depth+len(path)+1); err != nil {
+			return err
+		}
+		return drain(e.Body)
+	}
+	sp, err := spool(body, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	if err != nil {
+		if r.fatal(err) {
+			return err
+		}
+		v, reason := classify("part", err)
+		if _, isLimit := extract.IsLimit(err); !isLimit && v == Unscannable {
+			reason = "transfer decoding failed"
+		}
+		r.setPart(idx, v, reason)
+		return drain(e.Body)
+	}
+	defer sp.Close()
+	r.parts[idx].Size = sp.size
+	f := &file{
+		loc:     extract.Location{Part: num},
+		name:    name,
+		ctype:   mediaType,
+		charset: declared,
+		ra:      sp,
+		size:    sp.size,
+		depth:   depth + len(path),
+	}
+	if name != "" || !strings.HasPrefix(mediaType, "text/") {
+		f.loc.Path = safeName(name)
+	}
+	return r.runFile(idx, f)
+}
+
+// drain consumes what is left of a part body, as Walk requires.
+func drain(r io.Reader) error {
+	_, err := io.Copy(io.Discard, r)
+	if err != nil {
+		// A decoding error in a part already marked unscannable.
+		return nil
+	}
+	return nil
+}
+
+// setPart sets a part's verdict and reason unless a stronger one is set.
+func (r *run) setPart(idx int, v Verdict, reason string) {
+	p := &r.parts[idx]
+	if p.Verdict == "" || stronger(p.Verdict, v) != p.Verdict {
+		p.Verdict = v
+		p.Reason = reason
+	}
+}
+
+// safeName makes a file name usable as one element of a location path.
+func safeName(name string) string {
+	name = strings.NewReplacer("/", "_", "\\", "_").Replace(name)
+	if name == "" {
+		return "unnamed"
+	}
+	return name
+}

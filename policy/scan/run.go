@@ -1,0 +1,173 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/okuri/okuri/policy/detect"
+	"github.com/okuri/okuri/policy/extract"
+)
+
+// run is the state of one Scan or ScanFile call.
+type run struct {
+	s       *Scanner
+	lim     Limits
+	ctx     context.Context
+	budget  *extract.Budget
+	report  *detect.Report
+	sink    extract.Sink
+	parts   []partState
+	entries int
+	mparts  int
+	reasons []string // message-level reasons (limits hit outside a part)
+	worst   Verdict  // strongest verdict from message-level problems
+}
+
+type partState struct {
+	Part
+	loc  extract.Location
+	mime bool // a MIME part: owns every location with its part number
+}
+
+// addPart records a part and returns its index.
+func (r *run) addPart(p Part, loc extract.Location, mime bool) int {
+	r.parts = append(r.parts, partState{Part: p, loc: loc, mime: mime})
+	return len(r.parts) - 1
+}
+
+// messageProblem records a problem that is not tied to one part.
+func (r *run) messageProblem(v Verdict, reason string) {
+	r.worst = stronger(r.worst, v)
+	r.reasons = append(r.reasons, reason)
+}
+
+// fatal reports whether err must abort the scan: a cancelled context
+// (not a deadline, which is the timeout limit).
+func (r *run) fatal(err error) bool {
+	return errors.Is(err, context.Canceled) && r.ctx.Err() != nil && !errors.Is(r.ctx.Err(), context.DeadlineExceeded)
+}
+
+// classify turns an extraction error into a verdict and a reason that
+// names the problem but never content.
+func classify(format string, err error) (Verdict, string) {
+	if name, ok := extract.IsLimit(err); ok {
+		return Unscannable, "limit " + name + " exceeded"
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return Unscannable, "limit " + extract.LimitTimeout + " exceeded"
+	}
+	if errors.Is(err, extract.ErrEncrypted) {
+		return Encrypted, "encrypted " + format
+	}
+	var u *unscannableError
+	if errors.As(err, &u) {
+		return Unscannable, u.reason
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return Unscannable, "truncated " + format
+	}
+	return Unscannable, "cannot read " + format
+}
+
+// unscannableError carries a reason chosen by this package (safe to show).
+type unscannableError struct{ reason string }
+
+func (e *unscannableError) Error() string { return e.reason }
+
+func unscannable(format string, args ...any) error {
+	return &unscannableError{reason: fmt.Sprintf(format, args...)}
+}
+
+// finish computes verdicts and builds the Result.
+func (r *run) finish(err error, ioErr error) (*Result, error) {
+	if ioErr != nil {
+		return nil, fmt.Errorf("scan: read message: %w", ioErr)
+	}
+	if err != nil {
+		if r.fatal(err) || r.ctx.Err() == nil && errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		v, reason := classify("message", err)
+		r.messageProblem(v, reason)
+	}
+	res := &Result{
+		Findings: r.report.Findings(),
+		Summary:  r.report.Summary(),
+		Verdict:  Clean,
+	}
+	personal := res.Summary.PersonalData
+	for i := range r.parts {
+		p := &r.parts[i]
+		if p.Verdict == "" {
+			p.Verdict = Clean
+		}
+		if personal && hasFindings(res.Findings, p) {
+			p.Verdict = PersonalData
+		}
+	}
+	// A container is at least as strong as what it contains.
+	for i := range r.parts {
+		for j := range r.parts {
+			if i != j && contains(&r.parts[i], &r.parts[j]) {
+				r.parts[i].Verdict = stronger(r.parts[i].Verdict, r.parts[j].Verdict)
+			}
+		}
+	}
+	if personal {
+		res.Verdict = PersonalData
+		res.Reasons = append(res.Reasons, res.Summary.Reasons...)
+	}
+	res.Verdict = stronger(res.Verdict, r.worst)
+	res.Reasons = append(res.Reasons, r.reasons...)
+	for _, p := range r.parts {
+		res.Parts = append(res.Parts, p.Part)
+		res.Verdict = stronger(res.Verdict, p.Verdict)
+		if p.Reason != "" {
+			res.Reasons = append(res.Reasons, p.Path+": "+p.Reason)
+		}
+	}
+	return res, nil
+}
+
+// hasFindings reports whether a finding with records or a strong ID lies
+// inside part p.
+func hasFindings(findings []detect.Finding, p *partState) bool {
+	for _, f := range findings {
+		if f.Records == 0 && !f.Strong {
+			continue
+		}
+		if within(p, f.Where.Part, f.Where.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether a location (MIME part number, container path)
+// lies inside part p.
+func within(p *partState, part, path string) bool {
+	if part != p.loc.Part && !strings.HasPrefix(part, p.loc.Part+".") {
+		return false
+	}
+	if p.mime {
+		return true
+	}
+	return path == p.loc.Path || strings.HasPrefix(path, p.loc.Path+"/")
+}
+
+// contains reports whether part b lies inside part a.
+func contains(a, b *partState) bool {
+	if b.mime && !a.mime {
+		return false
+	}
+	if a.mime && !b.mime {
+		return within(a, b.loc.Part, b.loc.Path)
+	}
+	if a.mime && b.mime {
+		return strings.HasPrefix(b.loc.Part, a.loc.Part+".")
+	}
+	return b.loc.Part == a.loc.Part && strings.HasPrefix(b.loc.Path, a.loc.Path+"/")
+}

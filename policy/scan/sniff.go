@@ -1,0 +1,94 @@
+package scan
+
+import (
+	"bytes"
+	"path"
+	"strings"
+)
+
+// format is a file format as recognised by sniff.
+type format string
+
+const (
+	fmtZip     format = "zip"
+	fmtGzip    format = "gzip"
+	fmtCFB     format = "ole2"
+	fmtPDF     format = "pdf"
+	fmt7z      format = "7z"
+	fmtRAR     format = "rar"
+	fmtRTF     format = "rtf"
+	fmtTNEF    format = "tnef"
+	fmtImage   format = "image"
+	fmtHTML    format = "html"
+	fmtXML     format = "xml"
+	fmtCSV     format = "csv"
+	fmtTSV     format = "tsv"
+	fmtText    format = "text"
+	fmtMessage format = "message"
+	fmtEmpty   format = "empty"
+	fmtBinary  format = "binary"
+)
+
+// sniff decides a file's format from its leading bytes first (content
+// beats names: a renamed .xlsx is still a zip), then from the declared
+// MIME type and the file name extension.
+func sniff(name, ctype string, head []byte) format {
+	ext := strings.ToLower(path.Ext(name))
+	ctype = strings.ToLower(ctype)
+	switch {
+	case len(head) == 0:
+		return fmtEmpty
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")),
+		bytes.HasPrefix(head, []byte("PK\x07\x08")):
+		return fmtZip
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return fmtCFB
+	case bytes.HasPrefix(head, []byte{0x1F, 0x8B}):
+		return fmtGzip
+	case bytes.HasPrefix(head, []byte("7z\xBC\xAF\x27\x1C")):
+		return fmt7z
+	case bytes.HasPrefix(head, []byte("Rar!\x1A\x07")):
+		return fmtRAR
+	case bytes.HasPrefix(head, []byte{0x78, 0x9F, 0x3E, 0x22}):
+		return fmtTNEF
+	case bytes.HasPrefix(head, []byte(`{\rtf`)):
+		return fmtRTF
+	case bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-")):
+		return fmtPDF
+	case isImageMagic(head):
+		return fmtImage
+	}
+	switch {
+	case ext == ".csv" || ctype == "text/csv" || ctype == "text/comma-separated-values":
+		return fmtCSV
+	case ext == ".tsv" || ctype == "text/tab-separated-values":
+		return fmtTSV
+	case ext == ".htm" || ext == ".html" || ctype == "text/html" || looksHTML(head):
+		return fmtHTML
+	case ext == ".eml" || ctype == "message/rfc822":
+		return fmtMessage
+	case ext == ".xml" || ctype == "text/xml" || ctype == "application/xml" || bytes.HasPrefix(head, []byte("<?xml")):
+		return fmtXML
+	case ext == ".dat" && strings.EqualFold(path.Base(name), "winmail.dat"), ctype == "application/ms-tnef", ctype == "application/vnd.ms-tnef":
+		return fmtTNEF
+	}
+	return fmtText
+}
+
+func isImageMagic(h []byte) bool {
+	for _, m := range [][]byte{
+		[]byte("\x89PNG\r\n\x1a\n"), {0xFF, 0xD8, 0xFF}, []byte("GIF87a"), []byte("GIF89a"),
+		[]byte("II*\x00"), []byte("MM\x00*"), []byte("BM"),
+	} {
+		if bytes.HasPrefix(h, m) {
+			return true
+		}
+	}
+	return len(h) >= 12 && bytes.Equal(h[:4], []byte("RIFF")) && bytes.Equal(h[8:12], []byte("WEBP"))
+}
+
+func looksHTML(h []byte) bool {
+	h = bytes.TrimLeft(h[:min(len(h), 512)], " \t\r\n\xef\xbb\xbf")
+	l := bytes.ToLower(h[:min(len(h), 64)])
+	return bytes.HasPrefix(l, []byte("<!doctype html")) || bytes.HasPrefix(l, []byte("<html"))
+}

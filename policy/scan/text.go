@@ -1,0 +1,115 @@
+package scan
+
+import (
+	"io"
+	"strings"
+
+	"github.com/okuri/okuri/policy/extract/charset"
+	"github.com/okuri/okuri/policy/extract/delim"
+	"github.com/okuri/okuri/policy/extract/markup"
+)
+
+// maxInvalidShare is the share of undecodable characters above which the
+// charset is judged wrong and the text unscannable: a few stray bytes are
+// normal in exported files, a tenth of the text is not.
+const maxInvalidShare = 0.02
+
+// chooseCharset returns the declared charset if okuri knows it, otherwise
+// one detected from the head of the content.
+func chooseCharset(declared string, head []byte) (charset.Charset, error) {
+	if declared != "" {
+		c, ok := charset.Lookup(declared)
+		if !ok {
+			return charset.Unknown, unscannable("unknown charset %q", printable(declared))
+		}
+		// A UTF-16 file with a BOM wins over a (wrong) declaration.
+		if d := charset.Detect(head[:min(len(head), 4)]); (d == charset.UTF16LE || d == charset.UTF16BE) && c != d {
+			return d, nil
+		}
+		return c, nil
+	}
+	c := charset.Detect(head)
+	if !c.Known() {
+		return c, unscannable("unsupported binary format")
+	}
+	return c, nil
+}
+
+// printable keeps a label (charset name) short and ASCII for reasons.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r > 0x7E || b.Len() >= 40 {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// text scans a text-like file: plain text, CSV/TSV, HTML, XML.
+func (r *run) text(f *file, kind format, head []byte) error {
+	c, err := chooseCharset(f.charset, head)
+	if err != nil {
+		return err
+	}
+	var consumer io.Writer
+	var closer func() error
+	switch kind {
+	case fmtCSV, fmtTSV:
+		sep := byte(',')
+		if kind == fmtTSV {
+			sep = '\t'
+		}
+		if s, ok := delim.Sniff(utf8Head(c, head)); ok {
+			sep = s
+		}
+		sp := delim.NewSplitter(sep, r.sink.Table(f.loc))
+		consumer, closer = sp, sp.Close
+	case fmtHTML, fmtXML:
+		return markup.HTML(charset.NewReader(c, r.reader(f)), r.sink, f.loc, kind == fmtHTML, r.lim.MaxTokenBytes)
+	default:
+		// Undeclared text that is plainly a table is scanned as one:
+		// column headers are what tells a customer list from prose.
+		if s, ok := delim.Sniff(utf8Head(c, head)); ok && f.name != "" {
+			sp := delim.NewSplitter(s, r.sink.Table(f.loc))
+			consumer, closer = sp, sp.Close
+		} else {
+			tw := r.sink.Text(f.loc)
+			consumer, closer = tw, tw.Close
+		}
+	}
+	cw := charset.NewWriter(c, consumer)
+	_, err = io.CopyBuffer(cw, r.reader(f), make([]byte, 64<<10))
+	if err == nil {
+		err = cw.Close()
+	}
+	if cerr := closer(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if bad, total := cw.Invalid(); bad > 16 && float64(bad*3) > maxInvalidShare*float64(total) {
+		return unscannable("text does not decode as %s", c.Name)
+	}
+	return nil
+}
+
+// utf8Head decodes the head of a file for sniffing the CSV separator.
+func utf8Head(c charset.Charset, head []byte) []byte {
+	var b strings.Builder
+	w := charset.NewWriter(c, &b)
+	w.Write(head)
+	return []byte(b.String())
+}
+
+// rtf scans an RTF document as text.
+func (r *run) rtf(f *file) error {
+	tw := r.sink.Text(f.loc)
+	err := markup.RTF(r.reader(f), tw)
+	if cerr := tw.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,211 @@
+package scan
+
+import (
+	"archive/zip"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/okuri/okuri/policy/extract"
+	"github.com/okuri/okuri/policy/extract/charset"
+	"github.com/okuri/okuri/policy/extract/office"
+)
+
+// ratioExempt: entries this small may have any compression ratio; only
+// large expansions are bombs.
+const ratioExempt = 1 << 20
+
+// openZip opens and validates an archive: entry count, overlapping or
+// out-of-range entries (the "better zip bomb" construction, which
+// archive/zip itself accepts), and decodes Shift_JIS entry names.
+func (r *run) openZip(f *file) (*extract.Zip, error) {
+	zr, err := zip.NewReader(f.ra, f.size)
+	if err != nil {
+		if errors.Is(err, zip.ErrInsecurePath) && zr != nil {
+			// Names like "../x" are harmless here: nothing is written.
+		} else {
+			return nil, fmt.Errorf("zip: %w", err)
+		}
+	}
+	r.entries += len(zr.File)
+	if r.entries > r.lim.MaxEntries {
+		return nil, &extract.LimitError{Limit: extract.LimitEntries}
+	}
+	if err := checkOverlap(zr.File, f.size); err != nil {
+		return nil, err
+	}
+	for _, e := range zr.File {
+		if e.NonUTF8 {
+			if s, err := charset.DecodeString(charset.ShiftJIS, []byte(e.Name)); err == nil {
+				e.Name = s
+			}
+		}
+	}
+	return &extract.Zip{Files: zr.File, Open: r.openEntry}, nil
+}
+
+// checkOverlap rejects archives whose entries share or exceed their
+// bytes. Each entry occupies its local header up to the end of its
+// compressed data; those ranges must be disjoint and inside the file.
+func checkOverlap(files []*zip.File, size int64) error {
+	type span struct{ start, end int64 }
+	spans := make([]span, 0, len(files))
+	for _, f := range files {
+		off, err := f.DataOffset()
+		if err != nil {
+			return fmt.Errorf("zip entry header: %w", err)
+		}
+		end := off + int64(f.CompressedSize64)
+		if off < 0 || end < off || end > size {
+			return &extract.LimitError{Limit: extract.LimitZipOverlap}
+		}
+		// The local header starts before the data; DataOffset read it,
+		// so the header lies in [start, off).
+		start := headerOffset(f, off)
+		spans = append(spans, span{start, end})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].start < spans[i-1].end {
+			return &extract.LimitError{Limit: extract.LimitZipOverlap}
+		}
+	}
+	return nil
+}
+
+// headerOffset estimates where an entry's local header starts: 30 fixed
+// bytes plus the name before the data (the extra field length is not
+// exported; this errs on the short side, which still catches overlaps
+// that share compressed data).
+func headerOffset(f *zip.File, dataOff int64) int64 {
+	s := dataOff - 30 - int64(len(f.Name))
+	if s < 0 {
+		return 0
+	}
+	return s
+}
+
+// openEntry opens an archive entry for reading under the scan limits.
+func (r *run) openEntry(e *zip.File) (io.ReadCloser, error) {
+	if e.Flags&0x1 != 0 || e.Method == 99 {
+		return nil, extract.ErrEncrypted
+	}
+	rc, err := e.Open()
+	if err != nil {
+		if errors.Is(err, zip.ErrAlgorithm) {
+			return nil, unscannable("unsupported zip compression method %d", e.Method)
+		}
+		return nil, fmt.Errorf("zip entry: %w", err)
+	}
+	maxBytes := int64(0)
+	if e.Method != zip.Store {
+		maxBytes = max(ratioExempt, int64(e.CompressedSize64)*r.lim.MaxEntryRatio)
+	}
+	return readCloser{r.budget.Reader(rc, maxBytes, extract.LimitEntryRatio), rc}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// zip scans an archive: an office package as a document, anything else
+// entry by entry, each entry as its own part.
+func (r *run) zip(idx int, f *file) error {
+	z, err := r.openZip(f)
+	if err != nil {
+		return err
+	}
+	if kind := office.Kind(z); kind != "" {
+		r.parts[idx].ContentType = kind
+		return office.Extract(office.Package{
+			Zip:      z,
+			Sink:     r.sink,
+			Loc:      f.loc,
+			MaxToken: r.lim.MaxTokenBytes,
+			Nested: func(e *zip.File) error {
+				return r.entry(z, f, e)
+			},
+		})
+	}
+	for _, e := range z.Files {
+		if strings.HasSuffix(e.Name, "/") {
+			continue
+		}
+		if err := r.entry(z, f, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entry scans one archive entry as a nested part. Problems with the entry
+// become its own verdict; only fatal errors are returned.
+func (r *run) entry(z *extract.Zip, parent *file, e *zip.File) error {
+	child := &file{
+		loc:   extract.Location{Part: parent.loc.Part, Path: nestedName(parent.loc.Path, e.Name)},
+		name:  path.Base(e.Name),
+		depth: parent.depth + 1,
+	}
+	idx := r.addPart(Part{
+		Path:       child.loc.Part + "/" + child.loc.Path,
+		Name:       e.Name,
+		Size:       int64(e.UncompressedSize64),
+		Attachment: true,
+	}, child.loc, false)
+	if child.depth > r.lim.MaxDepth {
+		r.setPart(idx, Unscannable, "limit "+extract.LimitDepth+" exceeded")
+		return nil
+	}
+	rc, err := z.Open(e)
+	if err != nil {
+		v, reason := classify("zip entry", err)
+		r.setPart(idx, v, reason)
+		return nil
+	}
+	sp, err := spool(rc, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	rc.Close()
+	if err != nil {
+		if r.fatal(err) {
+			return err
+		}
+		v, reason := classify("zip entry", err)
+		r.setPart(idx, v, reason)
+		return nil
+	}
+	defer sp.Close()
+	child.ra, child.size = sp, sp.size
+	r.parts[idx].Size = sp.size
+	return r.runFile(idx, child)
+}
+
+// gzip decompresses a gzip file and scans its content as a nested file.
+func (r *run) gzip(f *file) error {
+	zr, err := gzip.NewReader(io.NewSectionReader(f.ra, 0, f.size))
+	if err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	zr.Multistream(true)
+	name := zr.Name
+	if name == "" {
+		name = strings.TrimSuffix(strings.TrimSuffix(f.name, ".gz"), ".tgz")
+	}
+	body := r.budget.Reader(zr, max(ratioExempt, f.size*r.lim.MaxEntryRatio), extract.LimitEntryRatio)
+	sp, err := spool(body, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+	child := &file{
+		loc:   extract.Location{Part: f.loc.Part, Path: nestedName(f.loc.Path, path.Base(name))},
+		name:  path.Base(name),
+		ra:    sp,
+		size:  sp.size,
+		depth: f.depth + 1,
+	}
+	return r.scanPart(child, true, "")
+}
