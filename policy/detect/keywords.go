@@ -28,6 +28,7 @@ const (
 	cTransfer // 振込先: the company's own account on an invoice
 	cCorp     // 法人番号
 	cHonor    // 様 / 殿 after a name
+	cDate     // other dates: 契約日, 発行日 … (not a birth date)
 )
 
 // builtinKeywords are the context words per category. ASCII words are
@@ -56,6 +57,7 @@ var builtinKeywords = []struct {
 	{cTransfer, []string{"振込", "振り込み", "振替先"}},
 	{cCorp, []string{"法人番号"}},
 	{cHonor, []string{"様", "殿"}},
+	{cDate, []string{"契約日", "発行日", "作成日", "日付", "更新日", "申込日", "支払日", "入金日", "期日", "期限", "満期", "始期", "終期", "有効期", "登録日", "受付日", "出力日", "印刷日", "date", "締切", "開催", "実施日"}},
 }
 
 type kwEntry struct {

@@ -104,25 +104,7 @@ func (r *Report) acc(k kind, loc Location) *acc {
 	return a
 }
 
-// add records n matches of k at loc; sample is called only while the
 // finding still wants samples, so masking costs nothing on big lists.
-func (r *Report) add(k kind, loc Location, n int, sample func() string) {
-	if n <= 0 {
-		return
-	}
-	a := r.acc(k, loc)
-	a.count += n
-	if k.strong() {
-		r.strong = true
-	}
-	if sample != nil && len(a.samples) < 3 {
-		s := sample()
-		if s != "" && !slices.Contains(a.samples, s) {
-			a.samples = append(a.samples, s)
-		}
-	}
-}
-
 // Findings returns the findings ordered by location, then kind.
 func (r *Report) Findings() []Finding {
 	out := make([]Finding, 0, len(r.accs))

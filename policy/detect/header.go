@@ -1,0 +1,91 @@
+package detect
+
+import "strings"
+
+// headerRule maps a column header to a kind. Rules are tried in order:
+// the specific ones ("契約者生年月日", "被保険者番号") come before the
+// person's name, which many headers contain.
+type headerRule struct {
+	k     kind
+	words []string
+}
+
+// notPersonHeaders name columns about companies, products or staff.
+var notPersonHeaders = []string{
+	"会社", "法人名", "社名", "支店", "店舗", "店名", "商品", "品名", "品番", "部署", "担当",
+	"銀行名", "金融機関", "代理店", "営業所", "事業所", "取引先", "屋号", "fax", "ファックス",
+	"ファクス", "url", "ホームページ", "product", "company", "branch", "item", "staff",
+	"支払", "請求", "注文", "日付", "契約日", "作成日", "更新日", "登録日", "発行日",
+}
+
+var headerRules = []headerRule{
+	{kCorporate, []string{"法人番号", "corporatenumber"}},
+	{kMyNumber, []string{"マイナンバー", "個人番号", "mynumber"}},
+	{kBirthDate, []string{"生年月日", "誕生日", "生年", "birth", "dob"}},
+	{kCreditCard, []string{"カード番号", "クレジット", "cardnumber", "card"}},
+	{kBankAccount, []string{"口座番号", "口座", "account", "預金番号"}},
+	{kHealthInsurance, []string{"保険者番号", "被保険者番号", "被保険者記号", "被保険者証", "保険証"}},
+	{kPension, []string{"基礎年金", "年金番号"}},
+	{kDriversLicense, []string{"免許証", "運転免許", "license", "licence"}},
+	{kPassport, []string{"旅券", "パスポート", "passport"}},
+	{kPolicy, []string{"証券番号", "証券no", "証券記号", "保険証券", "契約番号", "契約no", "policy"}},
+	{kEmail, []string{"メール", "mail"}},
+	{kPhone, []string{"電話", "tel", "携帯", "phone", "mobile", "連絡先"}},
+	{kPostal, []string{"郵便番号", "〒", "zip", "postal", "postcode"}},
+	{kAddress, []string{"住所", "所在地", "address", "住居", "居所", "送付先"}},
+	{kName, []string{"氏名", "名前", "フリガナ", "ふりがな", "カナ", "かな", "契約者", "被保険者", "受取人",
+		"顧客名", "お客様", "name", "姓", "名", "氏", "セイ", "メイ", "読み", "よみ"}},
+}
+
+// headerInfo is what a header cell says about its column.
+type headerInfo struct {
+	k       kind
+	known   bool // a header keyword matched (even a negative one)
+	company bool // the column names companies
+}
+
+// classifyHeader maps one header cell to a kind.
+func classifyHeader(cell []byte) headerInfo {
+	if len(cell) == 0 || len(cell) > 120 {
+		return headerInfo{}
+	}
+	h := strings.ToLower(foldString(string(cell)))
+	h = strings.Trim(h, "\"'[]()")
+	if h == "" {
+		return headerInfo{}
+	}
+	for _, w := range notPersonHeaders {
+		if strings.Contains(h, w) {
+			return headerInfo{known: true, company: strings.Contains(h, "会社") || strings.Contains(h, "法人名") || strings.Contains(h, "社名") || strings.Contains(h, "company") || strings.Contains(h, "取引先")}
+		}
+	}
+	for _, r := range headerRules {
+		for _, w := range r.words {
+			if !strings.Contains(h, w) {
+				continue
+			}
+			// single-character words (姓, 名, 氏) must be the whole header
+			// or carry a reading suffix: 名 alone, 姓(カナ)
+			if len([]rune(w)) == 1 && h != w && !strings.HasPrefix(h, w+"(") && !strings.HasPrefix(h, w+"カナ") && !strings.HasPrefix(h, w+"かな") {
+				continue
+			}
+			// "name" inside "filename", "username" … is not a person
+			if w == "name" && h != "name" && !strings.Contains(h, "full") && !strings.Contains(h, "first") &&
+				!strings.Contains(h, "last") && !strings.Contains(h, "customer") && !strings.Contains(h, "family") &&
+				!strings.Contains(h, "given") && !strings.Contains(h, "kana") && !strings.Contains(h, "insured") {
+				continue
+			}
+			if w == "card" && strings.Contains(h, "id") {
+				continue
+			}
+			return headerInfo{k: r.k, known: true}
+		}
+	}
+	// generic header words (番号, 日付, 区分 …) still mark a header row
+	for _, w := range []string{"番号", "no", "id", "区分", "種別", "備考", "日", "金額", "数量", "単価", "コード", "code", "date", "type", "メモ", "性別", "年齢", "職業", "status"} {
+		if strings.Contains(h, w) {
+			return headerInfo{known: true}
+		}
+	}
+	return headerInfo{}
+}

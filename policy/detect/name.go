@@ -1,0 +1,229 @@
+package detect
+
+import (
+	"unicode/utf8"
+)
+
+// notNames are words that sit before 様 or after a name label without
+// being a person's name.
+var notNames = [...]string{
+	"お客", "客", "皆", "各", "担当者", "ご担当者", "ご担当", "担当", "奥", "同", "仕", "模", "左", "貴", "王",
+	"神", "旦那", "お子", "ご家族", "家族", "ご主人", "会員", "利用者", "契約者", "ご契約者", "加入者",
+	"被保険者", "得意", "お得意", "皆々", "上", "殿", "多", "有", "異", "外", "今", "申込者", "ご利用者",
+	"受取人", "本人", "ご本人", "代表者", "関係者", "取引先", "お取引先", "業者", "先方", "相手",
+}
+
+// nameScan walks runes forward from i and returns the end of a run of
+// name characters (kanji, kana, one inner space), at most 12 runes.
+func nameRun(b []byte, i, limit int) (end int, kanji, kana, runes int) {
+	end = i
+	spaces := 0
+	for i < limit && runes < 12 {
+		r, n := utf8.DecodeRune(b[i:limit])
+		switch {
+		case isKanji(r):
+			kanji++
+		case isKatakana(r) || isHiragana(r):
+			kana++
+		case (r == ' ' || r == '\u3000') && runes > 0 && spaces == 0:
+			spaces++
+			i += n
+			continue
+		default:
+			return end, kanji, kana, runes
+		}
+		runes++
+		i += n
+		end = i
+	}
+	return end, kanji, kana, runes
+}
+
+// nameBefore looks for a name ending right before position s (where 様
+// or 殿 starts), on the same line; it returns the name's start or -1.
+func nameBefore(b []byte, from, s int) int {
+	j := s
+	if j > from && b[j-1] == ' ' {
+		j--
+	} else if j-3 >= from && string(b[j-3:j]) == "\u3000" {
+		j -= 3
+	}
+	end := j
+	runes, kanji, kana, spaces := 0, 0, 0, 0
+	start := -1
+	for j > from && runes < 10 {
+		k := lastRuneStart(b, j)
+		if k < from {
+			break
+		}
+		r, _ := utf8.DecodeRune(b[k:j])
+		switch {
+		case isKanji(r):
+			kanji++
+		case isKatakana(r):
+			kana++
+		case isHiragana(r):
+			kana++
+		case (r == ' ' || r == '\u3000') && runes > 0 && spaces == 0:
+			spaces++
+			j = k
+			continue
+		default:
+			goto done
+		}
+		runes++
+		j = k
+		start = j
+	}
+done:
+	if start < 0 || runes < 2 {
+		return -1
+	}
+	w := b[start:end]
+	// strip honorific-like prefixes: "お", "ご"
+	if r, _ := utf8.DecodeRune(w); r == 'お' || r == 'ご' || r == '御' {
+		return -1
+	}
+	for _, nn := range notNames {
+		if len(w) >= len(nn) && string(w[len(w)-len(nn):]) == nn {
+			return -1
+		}
+	}
+	if kanji == 0 && kana < 3 {
+		return -1
+	}
+	// leading hiragana is particles of a sentence (…のは山田様): trim
+	for start < end {
+		r, n := utf8.DecodeRune(b[start:end])
+		if !isHiragana(r) {
+			break
+		}
+		start += n
+	}
+	if end-start < 6 {
+		return -1
+	}
+	return start
+}
+
+// nameAfter reads a name after a label ending at i (氏名：山田 花子).
+func nameAfter(b []byte, i, limit int) (start, end int) {
+	// skip the rest of the label and separators
+	for i < limit {
+		c := b[i]
+		if c == ' ' || c == ':' || c == '\t' || c == '=' {
+			i++
+			continue
+		}
+		if i+3 <= limit {
+			switch string(b[i : i+3]) {
+			case "：", "\u3000", "名", "】", "」", "・", "（", "）", "様":
+				i += 3
+				continue
+			}
+		}
+		if (c == '(' || c == ')') && i+1 < limit {
+			i++
+			continue
+		}
+		break
+	}
+	if r, _ := utf8.DecodeRune(b[i:limit]); isHiragana(r) {
+		return -1, -1 // a sentence (契約者の皆様), not a name
+	}
+	e, kanji, kana, runes := nameRun(b, i, limit)
+	if runes < 2 || (kanji == 0 && kana < 3) {
+		return -1, -1
+	}
+	w := b[i:e]
+	for _, nn := range notNames {
+		if string(w) == nn {
+			return -1, -1
+		}
+	}
+	return i, e
+}
+
+// nameCell judges a table cell as a person's name: kanji/kana with an
+// optional inner space, or romaji "Taro Yamada". It returns 0 (no),
+// 1 (kanji or romaji name shape) or 2 (katakana reading with a space).
+func nameCell(s []byte) int {
+	s = trimSpace(s)
+	if len(s) == 0 || len(s) > 60 {
+		return 0
+	}
+	if s[0] < 0x80 {
+		return romajiName(s)
+	}
+	e, kanji, _, runes := nameRun(s, 0, len(s))
+	if e != len(s) || runes < 2 || runes > 10 {
+		return 0
+	}
+	hasSpace := false
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || (i+3 <= len(s) && string(s[i:i+3]) == "\u3000") {
+			hasSpace = true
+		}
+	}
+	if kanji == 0 && hasSpace {
+		return 2
+	}
+	if kanji > 0 && kanji <= 8 {
+		for _, nn := range notNames {
+			if string(s) == nn {
+				return 0
+			}
+		}
+		return 1
+	}
+	if kanji == 0 && runes >= 3 {
+		return 2
+	}
+	return 0
+}
+
+// romajiName accepts "Taro Yamada" / "YAMADA Taro": two or three
+// capitalised words of letters.
+func romajiName(s []byte) int {
+	words, wl := 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ' ' {
+			if wl > 0 {
+				words++
+			}
+			if wl == 1 {
+				return 0
+			}
+			wl = 0
+			continue
+		}
+		c := s[i]
+		if !isLetter(c) && c != '-' && c != '\'' {
+			return 0
+		}
+		if wl == 0 && c-'A' >= 26 {
+			return 0
+		}
+		wl++
+	}
+	if words == 2 || words == 3 {
+		return 1
+	}
+	return 0
+}
+
+func trimSpace(s []byte) []byte {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '"') {
+		s = s[1:]
+	}
+	for len(s) >= 3 && string(s[:3]) == "\u3000" {
+		s = s[3:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\r' || s[len(s)-1] == '"') {
+		s = s[:len(s)-1]
+	}
+	for len(s) >= 3 && string(s[len(s)-3:]) == "\u3000" {
+		s = s[:len(s)-3]
+	}
+	return s
+}

@@ -1,0 +1,207 @@
+package detect
+
+// numTok is a run of digits (ASCII or full-width) with the separators
+// that may sit inside phone numbers, dates, codes and amounts. It is
+// filled by parseNum without allocating.
+type numTok struct {
+	start, end int // byte range in the scanned buffer
+	d          [40]byte
+	nd         int      // digits kept (at most 40)
+	g          [8]uint8 // group lengths
+	s          [8]byte  // separator after group i: - / . space ( ) Y M , :
+	ng         int      // number of groups
+	over       bool     // more than 40 digits or 8 groups
+	day        bool     // ended with 日
+	pre        [4]byte  // ASCII letters glued before, folded, in order
+	npre       int
+	wordPre    bool // glued to a letter or digit before
+	wordPost   bool // glued to a letter or digit after
+	open       bool // preceded by an opening parenthesis
+	plus       bool // preceded by '+' (international form)
+}
+
+func (t *numTok) digits() []byte { return t.d[:t.nd] }
+
+// sepAt reports a separator inside a number at b[i] and its length.
+func sepAt(b []byte, i int) (byte, int) {
+	c := b[i]
+	switch c {
+	case '-', '/', '.', ' ', '(', ')', ',', ':':
+		return c, 1
+	}
+	if n := hyphenAt(b, i); n > 0 {
+		return '-', n
+	}
+	if i+2 >= len(b) {
+		return 0, 0
+	}
+	c1, c2 := b[i+1], b[i+2]
+	switch {
+	case c == 0xEF && c1 == 0xBC:
+		switch c2 {
+		case 0x8F:
+			return '/', 3
+		case 0x8E:
+			return '.', 3
+		case 0x88:
+			return '(', 3
+		case 0x89:
+			return ')', 3
+		case 0x8C:
+			return ',', 3
+		case 0x9A:
+			return ':', 3
+		}
+	case c == 0xE3 && c1 == 0x80 && c2 == 0x80: // ideographic space
+		return ' ', 3
+	case c == 0xE5 && c1 == 0xB9 && c2 == 0xB4: // 年
+		return 'Y', 3
+	case c == 0xE6 && c1 == 0x9C && c2 == 0x88: // 月
+		return 'M', 3
+	}
+	return 0, 0
+}
+
+// isDay reports 日 at b[i].
+func isDay(b []byte, i int) bool {
+	return i+2 < len(b) && b[i] == 0xE6 && b[i+1] == 0x97 && b[i+2] == 0xA5
+}
+
+// parseNum reads the number starting at b[i], which must be a digit.
+func parseNum(b []byte, i int, t *numTok) {
+	*t = numTok{start: i}
+	gl := 0
+	for i < len(b) {
+		v, n := digitAt(b, i)
+		if n == 0 {
+			break
+		}
+		if t.nd < len(t.d) {
+			t.d[t.nd] = '0' + v
+			t.nd++
+		} else {
+			t.over = true
+		}
+		gl++
+		i += n
+		if i >= len(b) {
+			break
+		}
+		if _, n := digitAt(b, i); n > 0 {
+			continue
+		}
+		s, sn := sepAt(b, i)
+		if sn == 0 || i+sn >= len(b) {
+			break
+		}
+		if _, dn := digitAt(b, i+sn); dn == 0 {
+			// ")-" as in (03)-1234: allow one more separator
+			if s == ')' {
+				if s2, sn2 := sepAt(b, i+sn); sn2 > 0 && s2 == '-' && i+sn+sn2 < len(b) {
+					if _, dn2 := digitAt(b, i+sn+sn2); dn2 > 0 {
+						sn += sn2
+						goto sep
+					}
+				}
+			}
+			break
+		}
+	sep:
+		if t.ng >= len(t.g)-1 {
+			t.over = true
+			break
+		}
+		t.g[t.ng] = uint8(min(gl, 255))
+		t.s[t.ng] = s
+		t.ng++
+		gl = 0
+		i += sn
+	}
+	t.g[t.ng] = uint8(min(gl, 255))
+	t.ng++
+	if isDay(b, i) {
+		t.day = true
+		i += 3
+	}
+	t.end = i
+	// context glued to the token
+	if t.start > 0 {
+		j := lastRuneStart(b, t.start)
+		c, _ := asciiAt(b, j)
+		switch {
+		case c == '(':
+			t.open = true
+		case c == '+':
+			t.plus = true
+		case isAlnum(c) || c == '_':
+			t.wordPre = true
+			// collect up to 4 letters before
+			k := t.start
+			for t.npre < len(t.pre) && k > 0 {
+				j := lastRuneStart(b, k)
+				c, _ := asciiAt(b, j)
+				if !isLetter(c) {
+					break
+				}
+				t.npre++
+				k = j
+			}
+			p := k
+			for n := 0; n < t.npre; n++ {
+				c, sz := asciiAt(b, p)
+				t.pre[n] = c &^ 0x20
+				p += sz
+			}
+		}
+	}
+	if t.end < len(b) {
+		c, _ := asciiAt(b, t.end)
+		if isAlnum(c) || c == '_' {
+			t.wordPost = true
+		}
+	}
+}
+
+// shape helpers
+
+func (t *numTok) sepsAll(c byte) bool {
+	for i := 0; i < t.ng-1; i++ {
+		if t.s[i] != c {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *numTok) hasSep(c byte) bool {
+	for i := 0; i < t.ng-1; i++ {
+		if t.s[i] == c {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *numTok) groups(gs ...uint8) bool {
+	if t.ng != len(gs) {
+		return false
+	}
+	for i, g := range gs {
+		if t.g[i] != g {
+			return false
+		}
+	}
+	return true
+}
+
+// phoneSeps reports whether all separators are phone-like.
+func (t *numTok) phoneSeps() bool {
+	for i := 0; i < t.ng-1; i++ {
+		switch t.s[i] {
+		case '-', '(', ')', ' ', '.':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,341 @@
+package detect
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// sampleRows is how many rows a Table buffers to find the header and to
+// classify headerless columns before it streams.
+const sampleRows = 32
+
+// column is one table column: what its header says, what it was
+// decided to hold, and its counts.
+type column struct {
+	name string
+	hdr  headerInfo
+	k    kind
+	// byShape: the kind was decided by the share of values, so each
+	// value is validated strictly; under a header values are trusted
+	// more (a name column holds names whatever their shape).
+	byShape bool
+	acc     docAcc
+}
+
+// Table receives the rows of one table: a CSV/TSV file, a spreadsheet
+// sheet, a DOCX/HTML table. It finds the header row itself.
+type Table struct {
+	r          *Report
+	e          *Engine
+	loc        Location
+	buf        [][][]byte
+	classified bool
+	closed     bool
+	cols       []*column
+	hasName    bool
+	company    bool
+	kv         bool
+	kvCols     map[string]*column
+	kvRec      record
+	records    int
+	hits       []int // scratch: columns accepted in the current row
+}
+
+// Table starts a table at loc.
+func (r *Report) Table(loc Location) *Table {
+	return &Table{r: r, e: r.e, loc: loc}
+}
+
+// Row scans one row. Cells are UTF-8 and valid only during the call.
+func (t *Table) Row(cells [][]byte) {
+	if t.closed {
+		return
+	}
+	if t.classified {
+		t.row(cells)
+		return
+	}
+	cp := make([][]byte, len(cells))
+	for i, c := range cells {
+		if len(c) > 4096 {
+			c = c[:4096]
+		}
+		cp[i] = bytes.Clone(c)
+	}
+	t.buf = append(t.buf, cp)
+	if len(t.buf) >= sampleRows {
+		t.classify()
+	}
+}
+
+// Close finishes the table and adds its findings and records to the
+// Report. Rows after Close are ignored.
+func (t *Table) Close() {
+	if t.closed {
+		return
+	}
+	if !t.classified {
+		t.classify()
+	}
+	t.closed = true
+	if t.kv {
+		t.closeKV()
+	}
+	for _, c := range t.cols {
+		loc := t.loc
+		loc.Column = c.name
+		c.acc.flush(t.r, loc)
+	}
+	for _, c := range t.kvCols {
+		loc := t.loc
+		loc.Column = c.name
+		c.acc.flush(t.r, loc)
+	}
+	t.r.records += t.records
+}
+
+func colLetter(i int) string {
+	s := ""
+	for i >= 0 {
+		s = string(rune('A'+i%26)) + s
+		i = i/26 - 1
+	}
+	return s
+}
+
+// classify finds the header, decides each column's kind and replays the
+// buffered rows.
+func (t *Table) classify() {
+	t.classified = true
+	rows := t.buf
+	t.buf = nil
+	ncol := 0
+	for _, r := range rows {
+		ncol = max(ncol, len(r))
+	}
+	hdrRow := -1
+	var hdrs []headerInfo
+	for ri := 0; ri < len(rows) && ri < 3; ri++ {
+		hs, known, kinds, nonEmpty, values := make([]headerInfo, len(rows[ri])), 0, 0, 0, 0
+		for ci, c := range rows[ri] {
+			c = trimSpace(c)
+			if len(c) == 0 {
+				continue
+			}
+			nonEmpty++
+			hs[ci] = classifyHeader(c)
+			if hs[ci].known {
+				known++
+			}
+			if hs[ci].k != kNone {
+				kinds++
+			}
+			if valueLike(c) {
+				values++
+			}
+		}
+		if kinds >= 1 && known*2 >= nonEmpty && values == 0 && nonEmpty >= 2 {
+			hdrRow, hdrs = ri, hs
+			break
+		}
+	}
+	data := rows
+	if hdrRow >= 0 {
+		data = rows[hdrRow+1:]
+	} else if ncol <= 4 && t.kvForm(rows) {
+		t.kv = true
+		for _, r := range rows {
+			t.row(r)
+		}
+		return
+	}
+	t.cols = make([]*column, ncol)
+	for ci := range t.cols {
+		c := &column{name: colLetter(ci)}
+		if ci < len(hdrs) {
+			c.hdr = hdrs[ci]
+			if h := trimSpace(rows[hdrRow][ci]); len(h) > 0 {
+				c.name = string(h)
+			}
+		}
+		c.k = c.hdr.k
+		if c.hdr.company {
+			t.company = true
+		}
+		if c.k == kNone && !c.hdr.known {
+			c.k = t.e.shapeKind(data, ci)
+			c.byShape = c.k != kNone
+		}
+		if c.k == kCorporate {
+			t.company = true
+		}
+		if c.k == kName {
+			t.hasName = true
+		}
+		t.cols[ci] = c
+	}
+	for _, r := range data {
+		t.row(r)
+	}
+}
+
+// valueLike reports a cell that looks like data rather than a header.
+func valueLike(c []byte) bool {
+	if bytes.IndexByte(c, '@') >= 0 {
+		return true
+	}
+	digits := 0
+	for i := 0; i < len(c); {
+		if _, n := digitAt(c, i); n > 0 {
+			digits++
+			i += n
+			continue
+		}
+		i++
+	}
+	return digits >= 6
+}
+
+// kvForm reports a key-value table (氏名 | 山田 花子 / 生年月日 | …), the
+// usual layout of a form in a Word document.
+func (t *Table) kvForm(rows [][][]byte) bool {
+	labelled := 0
+	for _, r := range rows {
+		if len(r) >= 2 && classifyHeader(trimSpace(r[0])).k != kNone && len(trimSpace(r[1])) > 0 {
+			labelled++
+		}
+	}
+	return labelled >= 2 && labelled*2 >= len(rows)
+}
+
+// row evaluates one data row.
+func (t *Table) row(cells [][]byte) {
+	if t.kv {
+		t.rowKV(cells)
+		return
+	}
+	var kinds uint32
+	t.hits = t.hits[:0]
+	for ci, cell := range cells {
+		if ci >= len(t.cols) {
+			break
+		}
+		c := t.cols[ci]
+		if c.k == kNone {
+			continue
+		}
+		cell = trimSpace(cell)
+		if len(cell) == 0 {
+			continue
+		}
+		k := c.k
+		if !t.e.accept(c, cell) {
+			continue
+		}
+		if k == kPostal {
+			k = kAddress
+		}
+		c.acc.count[c.k]++
+		kinds |= 1 << k
+		t.hits = append(t.hits, ci)
+	}
+	if kinds == 0 {
+		return
+	}
+	if t.isRecord(kinds) {
+		t.records++
+		for _, ci := range t.hits {
+			c := t.cols[ci]
+			c.acc.recs[c.k]++
+		}
+	}
+}
+
+// isRecord decides whether the kinds found in one row make it a
+// personal-data record.
+func (t *Table) isRecord(kinds uint32) bool {
+	var personal, anchors, strong int
+	for k := kind(1); k < numKinds; k++ {
+		if kinds&(1<<k) == 0 || !k.personal() {
+			continue
+		}
+		personal++
+		if k.anchor() {
+			anchors++
+		}
+		if k.strong() {
+			strong++
+		}
+	}
+	if strong > 0 {
+		return true
+	}
+	if t.company {
+		// companies with contacts: only a birth date makes it personal
+		return kinds&(1<<kBirthDate) != 0 && personal >= 2
+	}
+	if kinds&(1<<kName) != 0 {
+		return personal >= 2
+	}
+	return anchors >= 1 && personal >= 2
+}
+
+// rowKV evaluates one label/value row of a form table.
+func (t *Table) rowKV(cells [][]byte) {
+	for i := 0; i+1 < len(cells); i += 2 {
+		label, val := trimSpace(cells[i]), trimSpace(cells[i+1])
+		if len(label) == 0 || len(val) == 0 {
+			continue
+		}
+		h := classifyHeader(label)
+		if h.k == kNone {
+			continue
+		}
+		if t.kvCols == nil {
+			t.kvCols = map[string]*column{}
+		}
+		c := t.kvCols[string(label)]
+		if c == nil {
+			c = &column{name: string(label), hdr: h, k: h.k}
+			t.kvCols[string(label)] = c
+		}
+		if !t.e.accept(c, val) {
+			continue
+		}
+		c.acc.count[c.k]++
+		k := c.k
+		if k == kPostal {
+			k = kAddress
+		}
+		if t.kvRec.has(k) && (k == kName || k == kBirthDate || k == kMyNumber || k == kPolicy) {
+			t.closeKV()
+		}
+		t.kvRec.add(k, c)
+	}
+}
+
+func (t *Table) closeKV() {
+	if t.kvRec.kinds != 0 && t.isRecord(t.kvRec.kinds) {
+		t.records++
+		for _, c := range t.kvRec.cols {
+			c.acc.recs[c.k]++
+		}
+	}
+	t.kvRec = record{}
+}
+
+// record is a group of matches that may describe one person.
+type record struct {
+	kinds uint32
+	cols  []*column
+}
+
+func (r *record) has(k kind) bool { return r.kinds&(1<<k) != 0 }
+
+func (r *record) add(k kind, c *column) {
+	r.kinds |= 1 << k
+	r.cols = append(r.cols, c)
+}
+
+// itoa avoids fmt on sample paths.
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,304 @@
+package detect
+
+import (
+	"bytes"
+	"slices"
+)
+
+// maxPending bounds how much of a line or paragraph Text buffers while
+// waiting for a boundary to scan at.
+const maxPending = 64 << 10
+
+// textInteresting marks the bytes the free-text loop stops at: digits,
+// '@', the lead byte of full-width forms, and line/cell delimiters.
+var textInteresting = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte{'@', 0xEF, '\n', '\t', ','} {
+		t[c] = true
+	}
+	return t
+}()
+
+// tmatch is one finding in free text, kept until its paragraph ends so
+// that nearby matches can be grouped into pseudo-records.
+type tmatch struct {
+	k      kind
+	line   int32
+	sample string
+}
+
+// kwHit is a context keyword found in the current block.
+type kwHit struct {
+	pos int
+	c   ctx
+}
+
+// Text receives one free-text document: a body, DOCX paragraphs, PDF
+// text, a TXT file. Lines with several tabs or commas (a list pasted
+// into a body) are handed to an internal Table.
+type Text struct {
+	r       *Report
+	e       *Engine
+	loc     Location
+	pending []byte
+	line    int32
+	acc     docAcc
+	para    []tmatch
+	lineM   []tmatch
+	lineK   uint32 // kinds already found on the current line (address once per line)
+	hits    []kwHit
+	kwTo    int
+	tbl     *Table
+	cells   [][]byte
+	records int
+	closed  bool
+}
+
+// Text starts a free-text document at loc.
+func (r *Report) Text(loc Location) *Text {
+	return &Text{r: r, e: r.e, loc: loc}
+}
+
+// Write scans UTF-8 text. Chunks may split lines and characters anywhere;
+// Write buffers up to a paragraph boundary itself. It never fails.
+func (t *Text) Write(p []byte) (int, error) {
+	n := len(p)
+	if t.closed {
+		return n, nil
+	}
+	if len(t.pending) > 0 {
+		cut := paraCut(p)
+		if cut < 0 {
+			t.pending = append(t.pending, p...)
+			t.drainLong()
+			return n, nil
+		}
+		t.pending = append(t.pending, p[:cut]...)
+		t.process(t.pending)
+		t.pending = t.pending[:0]
+		p = p[cut:]
+	}
+	if cut := paraCut(p); cut > 0 {
+		t.process(p[:cut])
+		p = p[cut:]
+	}
+	t.pending = append(t.pending, p...)
+	t.drainLong()
+	return n, nil
+}
+
+// paraCut returns the index just after the last blank line in p, or -1.
+func paraCut(p []byte) int {
+	i := bytes.LastIndex(p, []byte("\n\n"))
+	if j := bytes.LastIndex(p, []byte("\n\r\n")); j > i {
+		return j + 1
+	}
+	if i < 0 {
+		return -1
+	}
+	return i + 1
+}
+
+// drainLong scans a pending paragraph that grew too long, at its last
+// newline, or at the last space or rune boundary when there is none.
+func (t *Text) drainLong() {
+	if len(t.pending) < maxPending {
+		return
+	}
+	b := t.pending
+	cut := bytes.LastIndexByte(b, '\n') + 1
+	if cut <= 0 {
+		cut = bytes.LastIndexAny(b, " \t\r") + 1
+	}
+	if cut <= 0 {
+		cut = len(b)
+		for cut > 0 && b[cut-1]&0xC0 == 0x80 {
+			cut--
+		}
+		if cut > 0 && b[cut-1] >= 0xC0 {
+			cut--
+		}
+		if cut == 0 {
+			cut = len(b)
+		}
+	}
+	t.process(b[:cut])
+	t.pending = append(t.pending[:0], b[cut:]...)
+}
+
+// Close scans what is left and adds the document's findings and records
+// to the Report.
+func (t *Text) Close() {
+	if t.closed {
+		return
+	}
+	if len(t.pending) > 0 {
+		t.process(t.pending)
+		t.pending = nil
+	}
+	t.closeTable()
+	t.closed = true
+	t.acc.flush(t.r, t.loc)
+	t.r.records += t.records
+}
+
+// process scans one block that ends at a paragraph boundary (or a
+// forced cut). Positions are block-relative.
+func (t *Text) process(b []byte) {
+	t.hits = t.hits[:0]
+	t.kwTo = 0
+	paraStart, lineStart := 0, 0
+	tabs, commas := 0, 0
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if !textInteresting[c] {
+			i++
+			continue
+		}
+		switch {
+		case c == '\n':
+			blank := t.endLine(b, lineStart, i, tabs, commas)
+			if blank {
+				t.endPara(b, paraStart, lineStart)
+				paraStart = i + 1
+			}
+			lineStart = i + 1
+			tabs, commas = 0, 0
+			t.line++
+			i++
+		case c == '\t':
+			tabs++
+			i++
+		case c == ',':
+			commas++
+			i++
+		case c == '@':
+			t.email(b, i, 1)
+			i++
+		case c == 0xEF:
+			if _, n := digitAt(b, i); n > 0 {
+				i = t.number(b, i, lineStart)
+			} else if i+2 < len(b) && b[i+1] == 0xBC && b[i+2] == 0xA0 {
+				t.email(b, i, 3)
+				i += 3
+			} else {
+				i++
+			}
+		default:
+			i = t.number(b, i, lineStart)
+		}
+	}
+	if lineStart < len(b) {
+		t.endLine(b, lineStart, len(b), tabs, commas)
+	}
+	t.endPara(b, paraStart, len(b))
+}
+
+// endLine moves the line's matches into the paragraph, or hands a
+// delimited line to the internal table. It reports a blank line.
+func (t *Text) endLine(b []byte, ls, le, tabs, commas int) bool {
+	t.lineK = 0
+	line := b[ls:le]
+	if tabs >= 2 || commas >= 3 {
+		t.lineM = t.lineM[:0]
+		sep := byte(',')
+		if tabs >= 2 {
+			sep = '\t'
+		}
+		line = bytes.TrimRight(line, "\r")
+		t.cells = t.cells[:0]
+		for len(line) > 0 {
+			j := bytes.IndexByte(line, sep)
+			if j < 0 {
+				t.cells = append(t.cells, bytes.Trim(line, "\""))
+				break
+			}
+			t.cells = append(t.cells, bytes.Trim(line[:j], "\""))
+			line = line[j+1:]
+		}
+		if t.tbl == nil {
+			t.tbl = t.r.Table(t.loc)
+		}
+		t.tbl.Row(t.cells)
+		return false
+	}
+	t.closeTable()
+	for _, m := range t.lineM {
+		t.acc.count[m.k]++
+		t.acc.addSample(m.k, m.sample)
+	}
+	t.para = append(t.para, t.lineM...)
+	t.lineM = t.lineM[:0]
+	return len(bytes.TrimSpace(line)) == 0
+}
+
+func (t *Text) closeTable() {
+	if t.tbl != nil {
+		t.tbl.Close()
+		t.tbl = nil
+	}
+}
+
+// match records a finding on the current line.
+func (t *Text) match(k kind, sample func() string) {
+	m := tmatch{k: k, line: t.line}
+	if t.acc.wantSample(k) && sample != nil {
+		m.sample = sample()
+	}
+	t.lineM = append(t.lineM, m)
+	t.lineK |= 1 << k
+}
+
+// context returns the keyword categories around [s,e) and the category
+// of the nearest label before s. Keywords are found lazily: only blocks
+// with candidates pay for the search.
+func (t *Text) context(b []byte, s, e int) (all ctx, nearest ctx) {
+	w := t.e.cfg.Window * 3
+	from := max(0, s-w)
+	to := min(len(b), e+t.e.cfg.Window)
+	if nl := bytes.IndexByte(b[e:to], '\n'); nl >= 0 {
+		to = e + nl
+	}
+	if t.kwTo < to {
+		t.e.kw.scan(b, max(from, t.kwTo), to, func(pos int, c ctx) {
+			t.hits = append(t.hits, kwHit{pos, c})
+		})
+		t.kwTo = to
+	}
+	best := -1
+	for k := len(t.hits) - 1; k >= 0; k-- {
+		h := t.hits[k]
+		if h.pos >= to {
+			continue
+		}
+		if h.pos < from {
+			break
+		}
+		all |= h.c
+		if h.pos < s && h.pos > best && h.c&labelCtx != 0 {
+			best = h.pos
+			nearest = h.c
+		}
+	}
+	if len(t.hits) > 256 {
+		t.hits = slices.DeleteFunc(t.hits, func(h kwHit) bool { return h.pos < from })
+	}
+	return all, nearest
+}
+
+// labelCtx are the categories that label a value (as opposed to
+// describing the document).
+const labelCtx = cMyNumber | cPhone | cMobile | cEmail | cAddress | cPostal | cBirth | cName | cCard |
+	cBank | cPolicy | cLicense | cPassport | cHealth | cPension | cCorp | cOrder | cDate
+
+// email handles an '@' at b[at].
+func (t *Text) email(b []byte, at, atLen int) {
+	var m emailTok
+	if !parseEmail(b, at, atLen, &m) || t.e.ownDomain(m.domain()) {
+		return
+	}
+	t.match(kEmail, func() string { return maskEmail(m.domain()) })
+}

@@ -1,0 +1,348 @@
+package detect
+
+import "slices"
+
+// number classifies the number starting at b[i] and returns where
+// scanning continues.
+func (t *Text) number(b []byte, i, ls int) int {
+	var tk numTok
+	parseNum(b, i, &tk)
+	var er era
+	var gannen bool
+	if tk.ng >= 2 && !tk.wordPre {
+		er, gannen = eraBefore(b, tk.start)
+	}
+	c, _ := analyze(&tk, er, gannen)
+	if !t.decide(b, ls, &tk, c) && tk.ng > 1 && tk.hasSep(' ') {
+		// "1980 090-1234-5678": retry each space-separated part
+		p := tk.start
+		for p < tk.end {
+			var sub numTok
+			q := p
+			for q < tk.end {
+				if _, n := digitAt(b, q); n > 0 {
+					break
+				}
+				q++
+			}
+			if q >= tk.end {
+				break
+			}
+			parseNumUntilSpace(b, q, tk.end, &sub)
+			sc, _ := analyze(&sub, era{}, false)
+			t.decide(b, ls, &sub, sc)
+			p = sub.end
+		}
+	}
+	return max(tk.end, i+1)
+}
+
+// parseNumUntilSpace parses a number at b[i] that stops at a space.
+func parseNumUntilSpace(b []byte, i, limit int, t *numTok) {
+	end := i
+	for end < limit && b[end] != ' ' && !(end+3 <= limit && string(b[end:end+3]) == "\u3000") {
+		end++
+	}
+	parseNum(b[:end], i, t)
+}
+
+// decide turns a number's candidates into a finding using context. It
+// reports whether anything was found.
+func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
+	e := t.e
+	var all, near ctx
+	ctxDone := false
+	getCtx := func() {
+		if !ctxDone {
+			all, near = t.context(b, tk.start, tk.end)
+			ctxDone = true
+		}
+	}
+	labelled := func(want ctx) bool {
+		getCtx()
+		return near&want != 0 || (near == 0 && all&want != 0)
+	}
+	switch {
+	case c&candCard != 0:
+		getCtx()
+		if c&candCardGrouped != 0 || all&cCard != 0 {
+			t.match(kCreditCard, func() string { return maskTok(tk, 4, 4) })
+			return true
+		}
+	case c&candMyNum != 0 && labelled(cMyNumber):
+		t.match(kMyNumber, func() string { return maskTok(tk, 0, 2) })
+		return true
+	case c&cand12 != 0 && labelled(cLicense):
+		t.match(kDriversLicense, func() string { return maskTok(tk, 0, 2) })
+		return true
+	case c&candCorp != 0 && labelled(cCorp):
+		t.match(kCorporate, nil)
+		return true
+	case c&candPension != 0 && labelled(cPension):
+		t.match(kPension, func() string { return maskTok(tk, 0, 2) })
+		return true
+	case c&candPassport != 0 && labelled(cPassport):
+		t.match(kPassport, func() string { return string(tk.pre[:2]) + "*****" + string(tk.d[5:7]) })
+		return true
+	case c&candHealth != 0 && labelled(cHealth):
+		t.match(kHealthInsurance, func() string { return maskTok(tk, 0, 1) })
+		return true
+	case c&(candMobile|candLandline|candPhoneBare) != 0:
+		if len(e.ownPhones) > 0 {
+			if _, own := e.ownPhones[normPhone(tk.digits())]; own {
+				return true
+			}
+		}
+		if c&(candMobile|candLandline) == candMobile && c&candPhoneBare != 0 {
+			// bare 11 digits: a phone unless it sits among order numbers
+			getCtx()
+			if all&(cOrder|cPolicy) != 0 && all&(cPhone|cMobile) == 0 {
+				return false
+			}
+		} else if c&candPhoneBare != 0 && !labelled(cPhone|cMobile) {
+			return false
+		}
+		t.match(kPhone, func() string { return maskPhone(tk) })
+		return true
+	case c&candBizPhone != 0:
+		return true
+	case c&(candDate|candDate8) != 0:
+		if labelled(cBirth) {
+			t.match(kBirthDate, func() string { return maskTok(tk, 0, 0) })
+			return true
+		}
+		return false
+	case c&(candPostal|candPostal7) != 0:
+		if postalMark(b, tk.start) || (c&candPostal != 0 && (labelled(cPostal) || prefectureAfter(b, tk.end))) {
+			if t.lineK&(1<<kAddress) == 0 && !e.ownAddress(lineOf(b, ls, tk.end)) {
+				t.match(kAddress, func() string { return maskTok(tk, 3, 0) })
+			}
+			return true
+		}
+	}
+	if c&candBank != 0 && labelled(cBank) && all&cTransfer == 0 {
+		t.match(kBankAccount, func() string { return maskTok(tk, 0, 2) })
+		return true
+	}
+	if c&(candDate|candAmount) != 0 {
+		return false
+	}
+	// policy numbers: the word around the number under a policy label,
+	// or any configured insurer shape
+	if tk.nd >= 4 || len(e.policies) > 0 {
+		if t.policy(b, ls, tk, labelled) {
+			return true
+		}
+	}
+	// a block number after a prefecture or municipality is an address
+	if !tk.wordPre && tk.nd <= 8 && t.lineK&(1<<kAddress) == 0 {
+		if st := addressBefore(b, max(ls, tk.start-150), tk.start); st == addrPrefec || (st == addrMunic && labelled(cAddress)) {
+			line := lineOf(b, ls, tk.end)
+			if !e.ownAddress(line) {
+				t.match(kAddress, func() string { return maskText(addrStart(b, ls, tk.start), 3) })
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// policy reports a policy number around tk.
+func (t *Text) policy(b []byte, ls int, tk *numTok, labelled func(ctx) bool) bool {
+	ws, we := tk.start, tk.end
+	for ws > ls {
+		j := lastRuneStart(b, ws)
+		c, _ := asciiAt(b, j)
+		if !isAlnum(c) && c != '-' {
+			break
+		}
+		ws = j
+	}
+	for we < len(b) {
+		c, n := asciiAt(b, we)
+		if !isAlnum(c) && c != '-' {
+			break
+		}
+		we += n
+	}
+	var w [40]byte
+	nw, digits, _ := foldWord(b[ws:we], &w)
+	if nw == 0 {
+		return false
+	}
+	for i := range t.e.policies {
+		if t.e.policies[i].match(w[:nw]) {
+			t.match(kPolicy, func() string { return maskWord(w[:nw]) })
+			return true
+		}
+	}
+	if digits >= 4 && nw >= 5 && nw <= 24 && labelled(cPolicy) {
+		t.match(kPolicy, func() string { return maskWord(w[:nw]) })
+		return true
+	}
+	return false
+}
+
+// postalMark reports 〒 right before b[i] (one space allowed).
+func postalMark(b []byte, i int) bool {
+	if i > 0 && b[i-1] == ' ' {
+		i--
+	}
+	return i >= 3 && string(b[i-3:i]) == "〒"
+}
+
+// prefectureAfter reports a prefecture name right after b[i].
+func prefectureAfter(b []byte, i int) bool {
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	if i+3 <= len(b) && string(b[i:i+3]) == "\u3000" {
+		i += 3
+	}
+	return i < len(b) && prefectureAt(b, i) > 0
+}
+
+// lineOf returns b[ls:] up to the end of the line containing e.
+func lineOf(b []byte, ls, e int) []byte {
+	end := e
+	for end < len(b) && b[end] != '\n' {
+		end++
+	}
+	return b[ls:end]
+}
+
+// addrStart returns the address text from its prefecture on.
+func addrStart(b []byte, ls, s int) []byte {
+	for j := max(ls, s-150); j < s; j++ {
+		if n := prefectureAt(b, j); n > 0 {
+			return b[j:s]
+		}
+	}
+	return b[max(ls, s-30):s]
+}
+
+// endPara groups the paragraph's matches into pseudo-records. Names are
+// searched for only here, and only in paragraphs that have other
+// matches: a name is what turns contact details into a person.
+func (t *Text) endPara(b []byte, ps, pe int) {
+	if len(t.para) == 0 {
+		return
+	}
+	if pe-ps > 0 {
+		t.findNames(b, ps, min(pe, ps+8192))
+	}
+	slices.SortStableFunc(t.para, func(x, y tmatch) int { return int(x.line - y.line) })
+	var cur uint32
+	var curKinds []kind
+	last := int32(-1 << 30)
+	flush := func() {
+		if cur != 0 && textRecord(cur) {
+			t.records++
+			for _, k := range curKinds {
+				t.acc.recs[k]++
+			}
+		}
+		cur, curKinds = 0, curKinds[:0]
+	}
+	for _, m := range t.para {
+		repeat := cur&(1<<m.k) != 0 && (m.k == kName || m.k == kBirthDate || m.k == kMyNumber || m.k == kPolicy)
+		if cur != 0 && (m.line-last > 2 || repeat) {
+			flush()
+		}
+		if cur&(1<<m.k) == 0 {
+			curKinds = append(curKinds, m.k)
+		}
+		cur |= 1 << m.k
+		last = m.line
+	}
+	flush()
+	t.para = t.para[:0]
+}
+
+// textRecord decides whether the kinds of one group describe a person.
+func textRecord(kinds uint32) bool {
+	var personal, anchors int
+	for k := kind(1); k < numKinds; k++ {
+		if kinds&(1<<k) == 0 || !k.personal() {
+			continue
+		}
+		if k.strong() {
+			return true
+		}
+		personal++
+		if k.anchor() {
+			anchors++
+		}
+	}
+	return anchors >= 1 && personal >= 2
+}
+
+// findNames adds names labelled by 氏名/お名前… or followed by 様/殿.
+func (t *Text) findNames(b []byte, ps, pe int) {
+	line := t.line
+	// line numbers of the paragraph: count back from the current line
+	nl := 0
+	for i := ps; i < pe; i++ {
+		if b[i] == '\n' {
+			nl++
+		}
+	}
+	base := line - int32(nl)
+	lineAt := func(pos int) int32 {
+		n := int32(0)
+		for i := ps; i < pos; i++ {
+			if b[i] == '\n' {
+				n++
+			}
+		}
+		return base + n
+	}
+	t.e.kw.scan(b, ps, pe, func(pos int, c ctx) {
+		switch {
+		case c&cHonor != 0:
+			ls := pos
+			for ls > ps && b[ls-1] != '\n' {
+				ls--
+			}
+			if pos+3 < len(b) && string(b[pos:pos+3]) == "様" && (string(b[pos+3:min(len(b), pos+6)]) == "々" || string(b[pos+3:min(len(b), pos+6)]) == "式") {
+				return
+			}
+			if s := nameBefore(b, ls, pos); s >= 0 {
+				t.addName(b[s:pos], lineAt(pos))
+			}
+		case c&cName != 0:
+			le := pos
+			for le < pe && b[le] != '\n' {
+				le++
+			}
+			// skip the label word itself
+			j := pos
+			for j < le && b[j] >= 0x80 {
+				r := runeLen(b[j])
+				if string(b[j:min(j+r, le)]) == "：" {
+					break
+				}
+				if j-pos >= 15 {
+					break
+				}
+				j += r
+			}
+			if pos < le && b[pos] < 0x80 { // "Name:"
+				j = pos + 4
+			}
+			if s, e := nameAfter(b, j, le); s >= 0 {
+				t.addName(b[s:e], lineAt(pos))
+			}
+		}
+	})
+}
+
+func (t *Text) addName(name []byte, line int32) {
+	m := tmatch{k: kName, line: line}
+	if t.acc.wantSample(kName) {
+		m.sample = maskText(name, 1)
+	}
+	t.acc.count[kName]++
+	t.acc.addSample(kName, m.sample)
+	t.para = append(t.para, m)
+}
