@@ -10,6 +10,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -18,7 +19,7 @@ import (
 type backend interface {
 	// create stores body and record and the index entries and events of m
 	// atomically; ErrExists if the id is taken.
-	create(ctx context.Context, m *Message, body io.Reader, evs []Event) (size int64, err error)
+	create(ctx context.Context, m *Message, body io.Reader, evs []audit.Event) (size int64, err error)
 	load(ctx context.Context, id string) (*Message, error)
 	loadMany(ctx context.Context, ids []string) ([]*Message, error) // missing ids are skipped
 	// update runs fn on a copy of the record and writes the result, its
@@ -42,7 +43,7 @@ type backend interface {
 
 // effects are the side effects of an update besides the record itself.
 type effects struct {
-	events    []Event
+	events    []audit.Event
 	known     []string // recipient addresses delivered to now
 	purgeBody bool     // remove the body
 	delete    bool     // remove the record entirely
@@ -87,8 +88,11 @@ func (c *core) Put(ctx context.Context, m *Message, body io.Reader) error {
 	m.History = append(m.History, HistoryEntry{Time: now, Actor: System, What: typ, To: m.State, Comment: m.Decision.Rule})
 	enterState(m, now)
 	ev := newEvent(typ, m, now, System)
-	ev.To = m.State
-	size, err := c.b.create(ctx, m, body, []Event{ev})
+	if !m.HoldUntil.IsZero() {
+		d := m.HoldUntil
+		ev.Deadline = &d
+	}
+	size, err := c.b.create(ctx, m, body, []audit.Event{ev})
 	if err != nil {
 		return fmt.Errorf("put %s: %w", m.ID, err)
 	}
@@ -118,7 +122,7 @@ func (c *core) Transition(ctx context.Context, id string, ch Change) (*Message, 
 		if err != nil {
 			return nil, err
 		}
-		return &effects{events: []Event{ev}}, nil
+		return &effects{events: []audit.Event{ev}}, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("transition %s %s→%s: %w", id, ch.From, ch.To, err)
@@ -202,21 +206,29 @@ func applyAttempt(m *Message, a Attempt) *effects {
 		m.DSN = a.DSN
 	}
 	eff := &effects{known: a.Delivered}
-	addEv := func(typ string, rcpts []string) {
+	addEv := func(typ string, rcpts []string, refused int) {
 		ev := newEvent(typ, m, a.Time, System)
 		ev.Recipients = rcpts
+		ev.Upstream = &audit.Upstream{Accepted: len(a.Delivered), Refused: refused, Attempt: m.Attempts}
 		eff.events = append(eff.events, ev)
 	}
 	if len(a.Delivered) > 0 {
-		addEv("message.delivered", a.Delivered)
+		addEv("message.delivered", a.Delivered, 0)
 	}
 	if len(a.Failed) > 0 {
-		addEv("message.failed", rcptAddrs(a.Failed))
+		addEv("message.failed", rcptAddrs(a.Failed), len(a.Failed))
+	}
+	if a.DSN != "" {
+		addEv("message.dsn_sent", rcptAddrs(a.Failed), len(a.Failed))
+		eff.events[len(eff.events)-1].Attrs = map[string]string{"dsn": a.DSN}
 	}
 	pending := m.Pending()
 	if len(pending) > 0 {
 		m.NextAttempt = a.NextAttempt
-		addEv("message.deferred", pending)
+		addEv("message.deferred", pending, len(a.Deferred))
+		if a.Err != "" {
+			eff.events[len(eff.events)-1].Reason = a.Err
+		}
 		return eff
 	}
 	to := StateFailed
@@ -267,7 +279,7 @@ func (c *core) PurgeBodies(ctx context.Context, before time.Time, limit int) (in
 	return c.retire(ctx, ixTerm, before, limit, func(m *Message, now time.Time) *effects {
 		m.Purged, m.PurgedAt = true, now
 		ev := newEvent("message.purged", m, now, System)
-		return &effects{events: []Event{ev}, purgeBody: true}
+		return &effects{events: []audit.Event{ev}, purgeBody: true}
 	})
 }
 

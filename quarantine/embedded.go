@@ -14,10 +14,9 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
-)
 
-// BoltTx is the transaction type BoltOutbox.AppendTx receives.
-type BoltTx = *bbolt.Tx
+	"github.com/okuri/okuri/audit"
+)
 
 // EmbeddedOptions configure the embedded backend.
 type EmbeddedOptions struct {
@@ -30,8 +29,8 @@ type EmbeddedOptions struct {
 	// NoSync skips every fsync. Only for tests and benchmarks: with it an
 	// acknowledged message can be lost on power failure.
 	NoSync bool
-	// Outbox writes the audit events of each change in the store's
-	// transaction. Nil drops the events (tests only; logged at open).
+	// Outbox (*audit.BoltOutbox on DB) writes the audit events of each
+	// change in the store's transaction. Nil drops the events (tests only; logged at open).
 	Outbox BoltOutbox
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -255,7 +254,7 @@ func (e *Embedded) writeBody(id string, body io.Reader) (int64, error) {
 	return n, nil
 }
 
-func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs []Event) (int64, error) {
+func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs []audit.Event) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/okuri/okuri/audit"
 )
 
 // Sentinel errors; check with errors.Is.
@@ -54,7 +56,7 @@ func (e *TransitionError) Is(target error) bool {
 var transitions = map[State]map[State]string{
 	StateQueued:        {StateDelivered: "message.delivered", StateFailed: "message.failed"},
 	StateHeldDelay:     {StateQueued: "message.released", StateCancelled: "message.cancelled"},
-	StateHeldSelfCheck: {StateQueued: "message.released", StateCancelled: "message.cancelled", StateExpired: "message.expired"},
+	StateHeldSelfCheck: {StateQueued: "message.selfchecked", StateCancelled: "message.cancelled", StateExpired: "message.expired"},
 	StateHeldApproval:  {StateQueued: "message.approved", StateRejected: "message.rejected", StateExpired: "message.expired"},
 	StateQuarantined:   {StateQueued: "message.released", StateDeleted: "message.deleted"},
 }
@@ -74,28 +76,16 @@ type Change struct {
 	Comment string // free text kept in the history and the audit event
 }
 
-// Event is an audit event the store writes atomically with the state change
-// that caused it (see Outbox). It carries kinds and counts of findings,
-// never detected values.
-type Event struct {
-	Type       string         `json:"type"`
-	MessageID  string         `json:"message_id"`
-	Time       time.Time      `json:"time"`
-	Actor      Actor          `json:"actor"`
-	Sender     string         `json:"sender,omitempty"`
-	Recipients []string       `json:"recipients,omitempty"`
-	Rule       string         `json:"rule,omitempty"`
-	Decision   string         `json:"decision,omitempty"`
-	Findings   map[string]int `json:"findings,omitempty"`
-	From       State          `json:"from,omitempty"`
-	To         State          `json:"to,omitempty"`
-	Comment    string         `json:"comment,omitempty"`
-}
-
-func newEvent(typ string, m *Message, now time.Time, a Actor) Event {
-	ev := Event{
-		Type: typ, MessageID: m.ID, Time: now, Actor: a,
+// newEvent returns the audit event of type typ about m. It carries kinds
+// and counts of findings, never detected values.
+func newEvent(typ string, m *Message, now time.Time, a Actor) audit.Event {
+	ev := audit.Event{
+		Type: typ, MessageID: m.ID, Time: now, Actor: a.audit(),
 		Sender: m.From, Recipients: m.To, Rule: m.Decision.Rule, Decision: m.Decision.Action,
+		Size: m.Size, State: string(m.State),
+	}
+	if a.Kind != ActorSystem && a.Kind != "" {
+		ev.Attrs = map[string]string{"role": a.Kind}
 	}
 	if len(m.Decision.Findings) > 0 {
 		ev.Findings = map[string]int{}
@@ -106,6 +96,14 @@ func newEvent(typ string, m *Message, now time.Time, a Actor) Event {
 	return ev
 }
 
+// audit returns the actor as the audit log records it.
+func (a Actor) audit() audit.Actor {
+	if a.Kind == ActorSystem || a.Kind == "" {
+		return audit.System
+	}
+	return audit.Actor{Kind: audit.ActorUser, User: a.User, IP: a.IP}
+}
+
 // isSender reports whether user is the sender of m (authenticated user or
 // envelope sender, compared case-insensitively).
 func (m *Message) isSender(user string) bool {
@@ -114,27 +112,27 @@ func (m *Message) isSender(user string) bool {
 }
 
 // applyTransition changes m according to ch and returns the audit event.
-func applyTransition(m *Message, ch Change, now time.Time) (Event, error) {
+func applyTransition(m *Message, ch Change, now time.Time) (audit.Event, error) {
 	if m.State != ch.From {
-		return Event{}, &TransitionError{ID: m.ID, Current: m.State, From: ch.From, To: ch.To}
+		return audit.Event{}, &TransitionError{ID: m.ID, Current: m.State, From: ch.From, To: ch.To}
 	}
 	typ, ok := transitions[ch.From][ch.To]
 	if !ok {
-		return Event{}, &TransitionError{ID: m.ID, Current: m.State, From: ch.From, To: ch.To, illegal: true}
+		return audit.Event{}, &TransitionError{ID: m.ID, Current: m.State, From: ch.From, To: ch.To, illegal: true}
 	}
 	if ch.From == StateHeldApproval && ch.To == StateQueued {
 		if ch.Actor.User == "" {
-			return Event{}, fmt.Errorf("transition %s: an approval needs a named approver: %w", m.ID, ErrIllegalTransition)
+			return audit.Event{}, fmt.Errorf("transition %s: an approval needs a named approver: %w", m.ID, ErrIllegalTransition)
 		}
 		if m.isSender(ch.Actor.User) {
-			return Event{}, fmt.Errorf("transition %s: %w", m.ID, ErrSelfApproval)
+			return audit.Event{}, fmt.Errorf("transition %s: %w", m.ID, ErrSelfApproval)
 		}
 	}
 	m.State = ch.To
 	m.History = append(m.History, HistoryEntry{Time: now, Actor: ch.Actor, What: typ, From: ch.From, To: ch.To, Comment: ch.Comment})
 	enterState(m, now)
 	ev := newEvent(typ, m, now, ch.Actor)
-	ev.From, ev.To, ev.Comment = ch.From, ch.To, ch.Comment
+	ev.PrevState, ev.Comment = string(ch.From), ch.Comment
 	return ev, nil
 }
 
@@ -173,13 +171,13 @@ type ixEntry struct {
 // Index set names.
 const (
 	ixAll   = "all"
-	ixState = "st:"   // + state
-	ixSend  = "snd:"  // + lower-cased sender
-	ixGroup = "grp:"  // + group
-	ixDue   = "due"   // queued messages by next attempt (or lease expiry)
-	ixHold  = "hold"  // held_* messages by deadline
-	ixTerm  = "term"  // terminal messages with a body, by terminal time
-	ixTomb  = "tomb"  // tombstones, by terminal time
+	ixState = "st:"  // + state
+	ixSend  = "snd:" // + lower-cased sender
+	ixGroup = "grp:" // + group
+	ixDue   = "due"  // queued messages by next attempt (or lease expiry)
+	ixHold  = "hold" // held_* messages by deadline
+	ixTerm  = "term" // terminal messages with a body, by terminal time
+	ixTomb  = "tomb" // tombstones, by terminal time
 )
 
 func tsMember(t time.Time, id string) string {

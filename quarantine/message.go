@@ -84,6 +84,7 @@ type Decision struct {
 type Actor struct {
 	Kind string `json:"kind"`           // ActorSystem, ActorSender, ActorApprover, ActorSecurity
 	User string `json:"user,omitempty"` // user name; empty for the system
+	IP   string `json:"ip,omitempty"`   // client IP of a UI action
 }
 
 // Actor kinds.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/okuri/okuri/audit"
 )
 
 // RedisOptions configure the Redis backend.
@@ -39,8 +41,8 @@ type RedisOptions struct {
 	// WaitAOF makes Put wait until the write is in the local AOF (WAITAOF
 	// 1 0, Redis ≥ 7.2) — durable with appendfsync everysec.
 	WaitAOF bool
-	// Outbox: see EmbeddedOptions.Outbox. Its ListKey must be in the same
-	// Redis.
+	// Outbox: see EmbeddedOptions.Outbox (*audit.RedisOutbox). Its ListKey
+	// must be in the same Redis.
 	Outbox RedisOutbox
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -169,7 +171,7 @@ var errConflictVer = errors.New("version conflict")
 
 const bodyChunk = 256 << 10
 
-func (r *Redis) create(ctx context.Context, m *Message, body io.Reader, evs []Event) (int64, error) {
+func (r *Redis) create(ctx context.Context, m *Message, body io.Reader, evs []audit.Event) (int64, error) {
 	// Stream the body into a temporary key that expires if we die before
 	// the script renames it into place.
 	tmp := r.tmpKey(m.ID)

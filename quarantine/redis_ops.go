@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/okuri/okuri/audit"
 )
 
 // commitScript applies one change atomically.
@@ -81,7 +83,7 @@ func (r *Redis) commit(ctx context.Context, mode string, m *Message, oldVer stri
 	var payloads []any
 	if r.outbox != nil {
 		for _, ev := range eff.events {
-			b, err := r.outbox.Marshal(ev)
+			b, err := audit.Marshal(ev)
 			if err != nil {
 				return fmt.Errorf("audit marshal: %w", err)
 			}

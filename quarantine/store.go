@@ -5,6 +5,9 @@ import (
 	"io"
 	"time"
 
+	"go.etcd.io/bbolt"
+
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -103,7 +106,7 @@ type Page struct {
 // Attempt is the outcome of one delivery attempt, computed by the worker.
 type Attempt struct {
 	Time        time.Time
-	Delivered   []string               // accepted by the upstream
+	Delivered   []string                // accepted by the upstream
 	Failed      []*relay.RecipientError // refused permanently (or lifetime over)
 	Deferred    []*relay.RecipientError // refused temporarily; stay pending
 	Err         string                  // whole-delivery failure summary (no recipient reached), for the UI
@@ -116,17 +119,16 @@ type KnownRecipient struct {
 	First, Last time.Time
 }
 
-// Outbox types: the audit package's outboxes are adapted to these so the
-// store writes audit events in its own transaction.
+// Outbox types: *audit.BoltOutbox and *audit.RedisOutbox implement them;
+// the store writes audit events in its own transaction through them.
 type (
 	// BoltOutbox appends events inside the embedded store's transaction.
 	BoltOutbox interface {
-		AppendTx(tx BoltTx, evs ...Event) error
+		AppendTx(tx *bbolt.Tx, evs ...audit.Event) error
 	}
-	// RedisOutbox names the list the Redis store RPUSHes event payloads to
-	// inside its Lua script, and encodes the payloads.
+	// RedisOutbox names the list the Redis store's Lua script RPUSHes
+	// audit.Marshal payloads to, atomically with the change.
 	RedisOutbox interface {
 		ListKey() string
-		Marshal(ev Event) ([]byte, error)
 	}
 )

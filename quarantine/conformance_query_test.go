@@ -1,0 +1,211 @@
+package quarantine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testList(t *testing.T, open opener) {
+	c := newClock()
+	s := open(t, c)
+	ctx := context.Background()
+	states := []State{StateHeldApproval, StateHeldSelfCheck, StateQuarantined, StateQueued}
+	var all []*Message // oldest first
+	for i := range 40 {
+		user := []string{"taro", "hanako", "jiro"}[i%3]
+		m := newMsg(states[i%4], user, fmt.Sprintf("c%d@client%d.example", i, i%5))
+		m.Group = []string{"sales", "support"}[i%2]
+		m.Headers.Subject = fmt.Sprintf("案件 %d", i)
+		if i == 17 {
+			m.Headers.Subject = "顧客リスト Needle"
+		}
+		m.Received = c.Now()
+		put(t, s, m, "body")
+		all = append(all, m)
+		c.Advance(time.Second)
+	}
+	ids := func(l []*Message) []string {
+		var s []string
+		for _, m := range l {
+			s = append(s, m.ID)
+		}
+		return s
+	}
+	want := func(f func(i int, m *Message) bool) []string {
+		var l []string
+		for i := len(all) - 1; i >= 0; i-- {
+			if f(i, all[i]) {
+				l = append(l, all[i].ID)
+			}
+		}
+		return l
+	}
+	listAll := func(q Query) []string {
+		var l []string
+		for range 100 {
+			p, err := s.List(ctx, q)
+			if err != nil {
+				t.Fatalf("list %+v: %v", q, err)
+			}
+			if len(p.Messages) > q.Limit || (p.Next != "" && len(p.Messages) != q.Limit) {
+				t.Fatalf("page of %d with next %q for limit %d", len(p.Messages), p.Next, q.Limit)
+			}
+			l = append(l, ids(p.Messages)...)
+			if p.Next == "" {
+				return l
+			}
+			q.Before = p.Next
+		}
+		t.Fatalf("pagination does not end")
+		return nil
+	}
+	since, until := all[10].Received, all[30].Received
+	cases := []struct {
+		q    Query
+		want []string
+	}{
+		{Query{Limit: 7}, want(func(i int, m *Message) bool { return true })},
+		{Query{State: StateQuarantined, Limit: 3}, want(func(i int, m *Message) bool { return i%4 == 2 })},
+		{Query{Sender: "HANAKO", Limit: 4}, want(func(i int, m *Message) bool { return i%3 == 1 })},
+		{Query{Sender: "jiro@office.example", State: StateQueued, Limit: 2}, want(func(i int, m *Message) bool { return i%3 == 2 && i%4 == 3 })},
+		{Query{Group: "support", State: StateHeldSelfCheck, Limit: 5}, want(func(i int, m *Message) bool { return i%2 == 1 && i%4 == 1 })},
+		{Query{Since: since, Until: until, Limit: 6}, want(func(i int, m *Message) bool { return i >= 10 && i < 30 })},
+		{Query{Text: "needle", Limit: 5}, []string{all[17].ID}},
+		{Query{Text: "client3.EXAMPLE", State: StateHeldApproval, Limit: 5}, want(func(i int, m *Message) bool { return i%5 == 3 && i%4 == 0 })},
+		{Query{Text: "nothing matches this", Limit: 5}, nil},
+	}
+	for _, tc := range cases {
+		if got := listAll(tc.q); !slices.Equal(got, tc.want) {
+			t.Errorf("list %+v:\n got %v\nwant %v", tc.q, got, tc.want)
+		}
+	}
+	p, err := s.List(ctx, Query{})
+	if err != nil || len(p.Messages) != 40 || p.Next != "" {
+		t.Fatalf("default page: %d %q %v", len(p.Messages), p.Next, err)
+	}
+	n, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range states {
+		if n[st] != 10 {
+			t.Fatalf("counts %v", n)
+		}
+	}
+	// A transition moves the message between state lists and counts.
+	m := all[0]
+	if _, err := s.Transition(ctx, m.ID, Change{From: StateHeldApproval, To: StateRejected, Actor: Actor{Kind: ActorApprover, User: "boss"}}); err != nil {
+		t.Fatal(err)
+	}
+	n, _ = s.Counts(ctx)
+	if n[StateHeldApproval] != 9 || n[StateRejected] != 1 {
+		t.Fatalf("counts after transition %v", n)
+	}
+	p, _ = s.List(ctx, Query{State: StateRejected})
+	if len(p.Messages) != 1 || p.Messages[0].ID != m.ID {
+		t.Fatalf("rejected list: %v", ids(p.Messages))
+	}
+}
+
+func testHolds(t *testing.T, open opener) {
+	c := newClock()
+	s := open(t, c)
+	ctx := context.Background()
+	early := newMsg(StateHeldDelay, "taro")
+	early.HoldUntil = c.Now().Add(10 * time.Minute)
+	late := newMsg(StateHeldApproval, "taro")
+	late.HoldUntil = c.Now().Add(time.Hour)
+	put(t, s, early, "b")
+	put(t, s, late, "b")
+	put(t, s, newMsg(StateQuarantined, "taro"), "b") // no deadline
+	if ids, _ := s.DueHolds(ctx, c.Now(), 10); len(ids) != 0 {
+		t.Fatalf("due now: %v", ids)
+	}
+	if ids, _ := s.DueHolds(ctx, c.Now().Add(10*time.Minute), 10); !slices.Equal(ids, []string{early.ID}) {
+		t.Fatalf("due at 10m: %v", ids)
+	}
+	if ids, _ := s.DueHolds(ctx, c.Now().Add(2*time.Hour), 10); !slices.Equal(ids, []string{early.ID, late.ID}) {
+		t.Fatalf("due at 2h: %v", ids)
+	}
+	if _, err := s.Transition(ctx, early.ID, Change{From: StateHeldDelay, To: StateQueued, Actor: System}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.DueHolds(ctx, c.Now().Add(2*time.Hour), 10); !slices.Equal(ids, []string{late.ID}) {
+		t.Fatalf("due after release: %v", ids)
+	}
+}
+
+func testRetention(t *testing.T, open opener) {
+	c := newClock()
+	s := open(t, c)
+	ctx := context.Background()
+	m := put(t, s, newMsg(StateQuarantined, "taro"), "secret body")
+	keep := put(t, s, newMsg(StateQuarantined, "taro"), "kept")
+	if _, err := s.Transition(ctx, m.ID, Change{From: StateQuarantined, To: StateDeleted, Actor: Actor{Kind: ActorSecurity, User: "sec"}}); err != nil {
+		t.Fatal(err)
+	}
+	ended := c.Now()
+	c.Advance(24 * time.Hour)
+	if n, err := s.PurgeBodies(ctx, ended, 10); err != nil || n != 0 {
+		t.Fatalf("purge before retention: %d %v", n, err)
+	}
+	if n, err := s.PurgeBodies(ctx, ended.Add(time.Millisecond), 10); err != nil || n != 1 {
+		t.Fatalf("purge: %d %v", n, err)
+	}
+	if _, err := s.Open(ctx, m.ID); !errors.Is(err, ErrPurged) {
+		t.Fatalf("open purged: %v", err)
+	}
+	g, err := s.Get(ctx, m.ID)
+	if err != nil || !g.Purged || g.State != StateDeleted {
+		t.Fatalf("tombstone: %+v %v", g, err)
+	}
+	if n, _ := s.PurgeBodies(ctx, c.Now(), 10); n != 0 {
+		t.Fatalf("purged twice")
+	}
+	if got := readBody(t, s, keep.ID); got != "kept" {
+		t.Fatalf("live body touched: %q", got)
+	}
+	if n, err := s.DeleteTombstones(ctx, c.Now(), 10); err != nil || n != 1 {
+		t.Fatalf("delete tombstones: %d %v", n, err)
+	}
+	if _, err := s.Get(ctx, m.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("get deleted: %v", err)
+	}
+	if n, _ := s.Counts(ctx); n[StateDeleted] != 0 || n[StateQuarantined] != 1 {
+		t.Fatalf("counts %v", n)
+	}
+	if p, _ := s.List(ctx, Query{}); len(p.Messages) != 1 {
+		t.Fatalf("list after delete: %d", len(p.Messages))
+	}
+	if evs := eventTypes(s, m.ID); !slices.Equal(evs, []string{"message.held", "message.deleted", "message.purged"}) {
+		t.Fatalf("events %v", evs)
+	}
+}
+
+func testSessions(t *testing.T, open opener) {
+	c := newClock()
+	s := open(t, c)
+	ctx := context.Background()
+	if err := s.SessionPut(ctx, "tok1", []byte("user=taro"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.SessionGet(ctx, "tok1"); err != nil || string(v) != "user=taro" {
+		t.Fatalf("get: %q %v", v, err)
+	}
+	c.Advance(time.Hour)
+	if _, err := s.SessionGet(ctx, "tok1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("expired session: %v", err)
+	}
+	s.SessionPut(ctx, "tok2", []byte("x"), time.Hour)
+	if err := s.SessionDelete(ctx, "tok2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionGet(ctx, "tok2"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "session") {
+		t.Fatalf("deleted session: %v", err)
+	}
+}
