@@ -144,6 +144,9 @@ func analyzePhone(t *numTok) cand {
 		grouped = false // 0312-345678 style: still fine only with 3 groups
 	}
 	switch {
+	case nn == 10 && (string(p[:4]) == "0120" || string(p[:4]) == "0570" || string(p[:4]) == "0180" || string(p[:4]) == "0990"),
+		nn == 11 && string(p[:4]) == "0800":
+		return candBizPhone
 	case nn == 11 && p[2] == '0' && p[1] >= '6' && p[1] <= '9':
 		if grouped || t.ng == 1 {
 			if t.ng == 1 {
@@ -158,9 +161,6 @@ func analyzePhone(t *numTok) cand {
 		if t.ng == 1 {
 			return candPhoneBare
 		}
-	case nn == 10 && (string(p[:4]) == "0120" || string(p[:4]) == "0570" || string(p[:4]) == "0180" || string(p[:4]) == "0990"),
-		nn == 11 && string(p[:4]) == "0800":
-		return candBizPhone
 	case nn == 10 && p[1] != '0':
 		if t.ng == 1 {
 			return candPhoneBare

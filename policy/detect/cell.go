@@ -249,6 +249,10 @@ func (e *Engine) acceptBirth(c *column, cell []byte) bool {
 	if sp := bytes.IndexByte(cell, ' '); sp > 0 {
 		cell = cell[:sp]
 	}
+	// and serials as "29284.0"
+	if dot := bytes.IndexByte(cell, '.'); dot > 0 && dot < len(cell)-1 && allZeros(cell[dot+1:]) {
+		cell = cell[:dot]
+	}
 	var t numTok
 	start := -1
 	for i := 0; i < len(cell); {
@@ -267,8 +271,7 @@ func (e *Engine) acceptBirth(c *column, cell []byte) bool {
 	ok := cd&(candDate|candDate8) != 0
 	if !ok && t.ng == 1 && t.nd <= 5 && !t.wordPre {
 		// Excel serial, possibly "29285.0"
-		rest := cell[t.end:]
-		if len(rest) == 0 || (rest[0] == '.' && allZeros(rest[1:])) {
+		if t.end == len(cell) {
 			if y, _, _, sok := excelSerialDate(prefix(t.digits(), t.nd)); sok && birthYearOK(y) {
 				ok = true
 			}

@@ -113,6 +113,13 @@ func (t *Table) classify() {
 	for _, r := range rows {
 		ncol = max(ncol, len(r))
 	}
+	if ncol <= 4 && len(rows) >= 2 && t.kvForm(rows) {
+		t.kv = true
+		for _, r := range rows {
+			t.row(r)
+		}
+		return
+	}
 	hdrRow := -1
 	var hdrs []headerInfo
 	for ri := 0; ri < len(rows) && ri < 3; ri++ {
@@ -142,12 +149,6 @@ func (t *Table) classify() {
 	data := rows
 	if hdrRow >= 0 {
 		data = rows[hdrRow+1:]
-	} else if ncol <= 4 && t.kvForm(rows) {
-		t.kv = true
-		for _, r := range rows {
-			t.row(r)
-		}
-		return
 	}
 	t.cols = make([]*column, ncol)
 	for ci := range t.cols {

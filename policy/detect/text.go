@@ -10,12 +10,12 @@ import (
 const maxPending = 64 << 10
 
 // textInteresting marks the bytes the free-text loop stops at: digits,
-// '@', the lead byte of full-width forms, and line/cell delimiters.
+// '@', the lead byte of full-width forms, and newlines.
 var textInteresting = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = true
 	}
-	for _, c := range []byte{'@', 0xEF, '\n', '\t', ','} {
+	for _, c := range []byte{'@', 0xEF, '\n'} {
 		t[c] = true
 	}
 	return t
@@ -150,7 +150,6 @@ func (t *Text) process(b []byte) {
 	t.hits = t.hits[:0]
 	t.kwTo = 0
 	paraStart, lineStart := 0, 0
-	tabs, commas := 0, 0
 	i := 0
 	for i < len(b) {
 		c := b[i]
@@ -160,20 +159,13 @@ func (t *Text) process(b []byte) {
 		}
 		switch {
 		case c == '\n':
-			blank := t.endLine(b, lineStart, i, tabs, commas)
+			blank := t.endLine(b, lineStart, i)
 			if blank {
 				t.endPara(b, paraStart, lineStart)
 				paraStart = i + 1
 			}
 			lineStart = i + 1
-			tabs, commas = 0, 0
 			t.line++
-			i++
-		case c == '\t':
-			tabs++
-			i++
-		case c == ',':
-			commas++
 			i++
 		case c == '@':
 			t.email(b, i, 1)
@@ -192,16 +184,22 @@ func (t *Text) process(b []byte) {
 		}
 	}
 	if lineStart < len(b) {
-		t.endLine(b, lineStart, len(b), tabs, commas)
+		t.endLine(b, lineStart, len(b))
 	}
 	t.endPara(b, paraStart, len(b))
 }
 
 // endLine moves the line's matches into the paragraph, or hands a
 // delimited line to the internal table. It reports a blank line.
-func (t *Text) endLine(b []byte, ls, le, tabs, commas int) bool {
+func (t *Text) endLine(b []byte, ls, le int) bool {
 	t.lineK = 0
 	line := b[ls:le]
+	// counted here, not in the loop: numbers swallow commas (1,234)
+	tabs := bytes.Count(line, []byte("\t"))
+	commas := 0
+	if tabs < 2 {
+		commas = bytes.Count(line, []byte(","))
+	}
 	if tabs >= 2 || commas >= 3 {
 		t.lineM = t.lineM[:0]
 		sep := byte(',')
