@@ -194,6 +194,7 @@ func (p *publisher) chainPending(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("audit: chain events: %w", err)
 	}
 	if lost != nil {
+		p.m.lost.Add(float64(lost.Count))
 		p.logger.Warn("audit: events were lost because the outbox was full", "count", lost.Count, "first", lost.First, "last", lost.Last)
 	}
 	p.m.chainHead.Set(float64(seq))
