@@ -7,12 +7,16 @@ type docAcc struct {
 	count   [numKinds]int
 	recs    [numKinds]int
 	samples [numKinds][]string
+	tries   [numKinds]uint8 // masked samples tried: identical masks stop being retried
 }
 
 // wantSample reports whether another sample of k is still useful.
-func (d *docAcc) wantSample(k kind) bool { return len(d.samples[k]) < 3 }
+func (d *docAcc) wantSample(k kind) bool { return len(d.samples[k]) < 3 && d.tries[k] < 8 }
 
 func (d *docAcc) addSample(k kind, s string) {
+	if d.tries[k] < 255 {
+		d.tries[k]++
+	}
 	if s == "" || len(d.samples[k]) >= 3 {
 		return
 	}

@@ -67,15 +67,15 @@ type kwEntry struct {
 }
 
 // keywordSet finds context keywords in a byte range. The first rune of
-// every keyword is in a bitset so that most runes are rejected with one
-// load.
+// every keyword indexes a 64 KiB table so that most runes are rejected
+// with one load.
 type keywordSet struct {
-	byFirst map[rune][]kwEntry
-	bits    [(1 << 16) / 64]uint64
+	groups [][]kwEntry    // keywords sharing a first rune; index 0 unused
+	first  [1 << 16]uint8 // BMP rune -> index into groups, 0 = no keyword
 }
 
 func newKeywordSet(extra map[string][]string) *keywordSet {
-	ks := &keywordSet{byFirst: map[rune][]kwEntry{}}
+	ks := &keywordSet{groups: make([][]kwEntry, 1)}
 	for _, g := range builtinKeywords {
 		for _, w := range g.words {
 			ks.addWord(w, g.c)
@@ -97,10 +97,19 @@ func (ks *keywordSet) addWord(w string, c ctx) {
 		return
 	}
 	r, _ := utf8.DecodeRune(b)
-	ks.byFirst[r] = append(ks.byFirst[r], kwEntry{word: b, c: c, ascii: b[0] < 0x80})
-	if r < 1<<16 {
-		ks.bits[r>>6] |= 1 << (r & 63)
+	if r >= 1<<16 {
+		return
 	}
+	gi := ks.first[r]
+	if gi == 0 {
+		if len(ks.groups) >= 255 {
+			return // more distinct first runes than the index holds
+		}
+		gi = uint8(len(ks.groups))
+		ks.groups = append(ks.groups, nil)
+		ks.first[r] = gi
+	}
+	ks.groups[gi] = append(ks.groups[gi], kwEntry{word: b, c: c, ascii: b[0] < 0x80})
 }
 
 // kindCtx maps a kind to the context category whose words support it.
@@ -155,8 +164,8 @@ func (ks *keywordSet) scan(b []byte, from, to int, hit func(pos int, c ctx)) {
 				if c != '(' {
 					lc = rune(c | 0x20)
 				}
-				if ks.bits[lc>>6]&(1<<(lc&63)) != 0 && (i == 0 || !isAlnum(b[i-1])) {
-					ks.match(b, i, lc, hit)
+				if gi := ks.first[lc]; gi != 0 && (i == 0 || !isAlnum(b[i-1])) {
+					ks.match(b, i, gi, hit)
 				}
 			}
 			i++
@@ -164,8 +173,8 @@ func (ks *keywordSet) scan(b []byte, from, to int, hit func(pos int, c ctx)) {
 		}
 		if c >= 0xE0 && c < 0xF0 && i+2 < len(b) {
 			r := rune(c&0x0F)<<12 | rune(b[i+1]&0x3F)<<6 | rune(b[i+2]&0x3F)
-			if ks.bits[r>>6]&(1<<(r&63)) != 0 {
-				ks.match(b, i, r, hit)
+			if gi := ks.first[r]; gi != 0 {
+				ks.match(b, i, gi, hit)
 			}
 			i += 3
 			continue
@@ -174,8 +183,8 @@ func (ks *keywordSet) scan(b []byte, from, to int, hit func(pos int, c ctx)) {
 	}
 }
 
-func (ks *keywordSet) match(b []byte, i int, r rune, hit func(pos int, c ctx)) {
-	for _, e := range ks.byFirst[r] {
+func (ks *keywordSet) match(b []byte, i int, gi uint8, hit func(pos int, c ctx)) {
+	for _, e := range ks.groups[gi] {
 		if i+len(e.word) > len(b) {
 			continue
 		}

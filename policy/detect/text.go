@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 )
 
@@ -89,16 +90,24 @@ func (t *Text) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// paraCut returns the index just after the last blank line in p, or -1.
+// paraCut returns the index just after the last blank line in p
+// ("\n\n" or "\n\r\n"), or -1.
 func paraCut(p []byte) int {
-	i := bytes.LastIndex(p, []byte("\n\n"))
-	if j := bytes.LastIndex(p, []byte("\n\r\n")); j > i {
-		return j + 1
+	end := len(p)
+	for {
+		i := bytes.LastIndexByte(p[:end], '\n')
+		if i < 0 {
+			return -1
+		}
+		j := i - 1
+		if j >= 0 && p[j] == '\r' {
+			j--
+		}
+		if j >= 0 && p[j] == '\n' {
+			return j + 1
+		}
+		end = i
 	}
-	if i < 0 {
-		return -1
-	}
-	return i + 1
 }
 
 // drainLong scans a pending paragraph that grew too long, at its last
@@ -152,6 +161,10 @@ func (t *Text) process(b []byte) {
 	paraStart, lineStart := 0, 0
 	i := 0
 	for i < len(b) {
+		i = skipPlain(b, i)
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		if !textInteresting[c] {
 			i++
@@ -299,4 +312,31 @@ func (t *Text) email(b []byte, at, atLen int) {
 		return
 	}
 	t.match(kEmail, func() string { return maskEmail(m.domain()) })
+}
+
+// skipPlain returns the index of the first byte at or after i that may be
+// interesting (a digit or one of : ; < = > ? @, a newline, or 0xEF),
+// testing eight bytes at a time (SWAR): most text is kana and kanji.
+func skipPlain(b []byte, i int) int {
+	const (
+		lo = 0x0101010101010101
+		hi = 0x8080808080808080
+	)
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		// bytes 0x30..0x3F: (x ^ 0x30) < 0x10
+		y := x ^ 0x3030303030303030
+		r := (y - lo*0x10) &^ y
+		z := x ^ 0x4040404040404040 // '@'
+		r |= (z - lo) &^ z
+		z = x ^ 0x0A0A0A0A0A0A0A0A // '\n'
+		r |= (z - lo) &^ z
+		z = x ^ 0xEFEFEFEFEFEFEFEF // full-width forms
+		r |= (z - lo) &^ z
+		if r&hi != 0 {
+			return i
+		}
+		i += 8
+	}
+	return i
 }

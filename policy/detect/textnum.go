@@ -228,21 +228,42 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 	if len(t.para) == 0 {
 		return
 	}
-	if pe-ps > 0 {
+	// Names complete records; when every group already is one, names are
+	// still looked for until a few were seen, for the findings' sake.
+	if pe-ps > 0 && (t.acc.count[kName] < 3 || !t.groupRecords(false)) {
 		t.findNames(b, ps, min(pe, ps+8192))
 	}
+	t.groupRecords(true)
+	t.para = t.para[:0]
+}
+
+// groupRecords walks the paragraph's matches in line order and groups
+// them into pseudo-records: a group ends after a gap of more than two
+// lines or when an identifying kind repeats. With commit it counts the
+// records; without, it only reports whether every group is already one
+// (then there is no need to look for names).
+func (t *Text) groupRecords(commit bool) bool {
 	slices.SortStableFunc(t.para, func(x, y tmatch) int { return int(x.line - y.line) })
 	var cur uint32
-	var curKinds []kind
+	var curKinds [numKinds]kind
+	nk := 0
+	all := true
 	last := int32(-1 << 30)
 	flush := func() {
-		if cur != 0 && textRecord(cur) {
-			t.records++
-			for _, k := range curKinds {
-				t.acc.recs[k]++
-			}
+		if cur == 0 {
+			return
 		}
-		cur, curKinds = 0, curKinds[:0]
+		if textRecord(cur) {
+			if commit {
+				t.records++
+				for _, k := range curKinds[:nk] {
+					t.acc.recs[k]++
+				}
+			}
+		} else {
+			all = false
+		}
+		cur, nk = 0, 0
 	}
 	for _, m := range t.para {
 		repeat := cur&(1<<m.k) != 0 && (m.k == kName || m.k == kBirthDate || m.k == kMyNumber || m.k == kPolicy)
@@ -250,13 +271,14 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 			flush()
 		}
 		if cur&(1<<m.k) == 0 {
-			curKinds = append(curKinds, m.k)
+			curKinds[nk] = m.k
+			nk++
 		}
 		cur |= 1 << m.k
 		last = m.line
 	}
 	flush()
-	t.para = t.para[:0]
+	return all
 }
 
 // textRecord decides whether the kinds of one group describe a person.
@@ -288,14 +310,15 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 		}
 	}
 	base := line - int32(nl)
+	// hits arrive in position order: count lines incrementally
+	cnt, cntPos := int32(0), ps
 	lineAt := func(pos int) int32 {
-		n := int32(0)
-		for i := ps; i < pos; i++ {
-			if b[i] == '\n' {
-				n++
+		for ; cntPos < pos; cntPos++ {
+			if b[cntPos] == '\n' {
+				cnt++
 			}
 		}
-		return base + n
+		return base + cnt
 	}
 	t.e.kw.scan(b, ps, pe, func(pos int, c ctx) {
 		switch {
