@@ -1,0 +1,294 @@
+package quarantine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/okuri/okuri/relay"
+)
+
+// PrepareFunc turns a stored message into what is sent: env arrives filled
+// with the message's envelope sender and its pending recipients, body
+// streams the stored bytes unchanged. The policy package plugs the forced
+// BCC rewrite in here (header fields only). The returned reader is read
+// once; the stored bytes are never modified.
+type PrepareFunc func(ctx context.Context, m *Message, env relay.Envelope, body io.Reader) (relay.Envelope, io.Reader, error)
+
+// WorkerOptions configure the delivery worker. Zero values take the
+// documented defaults.
+type WorkerOptions struct {
+	Store  Store
+	Sender relay.Sender
+	// Instance names this process in leases; unique among instances sharing
+	// a store. Default: host name, pid and a random suffix.
+	Instance string
+	// Lease is how long a taken message belongs to this instance (default
+	// 10m). It must exceed SendTimeout, or a slow delivery may be taken
+	// over and sent twice.
+	Lease time.Duration
+	// SendTimeout bounds one delivery attempt (default 5m).
+	SendTimeout time.Duration
+	// BackoffBase and BackoffMax: the n-th retry waits BackoffBase·2ⁿ⁻¹,
+	// at most BackoffMax (defaults 1m and 2h).
+	BackoffBase, BackoffMax time.Duration
+	// MaxLifetime: a message not delivered this long after it was queued
+	// fails with status 4.4.7 and a DSN (default 5 days).
+	MaxLifetime time.Duration
+	// Concurrency is how many deliveries run at once (default 4).
+	Concurrency int
+	// Poll is the longest the loop sleeps without a kick (default 30s), so
+	// it notices messages queued by other instances.
+	Poll time.Duration
+	DSN  DSNOptions
+	// Prepare maps stored bytes to the delivery; nil sends them as stored.
+	Prepare PrepareFunc
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Worker delivers queued messages: one scheduler loop, woken by Kick or a
+// timer set to the next due message, leases a batch, delivers it with a
+// bounded number of concurrent sends, and records each outcome.
+type Worker struct {
+	o    WorkerOptions
+	kick chan struct{}
+}
+
+// NewWorker checks opts and fills in defaults.
+func NewWorker(o WorkerOptions) (*Worker, error) {
+	if o.Store == nil || o.Sender == nil {
+		return nil, errors.New("new worker: Store and Sender are required")
+	}
+	if o.Instance == "" {
+		host, _ := os.Hostname()
+		var b [4]byte
+		rand.Read(b[:])
+		o.Instance = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.Lease, 10*time.Minute)
+	def(&o.SendTimeout, 5*time.Minute)
+	def(&o.BackoffBase, time.Minute)
+	def(&o.BackoffMax, 2*time.Hour)
+	def(&o.MaxLifetime, 5*24*time.Hour)
+	def(&o.Poll, 30*time.Second)
+	if o.SendTimeout >= o.Lease {
+		return nil, fmt.Errorf("new worker: send timeout %v must be shorter than the lease %v", o.SendTimeout, o.Lease)
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Prepare == nil {
+		o.Prepare = func(_ context.Context, _ *Message, env relay.Envelope, body io.Reader) (relay.Envelope, io.Reader, error) {
+			return env, body, nil
+		}
+	}
+	return &Worker{o: o, kick: make(chan struct{}, 1)}, nil
+}
+
+// Kick wakes the loop: call it after queueing or releasing a message.
+func (w *Worker) Kick() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx is done.
+func (w *Worker) Run(ctx context.Context) error {
+	for {
+		if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			w.o.Logger.Error("quarantine: delivery pass", "err", err)
+		}
+		wait := w.o.Poll
+		if next, ok, err := w.o.Store.NextDue(ctx); err == nil && ok {
+			wait = min(wait, max(next.Sub(w.o.Now()), 10*time.Millisecond))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-w.kick:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// RunOnce delivers every message due now and returns how many attempts it
+// made.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	n := 0
+	for ctx.Err() == nil {
+		batch, err := w.o.Store.Acquire(ctx, w.o.Instance, w.o.Now(), w.o.Lease, w.o.Concurrency)
+		if err != nil {
+			return n, err
+		}
+		if len(batch) == 0 {
+			return n, nil
+		}
+		var wg sync.WaitGroup
+		for _, m := range batch {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w.deliver(ctx, m)
+			}()
+		}
+		wg.Wait()
+		n += len(batch)
+	}
+	return n, ctx.Err()
+}
+
+// deliver makes one attempt for m, which this instance has leased.
+func (w *Worker) deliver(ctx context.Context, m *Message) {
+	log := w.o.Logger.With("id", m.ID, "attempt", m.Attempts+1)
+	body, err := w.o.Store.Open(ctx, m.ID)
+	if err != nil {
+		// The lease expires and the message is tried again.
+		log.Error("quarantine: open body for delivery", "err", err)
+		return
+	}
+	defer body.Close()
+	pending := m.Pending()
+	env, r, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending}, body)
+	var res *relay.Result
+	if err == nil {
+		sctx, cancel := context.WithTimeout(ctx, w.o.SendTimeout)
+		res, err = w.o.Sender.Send(sctx, env, r)
+		cancel()
+	} else {
+		err = fmt.Errorf("prepare: %w", err)
+	}
+	now := w.o.Now()
+	a := w.outcome(m, pending, res, err, now)
+	if len(a.Failed) > 0 && m.From != "" {
+		a.DSN = w.bounce(ctx, m, a, log)
+	}
+	// Record even if ctx was cancelled mid-send: the upstream may have the
+	// message, and forgetting that would send it again.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	got, cerr := w.o.Store.Complete(rctx, m.ID, w.o.Instance, a)
+	switch {
+	case errors.Is(cerr, ErrLeaseLost):
+		log.Error("quarantine: lease lost during delivery; lease shorter than delivery time?")
+	case cerr != nil:
+		log.Error("quarantine: record delivery attempt", "err", cerr)
+	default:
+		log.Info("quarantine: delivery attempt", "state", got.State, "delivered", len(a.Delivered), "failed", len(a.Failed), "deferred", len(a.Deferred))
+	}
+}
+
+// outcome classifies the relay's answer per recipient, applies the maximum
+// lifetime and computes the next attempt.
+func (w *Worker) outcome(m *Message, pending []string, res *relay.Result, err error, now time.Time) Attempt {
+	a := Attempt{Time: now}
+	seen := map[string]bool{}
+	refused := func(l []*relay.RecipientError) {
+		for _, e := range l {
+			seen[strings.ToLower(e.Rcpt)] = true
+			if e.Temporary {
+				a.Deferred = append(a.Deferred, e)
+			} else {
+				a.Failed = append(a.Failed, e)
+			}
+		}
+	}
+	if err == nil && res != nil {
+		for _, r := range res.Accepted {
+			seen[strings.ToLower(r)] = true
+			a.Delivered = append(a.Delivered, r)
+		}
+		refused(res.Refused)
+	} else {
+		var re *relay.Error
+		temp := relay.IsTemporary(err)
+		code, enh := 451, "4.4.1"
+		if errors.As(err, &re) {
+			refused(re.Refused)
+			if re.Code != 0 {
+				code = re.Code
+			}
+			a.Err = fmt.Sprintf("%s: %d", re.Op, re.Code)
+		} else {
+			a.Err = "delivery error"
+		}
+		if !temp {
+			if code < 500 {
+				code = 554
+			}
+			enh = "5.0.0"
+		}
+		for _, r := range pending {
+			if !seen[strings.ToLower(r)] {
+				seen[strings.ToLower(r)] = true
+				e := &relay.RecipientError{Rcpt: r, Code: code, Enhanced: enh, Message: a.Err, Temporary: temp}
+				refused([]*relay.RecipientError{e})
+			}
+		}
+	}
+	for _, r := range pending {
+		if !seen[strings.ToLower(r)] {
+			a.Deferred = append(a.Deferred, &relay.RecipientError{Rcpt: r, Code: 451, Enhanced: "4.4.0", Message: "no answer for recipient", Temporary: true})
+		}
+	}
+	if len(a.Deferred) > 0 && !now.Before(m.QueuedAt.Add(w.o.MaxLifetime)) {
+		for _, e := range a.Deferred {
+			x := *e
+			x.Enhanced, x.Temporary = "4.4.7", false
+			x.Message = "delivery time expired; last error: " + e.Message
+			a.Failed = append(a.Failed, &x)
+		}
+		a.Deferred = nil
+	}
+	back := w.o.BackoffBase << min(m.Attempts, 30)
+	if back <= 0 || back > w.o.BackoffMax {
+		back = w.o.BackoffMax
+	}
+	a.NextAttempt = now.Add(back)
+	return a
+}
+
+// bounce queues the DSN for a.Failed and returns its id ("" on failure,
+// logged: the attempt is recorded anyway so delivered recipients are not
+// sent the message again).
+func (w *Worker) bounce(ctx context.Context, m *Message, a Attempt, log *slog.Logger) string {
+	body, err := w.o.Store.Open(ctx, m.ID)
+	if err != nil {
+		log.Error("quarantine: dsn: open original", "err", err)
+		return ""
+	}
+	defer body.Close()
+	id, err := QueueDSN(ctx, w.o.Store, w.o.DSN, Bounce{
+		ID: dsnID(m.ID, m.Attempts), Sender: m.From, Arrival: m.Received, RefID: m.ID,
+		Subject: m.Headers.Subject, Failed: a.Failed, Original: body, Now: a.Time,
+	})
+	if err != nil {
+		log.Error("quarantine: dsn not queued", "err", err)
+		return ""
+	}
+	w.Kick()
+	return id
+}
