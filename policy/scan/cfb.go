@@ -1,11 +1,15 @@
 package scan
 
 import (
+	"bytes"
+
+	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/cfb"
 )
 
-// cfb scans an OLE2 compound file: legacy XLS and DOC, and encrypted
-// OOXML (an EncryptedPackage stream), which is "encrypted".
+// cfb scans an OLE2 compound file: legacy XLS, DOC and PPT, Outlook MSG
+// (whose attachments become nested parts), and encrypted OOXML (an
+// EncryptedPackage stream), which is "encrypted".
 func (r *run) cfb(f *file) error {
 	return cfb.Extract(cfb.Doc{
 		R:      f.ra,
@@ -13,5 +17,15 @@ func (r *run) cfb(f *file) error {
 		Sink:   r.sink,
 		Loc:    f.loc,
 		Budget: r.budget,
+		Nested: func(name string, data []byte) error {
+			child := &file{
+				loc:   extract.Location{Part: f.loc.Part, Path: nestedName(f.loc.Path, safeName(name))},
+				name:  name,
+				ra:    bytes.NewReader(data),
+				size:  int64(len(data)),
+				depth: f.depth + 1,
+			}
+			return r.scanPart(child, true, "")
+		},
 	})
 }

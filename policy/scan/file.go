@@ -69,8 +69,15 @@ func (r *run) runFile(idx int, f *file) error {
 	return nil
 }
 
-// scanFile dispatches on the sniffed format.
-func (r *run) scanFile(idx int, f *file) (format, error) {
+// scanFile dispatches on the sniffed format. A panic in an extractor (a
+// parser bug met by hostile input) makes the part unscannable instead of
+// taking the gateway down.
+func (r *run) scanFile(idx int, f *file) (kind format, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = unscannable("internal error reading %s", kind)
+		}
+	}()
 	if err := r.budget.Err(); err != nil {
 		return "", err
 	}
@@ -81,7 +88,7 @@ func (r *run) scanFile(idx int, f *file) (format, error) {
 	if err != nil {
 		return "", err
 	}
-	kind := sniff(f.name, f.ctype, head)
+	kind = sniff(f.name, f.ctype, head)
 	switch kind {
 	case fmtEmpty:
 		return kind, nil

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/okuri/okuri/policy/extract/extracttest"
 	"github.com/okuri/okuri/policy/extract"
+	"github.com/okuri/okuri/policy/extract/extracttest"
 )
 
 func TestSplitter(t *testing.T) {
