@@ -202,3 +202,40 @@ func hasSupplementary(s string) bool {
 	}
 	return false
 }
+
+// canonicalFast encodes ev with encoding/json, which for an Event is the
+// canonical encoding (sorted struct fields and map keys, no HTML
+// escaping) except in rare cases it detects and reports with ok=false:
+// U+2028/U+2029 or invalid UTF-8 (escaped by encoding/json, not by RFC
+// 8785) and map keys with supplementary characters (ordered differently).
+// TestCanonicalFastMatchesCanonical keeps it honest.
+func canonicalFast(ev *Event) (b []byte, ok bool, err error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ev); err != nil {
+		return nil, false, err
+	}
+	b = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if bytes.Contains(b, []byte(`\u2028`)) || bytes.Contains(b, []byte(`\u2029`)) || bytes.Contains(b, []byte(`\ufffd`)) {
+		return b, false, nil
+	}
+	for k := range ev.Attrs {
+		if hasSupplementary(k) {
+			return b, false, nil
+		}
+	}
+	for k := range ev.Findings {
+		if hasSupplementary(k) {
+			return b, false, nil
+		}
+	}
+	if ev.Lost != nil {
+		for k := range ev.Lost.ByType {
+			if hasSupplementary(k) {
+				return b, false, nil
+			}
+		}
+	}
+	return b, true, nil
+}

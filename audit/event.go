@@ -57,9 +57,9 @@ const (
 // Actor is who caused an event: the gateway itself, or a person (with the
 // IP address the UI request came from).
 type Actor struct {
+	IP   string `json:"ip,omitempty"`   // client IP of a UI action
 	Kind string `json:"kind"`           // "system" | "user"
 	User string `json:"user,omitempty"` // login name for "user"
-	IP   string `json:"ip,omitempty"`   // client IP of a UI action
 }
 
 // System is the actor of everything the gateway does on its own.
@@ -80,8 +80,8 @@ type Subject struct {
 // recipients confirmed and the attachments confirmed, by index in the
 // message (attachment names can be personal data).
 type SelfCheck struct {
-	Recipients  []string `json:"recipients,omitempty"`
 	Attachments []int    `json:"attachments,omitempty"`
+	Recipients  []string `json:"recipients,omitempty"`
 }
 
 // Rewrite describes a header rewrite (forced BCC) or a split delivery.
@@ -93,19 +93,19 @@ type Rewrite struct {
 
 // Upstream is the smarthost's answer to a delivery.
 type Upstream struct {
-	Code     int    `json:"code,omitempty"`
-	Enhanced string `json:"enhanced,omitempty"`
-	Reply    string `json:"reply,omitempty"`
-	Accepted int    `json:"accepted,omitempty"`
-	Refused  int    `json:"refused,omitempty"`
-	Attempt  int    `json:"attempt,omitempty"`
+	Accepted int    `json:"accepted,omitempty"` // recipients accepted
+	Attempt  int    `json:"attempt,omitempty"`  // delivery attempt number
+	Code     int    `json:"code,omitempty"`     // SMTP reply code
+	Enhanced string `json:"enhanced,omitempty"` // enhanced status code
+	Refused  int    `json:"refused,omitempty"`  // recipients refused
+	Reply    string `json:"reply,omitempty"`    // upstream reply text (no message content)
 }
 
 // Lost is the payload of an audit.events_lost event: events that were not
 // recorded because the outbox was full.
 type Lost struct {
-	Count  int            `json:"count"`
 	ByType map[string]int `json:"by_type,omitempty"`
+	Count  int            `json:"count"`
 	First  time.Time      `json:"first"`
 	Last   time.Time      `json:"last"`
 }
@@ -114,9 +114,10 @@ type Lost struct {
 // in by Marshal; Instance, Seq, Prev, Hash and Sig are set by the
 // publisher when it chains the event and must be left empty by emitters.
 //
-// Fields are declared in the alphabetical order of their JSON names; the
-// hash does not depend on it (see Canonical), it only keeps the stored
-// form close to the canonical one.
+// Fields of Event and of its nested types are declared in the alphabetical
+// order of their JSON names, so encoding/json (which also sorts map keys)
+// writes the canonical form directly in the common case; see
+// canonicalFast. Keep that order when adding fields.
 type Event struct {
 	Actor       Actor             `json:"actor"`
 	Attachments int               `json:"attachments,omitempty"` // number of attachments

@@ -88,6 +88,8 @@ type queue interface {
 	ack(ctx context.Context, n int) error
 	// depth returns the number of raw plus chained entries.
 	depth(ctx context.Context) (int, error)
+	// bound returns OutboxOptions.Max after defaults (<= 0: unbounded).
+	bound() int
 	// kick returns a channel that receives when new raw entries exist
 	// (best effort: the publisher also polls).
 	kick() <-chan struct{}

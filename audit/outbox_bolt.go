@@ -356,3 +356,5 @@ func subtractLoss(cur, taken *Lost) *Lost {
 	}
 	return cur
 }
+
+func (o *BoltOutbox) bound() int { return o.opts.Max }

@@ -283,3 +283,5 @@ func (o *RedisOutbox) depth(ctx context.Context) (int, error) {
 
 // keys lists every key the outbox uses (for tests and cleanup).
 func (o *RedisOutbox) keys() []string { return []string{o.kRaw, o.kChained, o.kHead, o.kLost} }
+
+func (o *RedisOutbox) bound() int { return o.opts.Max }

@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,6 +135,16 @@ func (p *publisher) chainPending(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if lost != nil && p.q.bound() > 0 {
+		// Report the loss once there is room again: while the outbox is
+		// full the record keeps accumulating in the store instead of
+		// adding one event per round.
+		if d, err := p.q.depth(ctx); err != nil {
+			return 0, err
+		} else if d >= p.q.bound() {
+			lost = nil
+		}
+	}
 	if len(raws) == 0 && lost == nil {
 		return 0, nil
 	}
@@ -204,21 +216,25 @@ func (p *publisher) chainPending(ctx context.Context) (int, error) {
 // seal computes hash (and signature) of an event whose seq and prev are
 // set and returns its final payload.
 func (p *publisher) seal(ev Event) ([]byte, string, error) {
-	b, err := json.Marshal(&ev)
+	ev.Hash, ev.Sig = "", ""
+	b, ok, err := canonicalFast(&ev)
 	if err != nil {
 		return nil, "", fmt.Errorf("audit: marshal %s: %w", ev.Type, err)
 	}
-	h, err := HashPayload(b)
-	if err != nil {
-		return nil, "", err
+	if !ok {
+		if b, err = Canonical(b); err != nil {
+			return nil, "", err
+		}
 	}
+	sum := sha256.Sum256(b)
+	h := hex.EncodeToString(sum[:])
 	ev.Hash = h
 	if p.signKey != nil {
 		if ev.Sig, err = SignHash(p.signKey, h); err != nil {
 			return nil, "", err
 		}
 	}
-	b, err = json.Marshal(&ev)
+	b, _, err = canonicalFast(&ev)
 	if err != nil {
 		return nil, "", fmt.Errorf("audit: marshal %s: %w", ev.Type, err)
 	}
