@@ -106,4 +106,3 @@ func fuzzServer(f *testing.F) (*Server, string, *syncBuffer) {
 func trustedLoopback() []TrustedNetwork {
 	return []TrustedNetwork{{Prefix: mustPrefix("127.0.0.0/8"), SenderDomains: []string{"agency.test"}}}
 }
-
