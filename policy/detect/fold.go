@@ -112,7 +112,9 @@ func foldString(s string) string {
 	var sb strings.Builder
 	b := []byte(s)
 	for i := 0; i < len(b); {
-		if n := hyphenAt(b, i); n > 0 {
+		// ー is a hyphen only after a digit (０９０ー…); in カード it is
+		// part of the word
+		if n := hyphenAt(b, i); n > 0 && (n == 1 || string(b[i:i+n]) != "ー" || (i > 0 && b[i-1]-'0' <= 9)) {
 			sb.WriteByte('-')
 			i += n
 			continue

@@ -34,7 +34,7 @@ var headerRules = []headerRule{
 	{kPostal, []string{"郵便番号", "〒", "zip", "postal", "postcode"}},
 	{kAddress, []string{"住所", "所在地", "address", "住居", "居所", "送付先"}},
 	{kName, []string{"氏名", "名前", "フリガナ", "ふりがな", "カナ", "かな", "契約者", "被保険者", "受取人",
-		"顧客名", "お客様", "name", "姓", "名", "氏", "セイ", "メイ", "読み", "よみ"}},
+		"顧客名", "お客様", "会員名", "名義", "name", "姓", "名", "氏", "セイ", "メイ", "読み", "よみ"}},
 }
 
 // headerInfo is what a header cell says about its column.
@@ -82,7 +82,7 @@ func classifyHeader(cell []byte) headerInfo {
 		}
 	}
 	// generic header words (番号, 日付, 区分 …) still mark a header row
-	for _, w := range []string{"番号", "no", "id", "区分", "種別", "備考", "日", "金額", "数量", "単価", "コード", "code", "date", "type", "メモ", "性別", "年齢", "職業", "status"} {
+	for _, w := range []string{"番号", "no", "id", "区分", "種別", "備考", "日", "金額", "数量", "単価", "コード", "code", "date", "type", "メモ", "性別", "年齢", "職業", "status", "期限", "有効", "会社", "保険"} {
 		if strings.Contains(h, w) {
 			return headerInfo{known: true}
 		}

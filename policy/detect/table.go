@@ -141,7 +141,8 @@ func (t *Table) classify() {
 				values++
 			}
 		}
-		if kinds >= 1 && known*2 >= nonEmpty && values == 0 && nonEmpty >= 2 {
+		nextValues := ri+1 < len(rows) && rowHasValues(rows[ri+1])
+		if kinds >= 1 && values == 0 && nonEmpty >= 2 && (known*2 >= nonEmpty || kinds >= 2 || nextValues) {
 			hdrRow, hdrs = ri, hs
 			break
 		}
@@ -178,6 +179,16 @@ func (t *Table) classify() {
 	for _, r := range data {
 		t.row(r)
 	}
+}
+
+// rowHasValues reports a row with at least one data-like cell.
+func rowHasValues(r [][]byte) bool {
+	for _, c := range r {
+		if valueLike(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // valueLike reports a cell that looks like data rather than a header.
