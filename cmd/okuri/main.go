@@ -20,6 +20,7 @@ Usage:
   okuri check-config -config FILE   validate a configuration file (exit 0/1)
   okuri user add -config FILE ADDRESS [-name NAME] [-alias ADDR]...
   okuri user passwd -config FILE ADDRESS
+  okuri scan [-json] FILE|MESSAGE.eml...
   okuri version
 `
 
@@ -40,6 +41,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdCheckConfig(rest, stdout, stderr)
 	case "user":
 		return cmdUser(rest, stdin, stdout, stderr)
+	case "scan":
+		return cmdScan(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

@@ -43,31 +43,31 @@ type Part struct {
 	// "1" for a single-part message or a bare file), then for files
 	// inside containers "/" and the path inside them
 	// ("2/customers.zip/list.xlsx").
-	Path string
+	Path string `json:"path"`
 	// Name is the file name (decoded from RFC 2047/2231) or entry name.
-	Name string
+	Name string `json:"name,omitempty"`
 	// ContentType is the declared MIME type for MIME parts and the
 	// detected format ("xlsx", "pdf", "zip", …) for files.
-	ContentType string
+	ContentType string `json:"content_type,omitempty"`
 	// Size is the decoded size in bytes.
-	Size int64
+	Size int64 `json:"size"`
 	// Attachment is true for parts with a file name or an attachment
 	// disposition, and for files inside containers.
-	Attachment bool
+	Attachment bool `json:"attachment"`
 	// Verdict of this part alone (a container includes its contents).
-	Verdict Verdict
+	Verdict Verdict `json:"verdict"`
 	// Reason explains an unscannable or encrypted verdict, or a part that
 	// was deliberately not inspected.
-	Reason string
+	Reason string `json:"reason,omitempty"`
 }
 
 // Result is the outcome of scanning one message or file.
 type Result struct {
-	Verdict  Verdict
-	Reasons  []string
-	Parts    []Part
-	Findings []detect.Finding
-	Summary  detect.Summary
+	Verdict  Verdict          `json:"verdict"`
+	Reasons  []string         `json:"reasons"`
+	Parts    []Part           `json:"parts"`
+	Findings []detect.Finding `json:"findings"`
+	Summary  detect.Summary   `json:"summary"`
 }
 
 // Has reports whether any part has verdict v (or, for PersonalData, the
