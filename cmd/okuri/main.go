@@ -21,6 +21,7 @@ Usage:
   okuri user add -config FILE ADDRESS [-name NAME] [-alias ADDR]...
   okuri user passwd -config FILE ADDRESS
   okuri scan [-json] FILE|MESSAGE.eml...
+  okuri audit verify|tail|export|report [flags]   audit log tools (docs/AUDIT.md)
   okuri version
 `
 
@@ -43,6 +44,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdUser(rest, stdin, stdout, stderr)
 	case "scan":
 		return cmdScan(rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, versionString())
 		return 0
