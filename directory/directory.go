@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -42,6 +43,7 @@ type file struct {
 // a new one; sessions keep the snapshot they started with.
 type Directory struct {
 	users map[string]*User // by lower-case address
+	cache *authCache
 }
 
 // Load reads the users file. A missing file is an empty directory, so a
@@ -49,7 +51,7 @@ type Directory struct {
 func Load(path string) (*Directory, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return &Directory{users: map[string]*User{}}, nil
+		return &Directory{users: map[string]*User{}, cache: newAuthCache()}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
@@ -60,7 +62,7 @@ func Load(path string) (*Directory, error) {
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("directory: %s: %w", path, err)
 	}
-	d := &Directory{users: make(map[string]*User, len(f.Users))}
+	d := &Directory{users: make(map[string]*User, len(f.Users)), cache: newAuthCache()}
 	for i := range f.Users {
 		u := &f.Users[i]
 		key := strings.ToLower(u.Address)
@@ -86,16 +88,22 @@ func (d *Directory) Len() int { return len(d.users) }
 
 // Authenticate checks a login. It spends the same hashing work for unknown
 // users as for known ones, so response time does not reveal which
-// addresses exist.
+// addresses exist. A password verified in the last few minutes is checked
+// against an in-memory keyed hash instead of argon2id again.
 func (d *Directory) Authenticate(address, password string) (*User, bool) {
 	u, ok := d.Lookup(address)
 	if !ok {
 		VerifyPassword(dummyHash, password)
 		return nil, false
 	}
+	key, now := strings.ToLower(u.Address), time.Now()
+	if d.cache.ok(key, u.Password, password, now) {
+		return u, true
+	}
 	if !VerifyPassword(u.Password, password) {
 		return nil, false
 	}
+	d.cache.remember(key, u.Password, password, now)
 	return u, true
 }
 

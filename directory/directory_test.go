@@ -81,3 +81,26 @@ func TestLoadMissingAndBad(t *testing.T) {
 		t.Fatal("malformed hash matched")
 	}
 }
+
+func TestAuthCache(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := SetPassword(path, "carol@agency.example.jp", "", nil, "Cache-Me-123", true); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := Load(path)
+	if _, ok := d.Authenticate("carol@agency.example.jp", "Cache-Me-123"); !ok {
+		t.Fatal("first login")
+	}
+	if _, ok := d.Authenticate("carol@agency.example.jp", "Cache-Me-124"); ok {
+		t.Fatal("cached entry accepted a different password")
+	}
+	if _, ok := d.Authenticate("carol@agency.example.jp", "Cache-Me-123"); !ok {
+		t.Fatal("second login")
+	}
+	// A password change invalidates the cache even with the old snapshot's key.
+	u, _ := d.Lookup("carol@agency.example.jp")
+	u.Password, _ = HashPassword("Changed-Pass-9")
+	if _, ok := d.Authenticate("carol@agency.example.jp", "Cache-Me-123"); ok {
+		t.Fatal("old password accepted from cache after change")
+	}
+}
