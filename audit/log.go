@@ -258,6 +258,12 @@ func (l *Log) applySubjectPolicy(ev *Event) {
 	}
 }
 
+// Pending returns how many events wait in the outbox (not yet
+// acknowledged by JetStream), for health checks and tests.
+func (l *Log) Pending(ctx context.Context) (int, error) {
+	return l.outbox.queue().depth(ctx)
+}
+
 // Instance returns the instance name events are chained under.
 func (l *Log) Instance() string { return l.opts.Instance }
 
