@@ -24,6 +24,7 @@ type Config struct {
 	Domains Domains   `yaml:"domains"`
 	Dir     Directory `yaml:"directory"`
 	Metrics Metrics   `yaml:"metrics"`
+	Policy  Policy    `yaml:"policy"`
 
 	// path is the file the config was read from; relative paths in the
 	// config are relative to its directory.
@@ -113,11 +114,31 @@ type Domains struct {
 	Internal []string `yaml:"internal"`
 }
 
-// Directory names who may send and as which addresses.
+// Directory names who may send and as which addresses, and who approves
+// or audits their mail.
 type Directory struct {
 	// UsersFile holds users, their addresses and password hashes; written by
 	// `okuri user add|passwd`. Reloaded on SIGHUP.
 	UsersFile string `yaml:"users_file"`
+	// Groups are teams whose held mail their approvers decide on.
+	Groups []Group `yaml:"groups"`
+	// FallbackApprovers approve for users in no group, or in a group
+	// without approvers: a hold never fails open.
+	FallbackApprovers []string `yaml:"fallback_approvers"`
+	// Auditors are the security team: quarantine, downloads, audit trail.
+	Auditors []string `yaml:"auditors"`
+	// Admins manage users and settings in the UI.
+	Admins []string `yaml:"admins"`
+}
+
+// Group is a team of senders with its approvers.
+type Group struct {
+	Name      string   `yaml:"name"`
+	Members   []string `yaml:"members"`   // user login addresses
+	Approvers []string `yaml:"approvers"` // user login addresses
+	// Insurers are the insurer domains this group works with; the insurer
+	// guard fires when personal data goes to another insurer.
+	Insurers []string `yaml:"insurers"`
 }
 
 // Metrics configures the admin listener with /metrics, /healthz and /readyz.

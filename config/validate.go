@@ -57,6 +57,8 @@ func (c *Config) validate(at func(string) int) Problems {
 	if c.Dir.UsersFile == "" {
 		bad("directory.users_file", "must not be empty")
 	}
+	c.validateDirectory(bad)
+	c.validatePolicy(bad)
 	if c.Metrics.Listen != "" && !validHostPort(c.Metrics.Listen) {
 		bad("metrics.listen", "must be host:port, e.g. 127.0.0.1:9465")
 	}
@@ -188,3 +190,43 @@ func validDomain(d string) bool {
 func indexKey(key string, i int) string { return key + "[" + strconv.Itoa(i) + "]" }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// validateDirectory checks groups and roles for shape; whether each named
+// address is a user is checked against the users file by policy checks.
+func (c *Config) validateDirectory(bad func(key, msg string)) {
+	seen := map[string]bool{}
+	for i, g := range c.Dir.Groups {
+		key := indexKey("directory.groups", i)
+		if g.Name == "" {
+			bad(key+".name", "required")
+		} else if seen[g.Name] {
+			bad(key+".name", "group "+quote(g.Name)+" defined twice")
+		}
+		seen[g.Name] = true
+		for j, a := range g.Members {
+			if !strings.Contains(a, "@") {
+				bad(indexKey(key+".members", j), "not a mail address: "+quote(a))
+			}
+		}
+		for j, a := range g.Approvers {
+			if !strings.Contains(a, "@") {
+				bad(indexKey(key+".approvers", j), "not a mail address: "+quote(a))
+			}
+		}
+		for j, d := range g.Insurers {
+			if !validDomain(d) {
+				bad(indexKey(key+".insurers", j), "not a domain name: "+quote(d))
+			}
+		}
+	}
+	for _, list := range []struct {
+		key   string
+		addrs []string
+	}{{"directory.fallback_approvers", c.Dir.FallbackApprovers}, {"directory.auditors", c.Dir.Auditors}, {"directory.admins", c.Dir.Admins}} {
+		for j, a := range list.addrs {
+			if !strings.Contains(a, "@") {
+				bad(indexKey(list.key, j), "not a mail address: "+quote(a))
+			}
+		}
+	}
+}
