@@ -30,6 +30,9 @@ type backend interface {
 	// (exclusive; "" = no bound) and at or above lo, largest first, until fn
 	// returns false.
 	scanRev(ctx context.Context, set, hi, lo string, batch int, fn func(members []string) (bool, error)) error
+	// textScan is scanRev restricted to ids whose search text contains
+	// text (lower-cased); fn may get fewer than batch ids per call.
+	textScan(ctx context.Context, set, hi, lo, text string, batch int, fn func(ids []string) (bool, error)) error
 	// scanAsc returns up to limit members of set at or below hi, smallest first.
 	scanAsc(ctx context.Context, set, hi string, limit int) ([]string, error)
 	first(ctx context.Context, set string) (string, bool, error)

@@ -45,6 +45,7 @@ var (
 	bkCnt   = []byte("quarantine.cnt")   // state → uint64 count
 	bkKnown = []byte("quarantine.known") // "a:addr"/"d:domain" → first, last (unix ns)
 	bkSess  = []byte("quarantine.sess")  // key → expiry (unix ns) + value
+	bkText  = []byte("quarantine.txt")   // id → search text (lower-cased subject and addresses)
 )
 
 // Embedded is the bbolt + spool directory backend. Bodies are files
@@ -109,7 +110,7 @@ func OpenEmbedded(opts EmbeddedOptions) (*Embedded, error) {
 		e.db, e.ownDB = db, true
 	}
 	err := e.db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bkMsg, bkIx, bkCnt, bkKnown, bkSess} {
+		for _, b := range [][]byte{bkMsg, bkIx, bkCnt, bkKnown, bkSess, bkText} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -274,6 +275,9 @@ func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs [
 			return ErrExists
 		}
 		if err := b.Put([]byte(m.ID), data); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bkText).Put([]byte(m.ID), []byte(m.searchText())); err != nil {
 			return err
 		}
 		_, add := diffIndex(nil, m)

@@ -73,6 +73,9 @@ func (e *Embedded) update(ctx context.Context, id string, fn func(m *Message) (*
 			if err := b.Delete([]byte(id)); err != nil {
 				return err
 			}
+			if err := tx.Bucket(bkText).Delete([]byte(id)); err != nil {
+				return err
+			}
 			out = m
 			return e.writeEffects(tx, rem, nil, eff, id)
 		}
@@ -146,6 +149,25 @@ func (e *Embedded) scanRev(ctx context.Context, set, hi, lo string, batch int, f
 		}
 		hi = members[len(members)-1]
 	}
+}
+
+func (e *Embedded) textScan(ctx context.Context, set, hi, lo, text string, batch int, fn func([]string) (bool, error)) error {
+	return e.scanRev(ctx, set, hi, lo, batch, func(members []string) (bool, error) {
+		var matches []string
+		e.db.View(func(tx *bbolt.Tx) error {
+			b := tx.Bucket(bkText)
+			for _, id := range members {
+				if bytes.Contains(b.Get([]byte(id)), []byte(text)) {
+					matches = append(matches, id)
+				}
+			}
+			return nil
+		})
+		if len(matches) == 0 {
+			return true, nil
+		}
+		return fn(matches)
+	})
 }
 
 func (e *Embedded) scanAsc(ctx context.Context, set, hi string, limit int) ([]string, error) {

@@ -61,7 +61,17 @@ func (c *core) List(ctx context.Context, q Query) (*Page, error) {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
 	var page []*Message
 	batch := max(limit+1, 64)
-	err := c.b.scanRev(ctx, set, hi, lo, batch, func(ids []string) (bool, error) {
+	scan := func(fn func([]string) (bool, error)) error {
+		return c.b.scanRev(ctx, set, hi, lo, batch, fn)
+	}
+	if text != "" {
+		// Match the text inside the backend, next to the data, and
+		// load only the matching records.
+		scan = func(fn func([]string) (bool, error)) error {
+			return c.b.textScan(ctx, set, hi, lo, text, 1000, fn)
+		}
+	}
+	err := scan(func(ids []string) (bool, error) {
 		ms, err := c.b.loadMany(ctx, ids)
 		if err != nil {
 			return false, err

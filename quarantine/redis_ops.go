@@ -63,9 +63,18 @@ return 1
 
 // commit runs commitScript for m.
 func (r *Redis) commit(ctx context.Context, mode string, m *Message, oldVer string, rem, add []ixEntry, eff *effects) error {
-	data, err := json.Marshal(m)
+	keys, args, err := r.commitArgs(mode, m, oldVer, rem, add, eff)
 	if err != nil {
 		return err
+	}
+	return redisErr(commitScript.Run(ctx, r.rdb, keys, args...).Err())
+}
+
+// commitArgs returns the keys and arguments of commitScript for a change.
+func (r *Redis) commitArgs(mode string, m *Message, oldVer string, rem, add []ixEntry, eff *effects) ([]string, []any, error) {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, nil, err
 	}
 	purge := "0"
 	if eff.purgeBody {
@@ -85,7 +94,7 @@ func (r *Redis) commit(ctx context.Context, mode string, m *Message, oldVer stri
 		for _, ev := range eff.events {
 			b, err := audit.Marshal(ev)
 			if err != nil {
-				return fmt.Errorf("audit marshal: %w", err)
+				return nil, nil, fmt.Errorf("audit marshal: %w", err)
 			}
 			payloads = append(payloads, b)
 		}
@@ -103,7 +112,7 @@ func (r *Redis) commit(ctx context.Context, mode string, m *Message, oldVer stri
 	}
 	args = append(args, strconv.FormatInt(ts.UnixNano(), 10))
 	kk := []string{r.msgKey(m.ID), r.bodyKey(m.ID), r.tmpKey(m.ID), r.auditKey(), r.p + "known:first", r.p + "known:last"}
-	return redisErr(commitScript.Run(ctx, r.rdb, kk, args...).Err())
+	return kk, args, nil
 }
 
 func decodeMsg(data string) (*Message, error) {
@@ -205,6 +214,50 @@ func (r *Redis) scanRev(ctx context.Context, set, hi, lo string, batch int, fn f
 			return err
 		}
 		hi = members[len(members)-1]
+	}
+}
+
+// textScanScript scans up to ARGV[3] members of the sorted set KEYS[1]
+// between ARGV[1] and ARGV[2] (BYLEX REV) and returns the last member
+// scanned, the number scanned, then the ids whose search text contains
+// ARGV[4]. One call blocks the server for one short batch only.
+var textScanScript = redis.NewScript(`
+local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYLEX', 'REV', 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {ids[#ids] or '', tostring(#ids)}
+for _, id in ipairs(ids) do
+  local t = redis.call('HGET', ARGV[5] .. id, 'txt')
+  if t and string.find(t, ARGV[4], 1, true) then out[#out + 1] = id end
+end
+return out
+`)
+
+func (r *Redis) textScan(ctx context.Context, set, hi, lo, text string, batch int, fn func([]string) (bool, error)) error {
+	for {
+		start, stop := "+", "-"
+		if hi != "" {
+			start = "(" + hi
+		}
+		if lo != "" {
+			stop = "[" + lo
+		}
+		out, err := textScanScript.Run(ctx, r.rdb, []string{r.setKey(set)}, start, stop, batch, text, r.p+"m:").StringSlice()
+		if err != nil {
+			return redisErr(err)
+		}
+		if len(out) < 2 {
+			return fmt.Errorf("text scan: short reply")
+		}
+		scanned, _ := strconv.Atoi(out[1])
+		if len(out) > 2 {
+			more, err := fn(out[2:])
+			if err != nil || !more {
+				return err
+			}
+		}
+		if scanned < batch {
+			return nil
+		}
+		hi = out[0]
 	}
 }
 
