@@ -1,0 +1,107 @@
+package loadgen
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Result is the measurement of one run.
+type Result struct {
+	Label        string         `json:"label,omitempty"` // free text, e.g. "postfix"
+	Addr         string         `json:"addr"`
+	Kind         Kind           `json:"kind"`
+	MessageBytes int            `json:"message_bytes"`
+	Conns        int            `json:"conns"`
+	Messages     int            `json:"messages"`
+	Accepted     int            `json:"accepted"`
+	Failed       int            `json:"failed"`
+	Failures     map[string]int `json:"failures"` // by "stage:code"
+	Elapsed      time.Duration  `json:"-"`
+	ElapsedSec   float64        `json:"elapsed_seconds"`
+	Rate         float64        `json:"accepted_per_second"`
+	Data250      Percentiles    `json:"data_250_ms"` // end of DATA to 250
+	Txn          Percentiles    `json:"transaction_ms"`
+}
+
+// Percentiles summarizes a latency distribution (nearest-rank method).
+type Percentiles struct {
+	P50, P90, P99, Max time.Duration
+}
+
+// MarshalJSON writes the percentiles in milliseconds.
+func (p Percentiles) MarshalJSON() ([]byte, error) {
+	ms := func(d time.Duration) float64 { return math.Round(float64(d)/1e3) / 1e3 }
+	return json.Marshal(map[string]float64{
+		"p50": ms(p.P50), "p90": ms(p.P90), "p99": ms(p.P99), "max": ms(p.Max),
+	})
+}
+
+// summarize turns the outcomes of the measured batch into a Result.
+func summarize(cfg Config, size int, elapsed time.Duration, outs []outcome) *Result {
+	r := &Result{
+		Addr: cfg.Addr, Kind: cfg.Kind, MessageBytes: size, Conns: cfg.Conns,
+		Messages: len(outs), Failures: map[string]int{},
+		Elapsed: elapsed, ElapsedSec: elapsed.Seconds(),
+	}
+	var data, txn []time.Duration
+	for _, o := range outs {
+		if o.failure != "" {
+			r.Failed++
+			r.Failures[o.failure]++
+			continue
+		}
+		r.Accepted++
+		data = append(data, o.data250)
+		txn = append(txn, o.txn)
+	}
+	if elapsed > 0 {
+		r.Rate = float64(r.Accepted) / elapsed.Seconds()
+	}
+	r.Data250 = percentiles(data)
+	r.Txn = percentiles(txn)
+	return r
+}
+
+// percentiles sorts ds in place and returns its percentiles; zero for none.
+func percentiles(ds []time.Duration) Percentiles {
+	if len(ds) == 0 {
+		return Percentiles{}
+	}
+	slices.Sort(ds)
+	rank := func(p float64) time.Duration {
+		i := int(math.Ceil(p*float64(len(ds)))) - 1
+		return ds[max(i, 0)]
+	}
+	return Percentiles{P50: rank(0.50), P90: rank(0.90), P99: rank(0.99), Max: ds[len(ds)-1]}
+}
+
+// Summary is the result on one line, for logs and terminals.
+func (r *Result) Summary() string {
+	var b strings.Builder
+	if r.Label != "" {
+		fmt.Fprintf(&b, "%s ", r.Label)
+	}
+	fmt.Fprintf(&b, "addr=%s kind=%s bytes=%d c=%d n=%d ok=%d fail=%d elapsed=%.2fs rate=%.1f/s",
+		r.Addr, r.Kind, r.MessageBytes, r.Conns, r.Messages, r.Accepted, r.Failed, r.ElapsedSec, r.Rate)
+	fmt.Fprintf(&b, " data250[p50=%s p90=%s p99=%s max=%s]", ms(r.Data250.P50), ms(r.Data250.P90), ms(r.Data250.P99), ms(r.Data250.Max))
+	fmt.Fprintf(&b, " txn[p50=%s p90=%s p99=%s max=%s]", ms(r.Txn.P50), ms(r.Txn.P90), ms(r.Txn.P99), ms(r.Txn.Max))
+	if len(r.Failures) > 0 {
+		keys := slices.Sorted(maps.Keys(r.Failures))
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s=%d", k, r.Failures[k])
+		}
+		fmt.Fprintf(&b, " failures[%s]", strings.Join(parts, " "))
+	}
+	return b.String()
+}
+
+// ms formats d in milliseconds with two decimals.
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+}
