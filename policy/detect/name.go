@@ -108,6 +108,9 @@ done:
 
 // nameAfter reads a name after a label ending at i (氏名：山田 花子).
 func nameAfter(b []byte, i, limit int) (start, end int) {
+	if i >= limit {
+		return -1, -1
+	}
 	// skip the rest of the label and separators
 	for i < limit {
 		c := b[i]

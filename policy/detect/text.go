@@ -294,7 +294,8 @@ func (t *Text) context(b []byte, s, e int) (all ctx, nearest ctx) {
 			nearest = h.c
 		}
 	}
-	if len(t.hits) > 256 {
+	// prune only when at least half can go, so pruning stays linear
+	if len(t.hits) > 256 && t.hits[len(t.hits)/2].pos < from {
 		t.hits = slices.DeleteFunc(t.hits, func(h kwHit) bool { return h.pos < from })
 	}
 	return all, nearest

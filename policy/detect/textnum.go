@@ -150,7 +150,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 // policy reports a policy number around tk.
 func (t *Text) policy(b []byte, ls int, tk *numTok, labelled func(ctx) bool) bool {
 	ws, we := tk.start, tk.end
-	for ws > ls {
+	for ws > max(ls, tk.start-40) {
 		j := lastRuneStart(b, ws)
 		c, _ := asciiAt(b, j)
 		if !isAlnum(c) && c != '-' {
@@ -158,7 +158,7 @@ func (t *Text) policy(b []byte, ls int, tk *numTok, labelled func(ctx) bool) boo
 		}
 		ws = j
 	}
-	for we < len(b) {
+	for we < min(len(b), tk.end+40) {
 		c, n := asciiAt(b, we)
 		if !isAlnum(c) && c != '-' {
 			break
@@ -205,10 +205,10 @@ func prefectureAfter(b []byte, i int) bool {
 // lineOf returns b[ls:] up to the end of the line containing e.
 func lineOf(b []byte, ls, e int) []byte {
 	end := e
-	for end < len(b) && b[end] != '\n' {
+	for end < min(len(b), e+200) && b[end] != '\n' {
 		end++
 	}
-	return b[ls:end]
+	return b[max(ls, e-200):end]
 }
 
 // addrStart returns the address text from its prefecture on.
@@ -324,7 +324,7 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 		switch {
 		case c&cHonor != 0:
 			ls := pos
-			for ls > ps && b[ls-1] != '\n' {
+			for ls > max(ps, pos-64) && b[ls-1] != '\n' {
 				ls--
 			}
 			if pos+3 < len(b) && string(b[pos:pos+3]) == "様" && (string(b[pos+3:min(len(b), pos+6)]) == "々" || string(b[pos+3:min(len(b), pos+6)]) == "式") {
@@ -335,7 +335,7 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 			}
 		case c&cName != 0:
 			le := pos
-			for le < pe && b[le] != '\n' {
+			for le < min(pe, pos+256) && b[le] != '\n' {
 				le++
 			}
 			// skip the label word itself
@@ -348,10 +348,10 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 				if j-pos >= 15 {
 					break
 				}
-				j += r
+				j = min(j+r, le)
 			}
 			if pos < le && b[pos] < 0x80 { // "Name:"
-				j = pos + 4
+				j = min(pos+4, le)
 			}
 			if s, e := nameAfter(b, j, le); s >= 0 {
 				t.addName(b[s:e], lineAt(pos))

@@ -1,0 +1,31 @@
+package detect
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPathological feeds inputs that would be quadratic if a look-back
+// or look-ahead were unbounded: one long line of honorifics, labels,
+// alphanumeric words, e-mail fragments or numbers.
+func TestPathological(t *testing.T) {
+	e := newEngine(t)
+	inputs := map[string]string{
+		"honorifics": strings.Repeat("山田様", 200000),
+		"labels":     strings.Repeat("電話氏名生年月日", 80000),
+		"alnum":      strings.Repeat("a1", 500000),
+		"at":         strings.Repeat("a@", 500000),
+		"digits":     strings.Repeat("1-", 500000),
+		"postal":     strings.Repeat("〒100-0001 ", 100000),
+		"dates":      strings.Repeat("生年月日 1980/01/01 ", 60000),
+		"tabs":       strings.Repeat("a\tb\tc\n", 200000),
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		scanText(e, in, 32<<10)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%s: %v for %d bytes", name, d, len(in))
+		}
+	}
+}
