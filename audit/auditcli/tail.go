@@ -108,7 +108,9 @@ func typeMatcher(t string) func(string) bool {
 // that are set, in a fixed order.
 func FormatLine(ev audit.Event, loc *time.Location) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %-28s", ev.Time.In(loc).Format("2006-01-02 15:04:05"), Label(ev.Type))
+	label := Label(ev.Type)
+	fmt.Fprintf(&b, "%s  %s%s", ev.Time.In(loc).Format("2006-01-02 15:04:05"), label,
+		strings.Repeat(" ", max(0, 30-displayWidth(label))))
 	kv := func(k, v string) {
 		if v != "" {
 			fmt.Fprintf(&b, " %s=%s", k, v)
@@ -126,8 +128,10 @@ func FormatLine(ev audit.Event, loc *time.Location) string {
 	kv("decision", ev.Decision)
 	kv("rule", ev.Rule)
 	kv("reason", ev.Reason)
-	if ev.PrevState != "" || ev.State != "" {
+	if ev.PrevState != "" {
 		kv("state", ev.PrevState+"→"+ev.State)
+	} else {
+		kv("state", ev.State)
 	}
 	if len(ev.Findings) > 0 {
 		kv("findings", counts(ev.Findings))
@@ -136,7 +140,13 @@ func FormatLine(ev audit.Event, loc *time.Location) string {
 		kv("subject", fmt.Sprintf("%q", ev.Subject.Text))
 	}
 	if ev.Rewrite != nil {
-		kv("rewrite", fmt.Sprintf("%s moved=%d parts=%d", ev.Rewrite.Kind, ev.Rewrite.Moved, ev.Rewrite.Parts))
+		kv("rewrite", ev.Rewrite.Kind)
+		if ev.Rewrite.Moved > 0 {
+			kv("moved", fmt.Sprint(ev.Rewrite.Moved))
+		}
+		if ev.Rewrite.Parts > 0 {
+			kv("parts", fmt.Sprint(ev.Rewrite.Parts))
+		}
 	}
 	if ev.Upstream != nil && ev.Upstream.Code != 0 {
 		kv("upstream", fmt.Sprintf("%d %s", ev.Upstream.Code, ev.Upstream.Enhanced))
@@ -162,4 +172,23 @@ func counts(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s:%d", k, m[k])
 	}
 	return strings.Join(parts, ",")
+}
+
+// displayWidth approximates the terminal width of s: East Asian wide and
+// full-width characters take two columns.
+func displayWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		switch {
+		case r >= 0xFF61 && r <= 0xFF9F: // half-width katakana
+			w++
+		case r >= 0x1100 && (r <= 0x115F || (r >= 0x2E80 && r <= 0xA4CF) || (r >= 0xAC00 && r <= 0xD7A3) ||
+			(r >= 0xF900 && r <= 0xFAFF) || (r >= 0xFE30 && r <= 0xFE4F) || (r >= 0xFF00 && r <= 0xFF60) ||
+			(r >= 0xFFE0 && r <= 0xFFE6) || r >= 0x20000):
+			w += 2
+		default:
+			w++
+		}
+	}
+	return w
 }
