@@ -3,6 +3,8 @@ package charset
 import (
 	"strings"
 
+	"golang.org/x/text/transform"
+
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/japanese"
@@ -73,4 +75,12 @@ func Lookup(label string) (Charset, bool) {
 func Lookup1252() Charset {
 	c, _ := Lookup("windows-1252")
 	return c
+}
+
+// decoder returns a fresh decoder for c (c must not be UTF-8).
+func (c Charset) decoder() transform.Transformer {
+	if c.Name == ShiftJIS.Name {
+		return newSJISDecoder()
+	}
+	return c.enc.NewDecoder()
 }

@@ -120,3 +120,32 @@ func BenchmarkShiftJISDecode(b *testing.B) {
 type discardW struct{}
 
 func (discardW) Write(p []byte) (int, error) { return len(p), nil }
+
+// The table decoder must agree with x/text on every two-byte sequence and
+// on arbitrary input.
+func TestSJISMatchesXText(t *testing.T) {
+	var in []byte
+	for lead := 0x80; lead <= 0xFF; lead++ {
+		for trail := 0x30; trail <= 0xFF; trail += 1 {
+			in = append(in, byte(lead), byte(trail), 'a')
+		}
+	}
+	check := func(in []byte) {
+		want, _, _ := transform.Bytes(japanese.ShiftJIS.NewDecoder(), in)
+		var b strings.Builder
+		w := NewWriter(ShiftJIS, &b)
+		w.Write(in)
+		w.Close()
+		if got := b.String(); got != string(want) {
+			i := 0
+			for i < len(got) && i < len(want) && got[i] == want[i] {
+				i++
+			}
+			t.Fatalf("mismatch at output %d:\n got %q\nwant %q", i, got[max(0, i-12):min(len(got), i+12)], string(want)[max(0, i-12):min(len(want), i+12)])
+		}
+	}
+	check(in)
+	for i := 0; i+6 <= len(in); i += 3 {
+		check(in[i : i+6])
+	}
+}

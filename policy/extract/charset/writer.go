@@ -37,7 +37,7 @@ func NewWriter(c Charset, dst io.Writer) *Writer {
 		w.bomSkip = []byte{0xFE, 0xFF}
 	}
 	if c.enc != nil {
-		w.t = c.enc.NewDecoder()
+		w.t = c.decoder()
 		w.out = make([]byte, chunk)
 	}
 	return w

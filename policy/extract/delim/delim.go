@@ -144,10 +144,13 @@ func (s *Splitter) emitPlain(line []byte) error {
 
 // quoted parses one record that contains quotes. It returns the bytes
 // consumed and false when the record is incomplete and more input may come.
+// Unquoted fields are found with IndexByte like the fast path; only quoted
+// fields are scanned quote by quote.
 func (s *Splitter) quoted(data []byte, atEOF bool) (int, bool, error) {
 	s.scratch = s.scratch[:0]
 	s.offs = s.offs[:0]
 	i := 0
+	lineEnd := -1 // index of the '\n' ending the current line, or len(data)
 	for {
 		// Start of a field.
 		if i < len(data) && data[i] == '"' {
@@ -175,22 +178,30 @@ func (s *Splitter) quoted(data []byte, atEOF bool) (int, bool, error) {
 				break
 			}
 		}
-		// Unquoted remainder of the field (or text after a closing quote).
-		for i < len(data) {
-			c := data[i]
-			if c == s.sep || c == '\n' {
-				break
+		// Unquoted field, or text after a closing quote, up to the next
+		// separator or the end of the line.
+		if lineEnd < i {
+			if nl := bytes.IndexByte(data[i:], '\n'); nl >= 0 {
+				lineEnd = i + nl
+			} else {
+				if !atEOF {
+					return 0, false, nil
+				}
+				lineEnd = len(data)
 			}
-			if c != '\r' || (i+1 < len(data) && data[i+1] != '\n') {
-				s.scratch = append(s.scratch, c)
-			}
-			i++
 		}
+		end := lineEnd
+		if k := bytes.IndexByte(data[i:lineEnd], s.sep); k >= 0 {
+			end = i + k
+		}
+		field := data[i:end]
+		if end == lineEnd {
+			field = trimCR(field)
+		}
+		s.scratch = append(s.scratch, field...)
 		s.offs = append(s.offs, len(s.scratch))
+		i = end
 		if i >= len(data) {
-			if !atEOF {
-				return 0, false, nil
-			}
 			return i, true, s.emitScratch()
 		}
 		if data[i] == '\n' {

@@ -66,7 +66,7 @@ func (discard) Close() error       { return nil }
 
 func BenchmarkSplitter(b *testing.B) {
 	line := "山田太郎,ヤマダタロウ,1975/04/12,090-1234-5678,東京都千代田区丸の内1-2-3,yamada@example.jp\r\n"
-	data := []byte(strings.Repeat(line, 20000))
+	data := []byte(strings.Repeat(line, 20000) + strings.Repeat(`"山田, 太郎",ヤマダ,"090-1234-5678"`+"\r\n", 20000))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		s := NewSplitter(',', discard{})
