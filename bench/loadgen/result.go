@@ -17,6 +17,8 @@ type Result struct {
 	Kind         Kind           `json:"kind"`
 	MessageBytes int            `json:"message_bytes"`
 	Conns        int            `json:"conns"`
+	Warmup       int            `json:"warmup"`        // warm-up messages sent before measuring
+	WarmupFailed int            `json:"warmup_failed"` // of which failed
 	Messages     int            `json:"messages"`
 	Accepted     int            `json:"accepted"`
 	Failed       int            `json:"failed"`
@@ -40,6 +42,21 @@ func (p Percentiles) MarshalJSON() ([]byte, error) {
 		"p50": ms(p.P50), "p90": ms(p.P90), "p99": ms(p.P99), "max": ms(p.Max),
 	})
 }
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (p *Percentiles) UnmarshalJSON(b []byte) error {
+	var m map[string]float64
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("percentiles: %w", err)
+	}
+	d := func(ms float64) time.Duration { return time.Duration(math.Round(ms * 1e6)) }
+	*p = Percentiles{P50: d(m["p50"]), P90: d(m["p90"]), P99: d(m["p99"]), Max: d(m["max"])}
+	return nil
+}
+
+// Delivered is how many messages the run handed over successfully,
+// warm-up included: what a sink behind the system should receive.
+func (r *Result) Delivered() int { return r.Warmup - r.WarmupFailed + r.Accepted }
 
 // summarize turns the outcomes of the measured batch into a Result.
 func summarize(cfg Config, size int, elapsed time.Duration, outs []outcome) *Result {

@@ -35,8 +35,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("loadgen: %w", err)
 	}
 	s := &sender{cfg: cfg, tmpl: tmpl, tlsConfig: tlsConfig(cfg)}
+	warmFailed := 0
 	if cfg.Warmup > 0 {
-		s.runBatch(ctx, 0, cfg.Warmup)
+		for _, o := range s.runBatch(ctx, 0, cfg.Warmup) {
+			if o.failure != "" {
+				warmFailed++
+			}
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("loadgen warmup: %w", err)
 		}
@@ -47,7 +52,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("loadgen run: %w", err)
 	}
-	return summarize(cfg, tmpl.Size(), elapsed, outs), nil
+	r := summarize(cfg, tmpl.Size(), elapsed, outs)
+	r.Warmup, r.WarmupFailed = cfg.Warmup, warmFailed
+	return r, nil
 }
 
 // sender holds what every connection of a run shares.
