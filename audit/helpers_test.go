@@ -267,3 +267,11 @@ func writeKey(t testing.TB, k ed25519.PrivateKey) string {
 	}
 	return path
 }
+
+func (o Options) withDefaultsMust() Options {
+	o, err := o.withDefaults()
+	if err != nil {
+		panic(err)
+	}
+	return o
+}
