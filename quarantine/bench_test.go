@@ -30,9 +30,9 @@ func benchBackends(b *testing.B, fn func(b *testing.B, s Store, seed func(n int)
 // BenchmarkPut stores held messages durably, one at a time and from 8
 // concurrent writers (as 8 SMTP sessions would).
 func BenchmarkPut(b *testing.B) {
-	for _, size := range []int{4 << 10, 100 << 10} {
-		body := bytes.Repeat([]byte("0123456789abcdef\r\n"), size/18+1)[:size]
-		benchBackends(b, func(b *testing.B, s Store, _ func(int)) {
+	benchBackends(b, func(b *testing.B, s Store, _ func(int)) {
+		for _, size := range []int{4 << 10, 100 << 10} {
+			body := bytes.Repeat([]byte("0123456789abcdef\r\n"), size/18+1)[:size]
 			for _, par := range []int{1, 8} {
 				b.Run(fmt.Sprintf("%dKB/C=%d", size>>10, par), func(b *testing.B) {
 					b.SetBytes(int64(size))
@@ -58,8 +58,8 @@ func BenchmarkPut(b *testing.B) {
 					})
 				})
 			}
-		})
-	}
+		}
+	})
 }
 
 const benchRecords = 100_000
@@ -197,4 +197,3 @@ func seedRedis(b *testing.B, r *Redis, n int) {
 		}
 	}
 }
-

@@ -50,6 +50,7 @@ type effects struct {
 	known     []string // recipient addresses delivered to now
 	purgeBody bool     // remove the body
 	delete    bool     // remove the record entirely
+	body      []byte   // Redis create: a small body passed inline
 }
 
 // core implements Store on a backend.
@@ -150,7 +151,7 @@ func (c *core) Acquire(ctx context.Context, owner string, now time.Time, lease t
 	for _, mem := range members {
 		skip := false
 		m, err := c.b.update(ctx, memberID(mem), func(m *Message) (*effects, error) {
-			if m.State != StateQueued || m.Purged || m.NextAttempt.After(now) || (m.LeaseUntil.After(now) && m.LeaseOwner != owner) {
+			if m.State != StateQueued || m.Purged || m.NextAttempt.After(now) || m.LeaseUntil.After(now) {
 				skip = true
 				return nil, errSkip
 			}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -64,6 +65,10 @@ type Embedded struct {
 	outbox  BoltOutbox
 	log     *slog.Logger
 	newTemp func(dir string) (spoolFile, error) // replaced by tests to simulate a full disk
+
+	gmu        sync.Mutex // guards pending and committing (group commit)
+	pending    []*commitReq
+	committing bool
 }
 
 // spoolFile is the part of *os.File the spool writes to.
@@ -269,7 +274,7 @@ func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs [
 		os.Remove(e.bodyPath(m.ID))
 		return 0, err
 	}
-	err = e.db.Batch(func(tx *bbolt.Tx) error {
+	err = e.groupUpdate(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bkMsg)
 		if b.Get([]byte(m.ID)) != nil {
 			return ErrExists

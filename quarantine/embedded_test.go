@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -140,5 +141,38 @@ func checkNothingStored(t *testing.T, e *Embedded, s Store) {
 		if l, _ := os.ReadDir(d); len(l) != 0 {
 			t.Fatalf("files left in %s: %d", d, len(l))
 		}
+	}
+}
+
+// TestEmbeddedGroupCommit: concurrent Puts share commits; a duplicate id
+// in a group fails alone.
+func TestEmbeddedGroupCommit(t *testing.T) {
+	_, s := openEmbeddedT(t, nil, "", false)
+	ctx := context.Background()
+	first := put(t, s, newMsg(StateQueued, "taro"), "first")
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := newMsg(StateHeldDelay, "taro")
+			if i == 17 {
+				m.ID = first.ID
+			}
+			errs[i] = s.Put(ctx, m, strings.NewReader("body"))
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (i == 17) != errors.Is(err, ErrExists) || (i != 17 && err != nil) {
+			t.Fatalf("put %d: %v", i, err)
+		}
+	}
+	if n, _ := s.Counts(ctx); n[StateHeldDelay] != 39 {
+		t.Fatalf("counts %v", n)
+	}
+	if readBody(t, s, first.ID) != "first" {
+		t.Fatalf("duplicate overwrote the body")
 	}
 }

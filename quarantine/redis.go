@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -62,6 +63,7 @@ type Redis struct {
 	outbox  RedisOutbox
 	waitAOF bool
 	log     *slog.Logger
+	bufs    sync.Pool // *[]byte of bodyChunk bytes
 }
 
 var _ Store = (*Redis)(nil)
@@ -172,13 +174,31 @@ var errConflictVer = errors.New("version conflict")
 const bodyChunk = 256 << 10
 
 func (r *Redis) create(ctx context.Context, m *Message, body io.Reader, evs []audit.Event) (int64, error) {
-	// Stream the body into a temporary key that expires if we die before
+	// A body that fits in one chunk goes to the script inline; a larger
+	// one is streamed into a temporary key that expires if we die before
 	// the script renames it into place.
 	tmp := r.tmpKey(m.ID)
-	buf := make([]byte, bodyChunk)
+	bp, _ := r.bufs.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, bodyChunk)
+		bp = &b
+	}
+	defer r.bufs.Put(bp)
+	buf := *bp
 	var n int64
-	for {
+	var inline []byte
+	for first := true; ; first = false {
 		k, err := io.ReadFull(body, buf)
+		last := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !last {
+			r.rdb.Del(context.WithoutCancel(ctx), tmp)
+			return 0, fmt.Errorf("read body: %w", err)
+		}
+		n += int64(k)
+		if first && last {
+			inline = buf[:k]
+			break
+		}
 		if k > 0 {
 			pipe := r.rdb.Pipeline()
 			pipe.Append(ctx, tmp, string(buf[:k]))
@@ -187,18 +207,14 @@ func (r *Redis) create(ctx context.Context, m *Message, body io.Reader, evs []au
 				r.rdb.Del(context.WithoutCancel(ctx), tmp)
 				return 0, redisErr(err)
 			}
-			n += int64(k)
 		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+		if last {
 			break
-		} else if err != nil {
-			r.rdb.Del(context.WithoutCancel(ctx), tmp)
-			return 0, fmt.Errorf("read body: %w", err)
 		}
 	}
 	m.Size = n
 	_, add := diffIndex(nil, m)
-	if err := r.commit(ctx, "create", m, "", nil, add, &effects{events: evs}); err != nil {
+	if err := r.commit(ctx, "create", m, "", nil, add, &effects{events: evs, body: inline}); err != nil {
 		r.rdb.Del(context.WithoutCancel(ctx), tmp)
 		return 0, err
 	}

@@ -20,7 +20,8 @@ import (
 // KEYS: 1 message hash, 2 body, 3 temp body, 4 audit list, 5 known-first
 // hash, 6 known-last hash.
 // ARGV: 1 mode (create|update|delete), 2 expected version, 3 new version,
-// 4 data, 5 search text, 6 index key prefix, 7 purge body (0|1), then
+// 4 data, 5 search text, 6 index key prefix, 7 purge body (0|1), 8 inline
+// body (create without a temp key), then
 // counted lists: removed (set, member) pairs, added pairs, audit payloads,
 // known keys followed by the timestamp.
 var commitScript = redis.NewScript(`
@@ -31,14 +32,14 @@ if mode == 'create' then
     redis.call('RENAME', KEYS[3], KEYS[2])
     redis.call('PERSIST', KEYS[2])
   else
-    redis.call('SET', KEYS[2], '')
+    redis.call('SET', KEYS[2], ARGV[8])
   end
 else
   local v = redis.call('HGET', KEYS[1], 'ver')
   if not v then return redis.error_reply('NOTFOUND') end
   if v ~= ARGV[2] then return redis.error_reply('CONFLICT') end
 end
-local i = 8
+local i = 9
 local n = tonumber(ARGV[i]); i = i + 1
 for j = 1, n do redis.call('ZREM', ARGV[6] .. ARGV[i], ARGV[i+1]); i = i + 2 end
 n = tonumber(ARGV[i]); i = i + 1
@@ -80,7 +81,7 @@ func (r *Redis) commitArgs(mode string, m *Message, oldVer string, rem, add []ix
 	if eff.purgeBody {
 		purge = "1"
 	}
-	args := []any{mode, oldVer, strconv.FormatInt(m.Version, 10), data, m.searchText(), r.p + "ix:", purge}
+	args := []any{mode, oldVer, strconv.FormatInt(m.Version, 10), data, m.searchText(), r.p + "ix:", purge, eff.body}
 	args = append(args, len(rem))
 	for _, x := range rem {
 		args = append(args, x.set, x.member)
