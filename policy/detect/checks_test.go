@@ -161,3 +161,13 @@ func TestEraDates(t *testing.T) {
 		}
 	}
 }
+
+func TestSpacedKanjiDate(t *testing.T) {
+	b := []byte("1996 年 3 月 22 日")
+	var tk numTok
+	parseNum(b, 0, &tk)
+	c, di := analyze(&tk, era{}, false)
+	if c&candDate == 0 || di.y != 1996 || di.m != 3 || di.d != 22 || tk.end != len(b) {
+		t.Errorf("got %b %+v end %d", c, di, tk.end)
+	}
+}

@@ -86,6 +86,11 @@ var textCases = []struct {
 	{"tab list", "氏名\t電話\tメール\n山田 花子\t090-1234-5678\thanako@docomo.ne.jp\n", true, []string{"name", "phone", "email"}},
 	{"old docomo email", "お名前：山田 花子\nメール：hanako..yamada.@docomo.ne.jp\n", true, []string{"email", "name"}},
 
+	{"pdf list lines", "pos_noheader\nPage 1\n早乙女 大輔 080-5359-8694\n長谷川 さくら 090-2569-2315\n田中 翔太 090-8640-3079\n", true, []string{"name", "phone"}},
+	{"pdf form spaced date", "氏名 竹中 浩二\nフリガナ タケナカ コウジ\n生年月日 1996 年 3 月 22 日\n", true, []string{"name", "birth_date"}},
+
+	{"one list-like line", "営業担当 山田 太郎 090-1234-5678\n", false, nil},
+	{"name line in signature", "山田 太郎 090-1234-5678\n株式会社オクリ\n", false, nil},
 	{"signature", "山田 太郎\n株式会社オクリ保険代理店 営業部\n〒100-0001 東京都千代田区千代田1-1\nTEL: 03-1234-5678 FAX: 03-1234-5679\n携帯: 090-1234-5678\nEmail: yamada@okuri-agency.co.jp\n", false, nil},
 	{"greeting and signature", "山田様\n\nいつもお世話になっております。\n資料をお送りします。\n\n--\n佐藤 次郎\n株式会社エックス\nTEL 03-1111-2222\nsato@x.co.jp\n", false, nil},
 	{"12 digits without keyword", "注文番号 " + mn + " の件\n", false, nil},

@@ -151,7 +151,7 @@ func kindCtx(k kind) ctx {
 
 // scan calls hit for every keyword starting in b[from:to]; a keyword may
 // extend past to. from may be in the middle of a rune.
-func (ks *keywordSet) scan(b []byte, from, to int, hit func(pos int, c ctx)) {
+func (ks *keywordSet) scan(b []byte, from, to int, hit func(pos, end int, c ctx)) {
 	i := from
 	for i < to && i < len(b) && b[i]&0xC0 == 0x80 {
 		i++
@@ -183,7 +183,7 @@ func (ks *keywordSet) scan(b []byte, from, to int, hit func(pos int, c ctx)) {
 	}
 }
 
-func (ks *keywordSet) match(b []byte, i int, gi uint8, hit func(pos int, c ctx)) {
+func (ks *keywordSet) match(b []byte, i int, gi uint8, hit func(pos, end int, c ctx)) {
 	for _, e := range ks.groups[gi] {
 		if i+len(e.word) > len(b) {
 			continue
@@ -201,12 +201,12 @@ func (ks *keywordSet) match(b []byte, i int, gi uint8, hit func(pos int, c ctx))
 				}
 			}
 			if ok {
-				hit(i, e.c)
+				hit(i, i+len(e.word), e.c)
 			}
 			continue
 		}
 		if string(b[i:i+len(e.word)]) == string(e.word) {
-			hit(i, e.c)
+			hit(i, i+len(e.word), e.c)
 		}
 	}
 }
@@ -215,7 +215,7 @@ func (ks *keywordSet) match(b []byte, i int, gi uint8, hit func(pos int, c ctx))
 // as a cell or a header).
 func (ks *keywordSet) ctxOf(s []byte) ctx {
 	var m ctx
-	ks.scan(s, 0, len(s), func(_ int, c ctx) { m |= c })
+	ks.scan(s, 0, len(s), func(_, _ int, c ctx) { m |= c })
 	return m
 }
 

@@ -111,25 +111,34 @@ func nameAfter(b []byte, i, limit int) (start, end int) {
 	if i >= limit {
 		return -1, -1
 	}
-	// skip the rest of the label and separators
+	// the label may go on: 契約者名, 被保険者氏名, 氏名（カナ）
+	for _, suf := range []string{"氏名", "名前", "名", "（カナ）", "(カナ)", "（漢字）"} {
+		if i+len(suf) <= limit && string(b[i:i+len(suf)]) == suf {
+			i += len(suf)
+			break
+		}
+	}
+	// then a separator must follow: 契約者情報変更届 is no label
+	sep := false
 	for i < limit {
 		c := b[i]
 		if c == ' ' || c == ':' || c == '\t' || c == '=' {
 			i++
+			sep = true
 			continue
 		}
 		if i+3 <= limit {
 			switch string(b[i : i+3]) {
-			case "：", "\u3000", "名", "】", "」", "・", "（", "）", "様":
+			case "：", "\u3000", "】", "」", "・":
 				i += 3
+				sep = true
 				continue
 			}
 		}
-		if (c == '(' || c == ')') && i+1 < limit {
-			i++
-			continue
-		}
 		break
+	}
+	if !sep || i >= limit {
+		return -1, -1
 	}
 	if r, _ := utf8.DecodeRune(b[i:limit]); isHiragana(r) {
 		return -1, -1 // a sentence (契約者の皆様), not a name

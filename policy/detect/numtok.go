@@ -62,6 +62,32 @@ func sepAt(b []byte, i int) (byte, int) {
 	return 0, 0
 }
 
+// kanjiSep reports 年 or 月 at b[i] with an optional space on either
+// side ("1996 年 3 月"), as PDF text extraction often writes them.
+func kanjiSep(b []byte, i int) (byte, int) {
+	j := i
+	if j < len(b) && b[j] == ' ' {
+		j++
+	}
+	if j+3 > len(b) {
+		return 0, 0
+	}
+	var s byte
+	switch string(b[j : j+3]) {
+	case "年":
+		s = 'Y'
+	case "月":
+		s = 'M'
+	default:
+		return 0, 0
+	}
+	j += 3
+	if j < len(b) && b[j] == ' ' {
+		j++
+	}
+	return s, j - i
+}
+
 // isDay reports 日 at b[i].
 func isDay(b []byte, i int) bool {
 	return i+2 < len(b) && b[i] == 0xE6 && b[i+1] == 0x97 && b[i+2] == 0xA5
@@ -90,7 +116,10 @@ func parseNum(b []byte, i int, t *numTok) {
 		if _, n := digitAt(b, i); n > 0 {
 			continue
 		}
-		s, sn := sepAt(b, i)
+		s, sn := kanjiSep(b, i)
+		if sn == 0 {
+			s, sn = sepAt(b, i)
+		}
 		if sn == 0 || i+sn >= len(b) {
 			break
 		}
@@ -122,6 +151,9 @@ func parseNum(b []byte, i int, t *numTok) {
 	if isDay(b, i) {
 		t.day = true
 		i += 3
+	} else if i+1 < len(b) && b[i] == ' ' && isDay(b, i+1) && t.ng >= 2 && t.s[t.ng-2] == 'M' {
+		t.day = true // "3 月 22 日" as PDF text extraction spaces it
+		i += 4
 	}
 	t.end = i
 	// context glued to the token

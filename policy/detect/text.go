@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 )
 
@@ -28,6 +29,7 @@ type tmatch struct {
 	k      kind
 	line   int32
 	sample string
+	weak   bool // a name known only by its place at the start of a list line
 }
 
 // kwHit is a context keyword found in the current block.
@@ -55,6 +57,11 @@ type Text struct {
 	cells   [][]byte
 	records int
 	closed  bool
+	// hdr is the context of a header line ("氏名 個人番号 住所", as PDF
+	// text extraction writes a table's header); it labels the values of
+	// the lines below until a blank line or a few lines without matches.
+	hdr     ctx
+	hdrIdle int
 }
 
 // Text starts a free-text document at loc.
@@ -205,6 +212,7 @@ func (t *Text) process(b []byte) {
 // endLine moves the line's matches into the paragraph, or hands a
 // delimited line to the internal table. It reports a blank line.
 func (t *Text) endLine(b []byte, ls, le int) bool {
+	lineK := t.lineK
 	t.lineK = 0
 	line := b[ls:le]
 	// counted here, not in the loop: numbers swallow commas (1,234)
@@ -241,9 +249,49 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 		t.acc.count[m.k]++
 		t.acc.addSample(m.k, m.sample)
 	}
+	t.headerLine(line)
+	if len(t.lineM) > 0 && lineK&(1<<kName) == 0 {
+		if s, e := lineName(b, ls, le); s >= 0 {
+			t.para = append(t.para, tmatch{k: kName, line: t.line, sample: maskText(b[s:e], 1), weak: true})
+		}
+	}
 	t.para = append(t.para, t.lineM...)
 	t.lineM = t.lineM[:0]
-	return len(bytes.TrimSpace(line)) == 0
+	blank := len(bytes.TrimSpace(line)) == 0
+	if blank {
+		t.hdr = 0
+	}
+	return blank
+}
+
+// headerLine notices a line of column labels, or lets an old one expire.
+func (t *Text) headerLine(line []byte) {
+	if len(t.lineM) > 0 {
+		t.hdrIdle = 0
+		return
+	}
+	if t.hdr != 0 {
+		t.hdrIdle++
+		if t.hdrIdle > 3 {
+			t.hdr = 0
+		}
+	}
+	if len(line) > 200 || bytes.IndexByte(line, ' ') < 0 || bytes.IndexByte(line, '@') >= 0 {
+		return
+	}
+	digits := 0
+	for _, c := range line {
+		if c-'0' <= 9 {
+			digits++
+		}
+	}
+	if digits > 2 {
+		return
+	}
+	m := t.e.kw.ctxOf(line) & labelCtx &^ (cOrder | cDate)
+	if bits.OnesCount32(uint32(m)) >= 2 {
+		t.hdr, t.hdrIdle = m, 0
+	}
 }
 
 func (t *Text) closeTable() {
@@ -274,7 +322,7 @@ func (t *Text) context(b []byte, s, e int) (all ctx, nearest ctx) {
 		to = e + nl
 	}
 	if t.kwTo < to {
-		t.e.kw.scan(b, max(from, t.kwTo), to, func(pos int, c ctx) {
+		t.e.kw.scan(b, max(from, t.kwTo), to, func(pos, _ int, c ctx) {
 			t.hits = append(t.hits, kwHit{pos, c})
 		})
 		t.kwTo = to

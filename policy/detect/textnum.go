@@ -1,6 +1,9 @@
 package detect
 
-import "slices"
+import (
+	"bytes"
+	"slices"
+)
 
 // number classifies the number starting at b[i] and returns where
 // scanning continues.
@@ -60,7 +63,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	}
 	labelled := func(want ctx) bool {
 		getCtx()
-		return near&want != 0 || (near == 0 && all&want != 0)
+		return near&want != 0 || (near == 0 && all&want != 0) || t.hdr&want != 0
 	}
 	switch {
 	case c&candCard != 0:
@@ -228,6 +231,7 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 	if len(t.para) == 0 {
 		return
 	}
+	t.confirmListNames()
 	// Names complete records; when every group already is one, names are
 	// still looked for until a few were seen, for the findings' sake.
 	if pe-ps > 0 && (t.acc.count[kName] < 3 || !t.groupRecords(false)) {
@@ -238,7 +242,7 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 }
 
 // groupRecords walks the paragraph's matches in line order and groups
-// them into pseudo-records: a group ends after a gap of more than two
+// them into pseudo-records: a group ends after a gap of more than four
 // lines or when an identifying kind repeats. With commit it counts the
 // records; without, it only reports whether every group is already one
 // (then there is no need to look for names).
@@ -267,7 +271,7 @@ func (t *Text) groupRecords(commit bool) bool {
 	}
 	for _, m := range t.para {
 		repeat := cur&(1<<m.k) != 0 && (m.k == kName || m.k == kBirthDate || m.k == kMyNumber || m.k == kPolicy)
-		if cur != 0 && (m.line-last > 2 || repeat) {
+		if cur != 0 && (m.line-last > 4 || repeat) {
 			flush()
 		}
 		if cur&(1<<m.k) == 0 {
@@ -320,7 +324,7 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 		}
 		return base + cnt
 	}
-	t.e.kw.scan(b, ps, pe, func(pos int, c ctx) {
+	t.e.kw.scan(b, ps, pe, func(pos, kend int, c ctx) {
 		switch {
 		case c&cHonor != 0:
 			ls := pos
@@ -338,21 +342,7 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 			for le < min(pe, pos+256) && b[le] != '\n' {
 				le++
 			}
-			// skip the label word itself
-			j := pos
-			for j < le && b[j] >= 0x80 {
-				r := runeLen(b[j])
-				if string(b[j:min(j+r, le)]) == "：" {
-					break
-				}
-				if j-pos >= 15 {
-					break
-				}
-				j = min(j+r, le)
-			}
-			if pos < le && b[pos] < 0x80 { // "Name:"
-				j = min(pos+4, le)
-			}
+			j := min(kend, le)
 			if s, e := nameAfter(b, j, le); s >= 0 {
 				t.addName(b[s:e], lineAt(pos))
 			}
@@ -368,4 +358,57 @@ func (t *Text) addName(name []byte, line int32) {
 	t.acc.count[kName]++
 	t.acc.addSample(kName, m.sample)
 	t.para = append(t.para, m)
+}
+
+// confirmListNames keeps names found only at the start of list lines
+// (山田 花子 090-…) when the paragraph has at least two such lines: one
+// such line is as likely a signature as a list.
+func (t *Text) confirmListNames() {
+	weak := 0
+	for _, m := range t.para {
+		if m.weak {
+			weak++
+		}
+	}
+	if weak == 0 {
+		return
+	}
+	keep := weak >= 2
+	t.para = slices.DeleteFunc(t.para, func(m tmatch) bool {
+		if m.weak && keep {
+			t.acc.count[kName]++
+			t.acc.addSample(kName, m.sample)
+		}
+		return m.weak && !keep
+	})
+}
+
+// notListNames are words that start list lines without being names.
+var notListNames = []string{"支店", "営業", "会社", "株式", "本社", "本店", "部", "課", "店", "所", "様", "係", "室", "センター", "合計", "小計"}
+
+// lineName finds a person's name at the start of a list line: two parts
+// (surname, given name) separated by one space, then a space or tab.
+func lineName(b []byte, ls, le int) (int, int) {
+	i := ls
+	// list numbering: "1. ", "12) "
+	for i < le && (b[i]-'0' <= 9 || b[i] == '.' || b[i] == ')' || b[i] == ' ') {
+		i++
+	}
+	e, kanji, kana, runes := nameRun(b, i, min(le, i+60))
+	if runes < 3 || runes > 9 || e >= le || (kanji == 0 && kana < 4) {
+		return -1, -1
+	}
+	if c := b[e]; c != ' ' && c != '\t' && !(e+3 <= le && string(b[e:e+3]) == "\u3000") {
+		return -1, -1
+	}
+	w := b[i:e]
+	if bytes.IndexByte(w, ' ') < 0 && !bytes.Contains(w, []byte("\u3000")) {
+		return -1, -1
+	}
+	for _, n := range notListNames {
+		if bytes.Contains(w, []byte(n)) {
+			return -1, -1
+		}
+	}
+	return i, e
 }
