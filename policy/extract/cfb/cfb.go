@@ -38,15 +38,9 @@ type Doc struct {
 // ErrUnsupported is returned for compound files of unknown kinds.
 var ErrUnsupported = errors.New("unsupported OLE2 document")
 
-// Extract reads d. Panics in the third-party compound file reader are
-// turned into errors: a hostile file must not take the gateway down.
-func Extract(d Doc) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = extract.Malformed("compound file", fmt.Errorf("reader panic"))
-		}
-	}()
-	r, err := mscfb.New(d.R)
+// Extract reads d.
+func Extract(d Doc) error {
+	r, err := openCFB(d.R)
 	if err != nil {
 		return extract.Malformed("compound file", err)
 	}
@@ -74,6 +68,17 @@ func Extract(d Doc) (err error) {
 	return ErrUnsupported
 }
 
+// openCFB wraps mscfb.New: panics in the third-party reader are turned
+// into errors, a hostile file must not take the gateway down.
+func openCFB(ra io.ReaderAt) (r *mscfb.Reader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("compound file reader panic")
+		}
+	}()
+	return mscfb.New(ra)
+}
+
 type cfbDoc struct {
 	Doc
 	streams map[string]*mscfb.File
@@ -98,13 +103,18 @@ func (x *cfbDoc) read(name string) ([]byte, error) {
 	return x.readFile(f)
 }
 
-func (x *cfbDoc) readFile(f *mscfb.File) ([]byte, error) {
+func (x *cfbDoc) readFile(f *mscfb.File) (data []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			data, err = nil, extract.Malformed("compound file stream", fmt.Errorf("reader panic"))
+		}
+	}()
 	if f.Size < 0 || f.Size > x.Size {
 		return nil, extract.Malformed("compound file", fmt.Errorf("stream larger than file"))
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(f.Size))
-	_, err := io.Copy(&buf, x.Budget.Reader(io.LimitReader(f, f.Size), 0, ""))
+	_, err = io.Copy(&buf, x.Budget.Reader(io.LimitReader(f, f.Size), 0, ""))
 	if err != nil {
 		if _, ok := extract.IsLimit(err); ok {
 			return nil, err
