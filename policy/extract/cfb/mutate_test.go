@@ -36,7 +36,7 @@ func TestMutations(t *testing.T) {
 		case <-time.After(3 * time.Second):
 			buf := make([]byte, 1<<20)
 			n := runtime.Stack(buf, true)
-			
+
 			t.Fatalf("hang at %d:\n%s", i, buf[:n])
 		}
 	}
