@@ -120,6 +120,27 @@ has_system() { [[ " $SYSTEMS " == *" $1 "* ]]; }
 
 sink_count() { cut -d' ' -f1 "$WORK/sink.stats" 2>/dev/null || echo 0; }
 
+# proc_ticks PID: CPU ticks PID used, its reaped children included.
+proc_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}' || echo 0; }
+
+# cpu_ticks SYSTEM: CPU ticks used so far by every process of SYSTEM;
+# empty when not measured. Postfix: master (with the children it reaped)
+# plus its live children.
+cpu_ticks() {
+	case $1 in
+	okuri | okuri-auth) proc_ticks "$OKURI_PID" ;;
+	postfix)
+		local master total pid
+		master=$(tr -d ' ' <"$WORK/postfix/queue/pid/master.pid")
+		total=$(proc_ticks "$master")
+		for pid in $(ps -o pid= --ppid "$master" || true); do
+			total=$((total + $(proc_ticks "$pid")))
+		done
+		echo "$total"
+		;;
+	esac
+}
+
 # json_int FILE KEY: an integer field of a result file.
 json_int() { sed -n "s/^  \"$2\": \([0-9]*\),*$/\1/p" "$1"; }
 
@@ -163,19 +184,30 @@ run_one() {
 	SEQ=$((SEQ + 1))
 	local out
 	out=$(printf '%s/results/%02d-%s-%s-c%s.json' "$WORK" "$SEQ" "$system" "$kind" "$c")
-	local before
+	local before cpu_before
 	before=$(sink_count)
+	cpu_before=$(cpu_ticks "$system")
 	OKURI_BENCH_PASSWORD=$PASSWORD "$WORK/okuri-bench" send -addr "127.0.0.1:$port" \
 		-label "$system" -kind "$kind" -c "$c" -n "$n" -warmup "$WARMUP" \
 		-from "$FROM" -to "$TO" -timeout 60s -max-duration 5m -json "$out" "${args[@]}" >&2
 	# Wait until the sink has every accepted message, so that one system's
 	# queue drains before the next run starts (Postfix delivers after 250).
 	local want=$((before + $(json_int "$out" warmup) - $(json_int "$out" warmup_failed) + $(json_int "$out" accepted)))
+	local drained=
 	for _ in $(seq 1200); do
-		(($(sink_count) >= want)) && return 0
+		if (($(sink_count) >= want)); then
+			drained=1
+			break
+		fi
 		sleep 0.1
 	done
-	log "warning: $system: sink has $(sink_count) messages after 120 s, want $want"
+	[[ -n $drained ]] || log "warning: $system: sink has $(sink_count) messages after 120 s, want $want"
+	if [[ -n $cpu_before ]] && ((want > before)); then
+		local cpu
+		cpu=$(awk -v t=$(($(cpu_ticks "$system") - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n=$((want - before)) \
+			'BEGIN {printf "%.3f", t * 1000 / hz / n}')
+		sed -i "1s/^{\$/{\"server_cpu_ms_per_msg\": $cpu,/" "$out"
+	fi
 }
 
 environment() {

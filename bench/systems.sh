@@ -42,6 +42,7 @@ start_okuri() {
 			die "okuri user add failed"
 	fi
 	"$OKURI_BIN" run -config "$dir/okuri.yaml" 2>"$dir/okuri.log" &
+	OKURI_PID=$!
 	PIDS+=($!)
 	wait_port okuri "$OKURI_PORT" $! "$dir/okuri.log"
 }

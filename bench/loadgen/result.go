@@ -28,6 +28,10 @@ type Result struct {
 	Rate         float64        `json:"accepted_per_second"`
 	Data250      Percentiles    `json:"data_250_ms"` // end of DATA to 250
 	Txn          Percentiles    `json:"transaction_ms"`
+	// ServerCPUPerMsg is the CPU time the system under test used per
+	// delivered message (warm-up included), in milliseconds, when the
+	// caller measured it (bench/compare.sh does); 0 when unknown.
+	ServerCPUPerMsg float64 `json:"server_cpu_ms_per_msg,omitempty"`
 }
 
 // Percentiles summarizes a latency distribution (nearest-rank method).
