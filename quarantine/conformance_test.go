@@ -377,4 +377,14 @@ func testCompleteAttempts(t *testing.T, open opener) {
 	if n, _ := s.Counts(ctx); n[StateDelivered] != 1 || n[StateFailed] != 1 || n[StateQueued] != 0 {
 		t.Fatalf("counts %v", n)
 	}
+	// Deliveries on the gateway's synchronous path.
+	if err := s.NoteDelivered(ctx, c.Now(), "New@Four.example"); err != nil {
+		t.Fatal(err)
+	}
+	if k, ok, _ := s.Known(ctx, "four.example"); !ok || !k.Last.Equal(c.Now()) {
+		t.Fatalf("noted domain: %v %v", k, ok)
+	}
+	if _, ok, _ := s.Known(ctx, "new@four.example"); !ok {
+		t.Fatalf("noted address unknown")
+	}
 }

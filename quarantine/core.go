@@ -39,6 +39,7 @@ type backend interface {
 	counts(ctx context.Context) (map[State]int, error)
 	openBody(ctx context.Context, id string) (io.ReadCloser, error)
 	known(ctx context.Context, key string) (KnownRecipient, bool, error)
+	noteKnown(ctx context.Context, keys []string, when time.Time) error
 	sessionPut(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	sessionGet(ctx context.Context, key string) ([]byte, error)
 	sessionDelete(ctx context.Context, key string) error
@@ -322,6 +323,16 @@ func (c *core) Known(ctx context.Context, s string) (KnownRecipient, bool, error
 		return k, false, fmt.Errorf("known: %w", err)
 	}
 	return k, ok, nil
+}
+
+func (c *core) NoteDelivered(ctx context.Context, when time.Time, addrs ...string) error {
+	if len(addrs) == 0 {
+		return nil
+	}
+	if err := c.b.noteKnown(ctx, knownKeys(addrs), when); err != nil {
+		return fmt.Errorf("note delivered: %w", err)
+	}
+	return nil
 }
 
 // knownKey is "a:addr" for an address and "d:domain" for a domain, lower-cased.

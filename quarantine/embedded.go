@@ -329,20 +329,12 @@ func (e *Embedded) writeEffects(tx *bbolt.Tx, rem, add []ixEntry, eff *effects, 
 		}
 	}
 	if len(eff.known) > 0 {
-		kb := tx.Bucket(bkKnown)
-		now := e.clock().UnixNano()
+		when := e.clock()
 		if len(eff.events) > 0 {
-			now = eff.events[0].Time.UnixNano()
+			when = eff.events[0].Time
 		}
-		for _, k := range knownKeys(eff.known) {
-			first := now
-			if v := kb.Get([]byte(k)); len(v) == 16 {
-				first = int64(binary.BigEndian.Uint64(v))
-			}
-			v := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(first)), uint64(now))
-			if err := kb.Put([]byte(k), v); err != nil {
-				return err
-			}
+		if err := putKnown(tx, knownKeys(eff.known), when); err != nil {
+			return err
 		}
 	}
 	if len(eff.events) > 0 && e.outbox != nil {
@@ -358,4 +350,25 @@ func ixKey(set, member string) []byte {
 	k = append(k, set...)
 	k = append(k, 0)
 	return append(k, member...)
+}
+
+// putKnown records a delivery at when for each known-recipient key.
+func putKnown(tx *bbolt.Tx, keys []string, when time.Time) error {
+	kb := tx.Bucket(bkKnown)
+	now := when.UnixNano()
+	for _, k := range keys {
+		first := now
+		if v := kb.Get([]byte(k)); len(v) == 16 {
+			first = min(int64(binary.BigEndian.Uint64(v)), now)
+		}
+		v := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(first)), uint64(now))
+		if err := kb.Put([]byte(k), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Embedded) noteKnown(ctx context.Context, keys []string, when time.Time) error {
+	return storageErr(e.groupUpdate(func(tx *bbolt.Tx) error { return putKnown(tx, keys, when) }))
 }

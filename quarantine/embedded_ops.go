@@ -56,7 +56,9 @@ func (e *Embedded) update(ctx context.Context, id string, fn func(m *Message) (*
 	}
 	var out *Message
 	var eff *effects
-	err := e.db.Update(func(tx *bbolt.Tx) error {
+	// Shares commits (and fsyncs) with concurrent writers; fn reads the
+	// record afresh if it runs again.
+	err := e.groupUpdate(func(tx *bbolt.Tx) error {
 		old, err := getMsg(tx, id)
 		if err != nil {
 			return err

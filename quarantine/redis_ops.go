@@ -353,6 +353,18 @@ func (r *Redis) known(ctx context.Context, key string) (KnownRecipient, bool, er
 	return KnownRecipient{First: time.Unix(0, fi), Last: time.Unix(0, li)}, true, nil
 }
 
+func (r *Redis) noteKnown(ctx context.Context, keys []string, when time.Time) error {
+	ts := strconv.FormatInt(when.UnixNano(), 10)
+	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for _, k := range keys {
+			p.HSetNX(ctx, r.p+"known:first", k, ts)
+			p.HSet(ctx, r.p+"known:last", k, ts)
+		}
+		return nil
+	})
+	return redisErr(err)
+}
+
 func (r *Redis) sessKey(k string) string { return r.p + "sess:" + k }
 
 // Sessions carry their expiry by the store's clock in the value (like the

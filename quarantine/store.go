@@ -25,6 +25,10 @@ type Store interface {
 	// survives a crash and the gateway may answer 250. Put assigns m.ID
 	// (a ULID) when empty, and sets m.Received (when zero), m.Size,
 	// m.Version and the delivery fields. ErrStorageFull means out of space.
+	// A queued message whose recipients were partly delivered already (the
+	// synchronous pass path after a temporary failure) is stored with To
+	// and Recipients filled in: delivered ones RcptDelivered, the rest
+	// RcptPending; with Recipients empty every recipient is pending.
 	Put(ctx context.Context, m *Message, body io.Reader) error
 
 	// Get returns the record of a message (also of a purged tombstone).
@@ -71,6 +75,10 @@ type Store interface {
 	// DeleteTombstones removes up to limit tombstones of messages that
 	// ended before t.
 	DeleteTombstones(ctx context.Context, before time.Time, limit int) (int, error)
+
+	// NoteDelivered records deliveries made outside the worker (the
+	// gateway's synchronous pass path) in the known-recipient history.
+	NoteDelivered(ctx context.Context, when time.Time, addrs ...string) error
 
 	// Known reports whether mail was delivered to addr (an address with
 	// "@") or domain before, and when first and last.
