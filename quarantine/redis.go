@@ -110,6 +110,15 @@ func (r *Redis) checkPersistence(ctx context.Context, require bool) error {
 		r.log.Error("quarantine: cannot verify redis persistence; acknowledged mail may be lost on a redis restart", "err", err)
 		return nil
 	}
+	if r.waitAOF {
+		info, err := r.rdb.Info(ctx, "server").Result()
+		if err != nil {
+			return fmt.Errorf("WaitAOF: cannot read server version: %w", redisErr(err))
+		}
+		if v := infoField(info, "redis_version"); !versionAtLeast(v, 7, 2) {
+			return fmt.Errorf("WaitAOF needs redis 7.2 or later, server is %q", v)
+		}
+	}
 	aof, fsync := conf["appendonly"], conf["appendfsync"]
 	ok := aof == "yes" && (fsync == "always" || r.waitAOF)
 	if ok {
@@ -219,9 +228,36 @@ func (r *Redis) create(ctx context.Context, m *Message, body io.Reader, evs []au
 		return 0, err
 	}
 	if r.waitAOF {
-		if err := r.rdb.Do(ctx, "WAITAOF", 1, 0, 5000).Err(); err != nil {
+		// The record exists now; failing here makes the gateway answer 451
+		// and the client retry, which can store the message twice but
+		// never acknowledges one that is not on disk.
+		res, err := r.rdb.Do(ctx, "WAITAOF", 1, 0, 5000).Int64Slice()
+		if err != nil {
 			return 0, fmt.Errorf("waitaof: %w", redisErr(err))
+		}
+		if len(res) < 1 || res[0] < 1 {
+			return 0, fmt.Errorf("waitaof: write not fsync'd to the local AOF: %w", ErrUnavailable)
 		}
 	}
 	return n, nil
+}
+
+// infoField returns a field of an INFO reply.
+func infoField(info, name string) string {
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+":"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// versionAtLeast reports whether a "major.minor.patch" version is at
+// least major.minor.
+func versionAtLeast(v string, major, minor int) bool {
+	var a, b int
+	if _, err := fmt.Sscanf(v, "%d.%d", &a, &b); err != nil {
+		return false
+	}
+	return a > major || (a == major && b >= minor)
 }

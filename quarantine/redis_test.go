@@ -41,6 +41,28 @@ func TestRedisPersistenceCheck(t *testing.T) {
 	r.Close()
 }
 
+func TestRedisWaitAOFVersion(t *testing.T) {
+	addr := testenv.RedisAddr(t)
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	info, err := rdb.Info(ctx, "server").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := infoField(info, "redis_version")
+	r, err := OpenRedis(ctx, RedisOptions{Client: rdb, Prefix: testenv.UniqueName(t, "q"), WaitAOF: true, Logger: quietLog()})
+	if versionAtLeast(v, 7, 2) != (err == nil) {
+		t.Fatalf("redis %s with WaitAOF: %v", v, err)
+	}
+	if r != nil {
+		r.Close()
+	}
+	if !versionAtLeast("7.2.4", 7, 2) || versionAtLeast("7.0.15", 7, 2) || !versionAtLeast("8.0.0", 7, 2) {
+		t.Fatal("versionAtLeast")
+	}
+}
+
 func TestRedisUnavailable(t *testing.T) {
 	_, err := OpenRedis(context.Background(), RedisOptions{URL: "redis://127.0.0.1:1/0", Logger: quietLog()})
 	if !errors.Is(err, ErrUnavailable) {
