@@ -22,6 +22,7 @@
 #   BENCH_CONNS    concurrent connections ["8 32"]
 #   BENCH_N        messages per 4 KB run [2000]; BENCH_N_LARGE per 100 KB run [1000]
 #   BENCH_WARMUP   unmeasured warm-up messages before each run [100]
+#   BENCH_REPEAT   runs per row; the table shows the median by msg/s [1]
 #   SINK_PORT OKURI_PORT POSTFIX_PORT   [2599 2527 2526]
 #   OKURI_BIN      where okuri is built [/tmp/okuri]; BENCH_NO_BUILD=1 uses it as is
 #   BENCH_WORK     work dir [mktemp -d /tmp/okuri-bench.XXXXXX]; BENCH_KEEP=1 keeps it
@@ -37,6 +38,7 @@ CONNS=${BENCH_CONNS:-"8 32"}
 N=${BENCH_N:-2000}
 N_LARGE=${BENCH_N_LARGE:-1000}
 WARMUP=${BENCH_WARMUP:-100}
+REPEAT=${BENCH_REPEAT:-1}
 SINK_PORT=${SINK_PORT:-2599}
 OKURI_PORT=${OKURI_PORT:-2527}
 POSTFIX_PORT=${POSTFIX_PORT:-2526}
@@ -111,9 +113,13 @@ wait_port() {
 	die "$1 $why"
 }
 
-# need_free_port NAME PORT: fail early when PORT is taken (by someone else).
+# need_free_port NAME PORT: fail early when PORT is taken. A run killed
+# with SIGKILL leaves its okuri/Postfix behind; this script never stops
+# processes it did not start (another run may be going on).
 need_free_port() {
-	! port_open "$2" || die "127.0.0.1:$2 for $1 is in use; set ${1^^}_PORT"
+	port_open "$2" || return 0
+	die "127.0.0.1:$2 for $1 is in use: set ${1^^}_PORT, or stop a leftover run" \
+		"(postfix -c /tmp/okuri-bench.*/postfix/conf stop; kill its okuri-bench/okuri)"
 }
 
 has_system() { [[ " $SYSTEMS " == *" $1 "* ]]; }
@@ -216,7 +222,7 @@ environment() {
 	echo "- $(go version | cut -d' ' -f3-)"
 	if has_system postfix; then echo "- postfix $(/usr/sbin/postconf -d -h mail_version)"; fi
 	if has_system okuri || has_system okuri-auth; then echo "- okuri: $("$OKURI_BIN" version 2>&1 | head -1)"; fi
-	echo "- N=$N (4 KB) / $N_LARGE (100 KB) per run after $WARMUP warm-up messages; one message per connection"
+	echo "- N=$N (4 KB) / $N_LARGE (100 KB) per run after $WARMUP warm-up messages, $REPEAT run(s) per row; one message per connection"
 }
 
 main() {
@@ -228,14 +234,20 @@ main() {
 	if has_system postfix; then start_postfix; fi
 	for kind in $KINDS; do
 		for c in $CONNS; do
-			for system in $SYSTEMS; do
-				run_one "$system" "$kind" "$c"
+			for _ in $(seq "$REPEAT"); do
+				for system in $SYSTEMS; do
+					run_one "$system" "$kind" "$c"
+				done
 			done
 		done
 	done
 	local report
 	report=$(
-		"$WORK/okuri-bench" report -base postfix "$WORK"/results/*.json
+		if ((REPEAT > 1)); then
+			"$WORK/okuri-bench" report -median -base postfix "$WORK"/results/*.json
+		else
+			"$WORK/okuri-bench" report -base postfix "$WORK"/results/*.json
+		fi
 		echo
 		environment
 	)

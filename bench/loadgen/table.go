@@ -1,7 +1,9 @@
 package loadgen
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -48,4 +50,34 @@ func MarkdownTable(results []*Result, base string) string {
 			r.Label, title, r.Conns, r.Rate, ms(r.Data250.P50), ms(r.Data250.P99), ms(r.Txn.P99), r.Failed, cpu, ratio)
 	}
 	return b.String()
+}
+
+// Medians reduces repeated runs to one per system, kind and connection
+// count: the run with the median msg/s (the lower middle one for an even
+// count), latencies and all, in the order each group first appears. Runs
+// counts the runs per kept result.
+func Medians(results []*Result) (kept []*Result, runs map[*Result]int) {
+	type key struct {
+		label string
+		kind  Kind
+		conns int
+	}
+	groups := map[key][]*Result{}
+	var order []key
+	for _, r := range results {
+		k := key{r.Label, r.Kind, r.Conns}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	runs = map[*Result]int{}
+	for _, k := range order {
+		g := slices.Clone(groups[k])
+		slices.SortFunc(g, func(a, b *Result) int { return cmp.Compare(a.Rate, b.Rate) })
+		m := g[(len(g)-1)/2]
+		kept = append(kept, m)
+		runs[m] = len(g)
+	}
+	return kept, runs
 }

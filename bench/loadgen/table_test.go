@@ -42,3 +42,25 @@ func TestMarkdownTableAndJSONRoundTrip(t *testing.T) {
 		t.Errorf("row 0 = %q", lines[2])
 	}
 }
+
+func TestMedians(t *testing.T) {
+	var in []*Result
+	for _, rate := range []float64{300, 100, 200} {
+		in = append(in, &Result{Label: "okuri", Kind: KindText4K, Conns: 8, Rate: rate})
+		in = append(in, &Result{Label: "postfix", Kind: KindText4K, Conns: 8, Rate: rate / 10})
+	}
+	in = append(in, &Result{Label: "okuri", Kind: KindText4K, Conns: 32, Rate: 5})
+	kept, runs := Medians(in)
+	if len(kept) != 3 {
+		t.Fatalf("kept %d results, want 3", len(kept))
+	}
+	if kept[0].Label != "okuri" || kept[0].Rate != 200 || runs[kept[0]] != 3 {
+		t.Errorf("okuri median: %+v, runs %d", kept[0], runs[kept[0]])
+	}
+	if kept[1].Label != "postfix" || kept[1].Rate != 20 {
+		t.Errorf("postfix median: %+v", kept[1])
+	}
+	if kept[2].Conns != 32 || runs[kept[2]] != 1 {
+		t.Errorf("single run: %+v, runs %d", kept[2], runs[kept[2]])
+	}
+}

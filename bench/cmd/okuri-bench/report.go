@@ -11,10 +11,12 @@ import (
 )
 
 // runReport prints the JSON results named on the command line, in that
-// order, as one markdown table with the ratio to the -base system.
+// order, as one markdown table with the ratio to the -base system;
+// with -median, repeated runs are reduced to their median.
 func runReport(args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	base := fs.String("base", "postfix", "label of the system the ratio column compares to")
+	median := fs.Bool("median", false, "one row per system, kind and C: the run with the median msg/s")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,6 +35,16 @@ func runReport(args []string) error {
 		}
 		results = append(results, &r)
 	}
-	fmt.Print(loadgen.MarkdownTable(results, *base))
+	if !*median {
+		fmt.Print(loadgen.MarkdownTable(results, *base))
+		return nil
+	}
+	kept, runs := loadgen.Medians(results)
+	n := 0
+	for _, r := range kept {
+		n = max(n, runs[r])
+	}
+	fmt.Print(loadgen.MarkdownTable(kept, *base))
+	fmt.Printf("\nEach row: the median by msg/s of %d runs, with that run's latencies.\n", n)
 	return nil
 }
