@@ -203,7 +203,10 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 // it returns 0 when the cell holds anything else.
 func foldWord(s []byte, w *[40]byte) (n, digits, letters int) {
 	for i := 0; i < len(s); {
-		c, sz := asciiAt(s, i)
+		c, sz := s[i], 1
+		if c >= 0x80 {
+			c, sz = asciiAt(s, i)
+		}
 		i += sz
 		switch {
 		case c-'0' <= 9:

@@ -23,24 +23,29 @@ func (m *emailTok) domain() []byte { return m.dom[:m.nd] }
 // localChar reports characters allowed in a local part. Old docomo and
 // au addresses break RFC 5322 (consecutive dots, a dot before '@'), and
 // are accepted.
-func localChar(c byte) bool {
-	if isAlnum(c) {
-		return true
+func localChar(c byte) bool { return localChars[c] }
+
+var localChars = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isAlnum(byte(c))
 	}
-	switch c {
-	case '.', '_', '-', '+', '/', '?', '!', '#', '$', '%', '&', '\'', '*', '=', '^', '`', '{', '|', '}', '~':
-		return true
+	for _, c := range []byte(".-_+/?!#$%&'*=^`{|}~") {
+		t[c] = true
 	}
-	return false
-}
+	return t
+}()
 
 // parseEmail reads the address around the '@' at b[at:at+atLen].
 func parseEmail(b []byte, at, atLen int, m *emailTok) bool {
 	// local part, backwards
 	s := at
 	for s > 0 {
-		j := lastRuneStart(b, s)
-		c, _ := asciiAt(b, j)
+		j := s - 1
+		c := b[j]
+		if c >= 0x80 {
+			j = lastRuneStart(b, s)
+			c, _ = asciiAt(b, j)
+		}
 		if c == 0 || !localChar(c) {
 			break
 		}
@@ -57,7 +62,10 @@ func parseEmail(b []byte, at, atLen int, m *emailTok) bool {
 	i := at + atLen
 	dots, lastDot := 0, -1
 	for i < len(b) {
-		c, n := asciiAt(b, i)
+		c, n := b[i], 1
+		if c >= 0x80 {
+			c, n = asciiAt(b, i)
+		}
 		if !(isAlnum(c) || c == '-' || c == '.') {
 			break
 		}

@@ -77,3 +77,20 @@ func kindIndex(s string) (kind, bool) {
 	}
 	return kNone, false
 }
+
+// Kind masks for counting a record's kinds with popcounts.
+var (
+	personalMask = maskOf(func(k kind) bool { return k.personal() })
+	anchorMask   = maskOf(func(k kind) bool { return k.anchor() && k.personal() })
+	strongMask   = maskOf(func(k kind) bool { return k.strong() })
+)
+
+func maskOf(f func(kind) bool) uint32 {
+	var m uint32
+	for k := kind(1); k < numKinds; k++ {
+		if f(k) {
+			m |= 1 << k
+		}
+	}
+	return m
+}

@@ -225,17 +225,25 @@ func romajiName(s []byte) int {
 }
 
 func trimSpace(s []byte) []byte {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '"') {
-		s = s[1:]
+	for len(s) > 0 {
+		c := s[0]
+		if c == ' ' || c == '\t' || c == '"' || c == '\r' {
+			s = s[1:]
+		} else if c == 0xE3 && len(s) >= 3 && s[1] == 0x80 && s[2] == 0x80 {
+			s = s[3:]
+		} else {
+			break
+		}
 	}
-	for len(s) >= 3 && string(s[:3]) == "\u3000" {
-		s = s[3:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\r' || s[len(s)-1] == '"') {
-		s = s[:len(s)-1]
-	}
-	for len(s) >= 3 && string(s[len(s)-3:]) == "\u3000" {
-		s = s[:len(s)-3]
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c == ' ' || c == '\t' || c == '"' || c == '\r' {
+			s = s[:len(s)-1]
+		} else if c == 0x80 && len(s) >= 3 && s[len(s)-2] == 0x80 && s[len(s)-3] == 0xE3 {
+			s = s[:len(s)-3]
+		} else {
+			break
+		}
 	}
 	return s
 }

@@ -98,22 +98,27 @@ func parseNum(b []byte, i int, t *numTok) {
 	*t = numTok{start: i}
 	gl := 0
 	for i < len(b) {
-		v, n := digitAt(b, i)
-		if n == 0 {
+		// digits: ASCII on the fast path, full-width folded
+		c := b[i]
+		if c-'0' <= 9 {
+			i++
+		} else if c == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2]-0x90 <= 9 {
+			c = b[i+2] - 0x90 + '0'
+			i += 3
+		} else {
 			break
 		}
 		if t.nd < len(t.d) {
-			t.d[t.nd] = '0' + v
+			t.d[t.nd] = c
 			t.nd++
 		} else {
 			t.over = true
 		}
 		gl++
-		i += n
 		if i >= len(b) {
 			break
 		}
-		if _, n := digitAt(b, i); n > 0 {
+		if n := b[i]; n-'0' <= 9 || n == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2]-0x90 <= 9 {
 			continue
 		}
 		s, sn := kanjiSep(b, i)

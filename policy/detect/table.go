@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"math/bits"
 	"strconv"
 )
 
@@ -266,22 +267,10 @@ func (t *Table) row(cells [][]byte) {
 // isRecord decides whether the kinds found in one row make it a
 // personal-data record.
 func (t *Table) isRecord(kinds uint32) bool {
-	var personal, anchors, strong int
-	for k := kind(1); k < numKinds; k++ {
-		if kinds&(1<<k) == 0 || !k.personal() {
-			continue
-		}
-		personal++
-		if k.anchor() {
-			anchors++
-		}
-		if k.strong() {
-			strong++
-		}
-	}
-	if strong > 0 {
+	if kinds&strongMask != 0 {
 		return true
 	}
+	personal := bits.OnesCount32(kinds & personalMask)
 	if t.company {
 		// companies with contacts: only a birth date makes it personal
 		return kinds&(1<<kBirthDate) != 0 && personal >= 2
@@ -289,7 +278,7 @@ func (t *Table) isRecord(kinds uint32) bool {
 	if kinds&(1<<kName) != 0 {
 		return personal >= 2
 	}
-	return anchors >= 1 && personal >= 2
+	return kinds&anchorMask != 0 && personal >= 2
 }
 
 // rowKV evaluates one label/value row of a form table.

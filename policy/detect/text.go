@@ -257,7 +257,7 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 	}
 	t.para = append(t.para, t.lineM...)
 	t.lineM = t.lineM[:0]
-	blank := len(bytes.TrimSpace(line)) == 0
+	blank := isBlank(line)
 	if blank {
 		t.hdr = 0
 	}
@@ -388,4 +388,14 @@ func skipPlain(b []byte, i int) int {
 		i += 8
 	}
 	return i
+}
+
+// isBlank reports a line of ASCII white space only.
+func isBlank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
