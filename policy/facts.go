@@ -1,0 +1,356 @@
+package policy
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/okuri/okuri/policy/rewrite"
+	"github.com/okuri/okuri/policy/scan"
+)
+
+// History answers whether the organisation has delivered to a domain or an
+// address before. The gateway backs it with quarantine's known-recipient
+// history (Store.Known). An error makes the message held (fail closed).
+type History interface {
+	KnownDomain(ctx context.Context, domain string) (bool, error)
+	KnownAddress(ctx context.Context, addr string) (bool, error)
+}
+
+// KnownFunc adapts one lookup function taking an address or a domain (as
+// quarantine.Store.Known does) to History.
+type KnownFunc func(ctx context.Context, addrOrDomain string) (bool, error)
+
+// KnownDomain implements History.
+func (f KnownFunc) KnownDomain(ctx context.Context, d string) (bool, error) { return f(ctx, d) }
+
+// KnownAddress implements History.
+func (f KnownFunc) KnownAddress(ctx context.Context, a string) (bool, error) { return f(ctx, a) }
+
+// Input is everything Facts needs about one message.
+type Input struct {
+	// MailFrom and RcptTo are the envelope.
+	MailFrom string
+	RcptTo   []string
+	// User is the authenticated login address; "" for a trusted network.
+	User string
+	// Message reads the message from its first byte. Facts reads the
+	// header section and, when keywords are configured, at most
+	// BodyTextBudget bytes of the raw message for its text parts. nil:
+	// no header facts (recorded as an error: fail closed).
+	Message io.Reader
+	// Scan is the scan result; ScanErr the error Scan returned. A nil
+	// Scan or a non-nil ScanErr is a facts error.
+	Scan    *scan.Result
+	ScanErr error
+	// History is the known-recipient history; nil means none is
+	// reachable and every external recipient counts as first-time.
+	History History
+}
+
+// BodyTextBudget bounds the raw bytes read to look for keywords in the
+// message text.
+const BodyTextBudget = 4 << 20
+
+// Recipient is one recipient address, classified.
+type Recipient struct {
+	Address string `json:"address"`
+	Domain  string `json:"domain"`
+	// Envelope: an envelope recipient. Field: "to" or "cc" when the
+	// address is visible in that header field ("" for Bcc-only).
+	Envelope bool   `json:"envelope"`
+	Field    string `json:"field,omitempty"`
+	Internal bool   `json:"internal"`
+	// Individual: probably one person (consumer or carrier domain).
+	Individual bool `json:"individual,omitempty"`
+	// FirstTimeDomain / FirstTimeAddress: never delivered to before.
+	FirstTimeDomain  bool `json:"first_time_domain,omitempty"`
+	FirstTimeAddress bool `json:"first_time_address,omitempty"`
+	// Lookalike is the known domain this one resembles.
+	Lookalike string `json:"lookalike,omitempty"`
+	// Insurer: the domain is an insurer's; InsurerOther: not one of the
+	// sender's groups' insurers.
+	Insurer      bool `json:"insurer,omitempty"`
+	InsurerOther bool `json:"insurer_other,omitempty"`
+}
+
+// Sender is who sends.
+type Sender struct {
+	Address string   `json:"address"`
+	User    string   `json:"user,omitempty"`
+	Groups  []string `json:"groups,omitempty"`
+}
+
+// Attachment is one attachment or file inside a container.
+type Attachment struct {
+	Name    string `json:"name,omitempty"`
+	Type    string `json:"type,omitempty"` // lower-case extension or detected format
+	Size    int64  `json:"size"`
+	Verdict string `json:"verdict"`
+}
+
+// Content summarises the scan result.
+type Content struct {
+	Verdict      string         `json:"verdict"`
+	PersonalData bool           `json:"personal_data"`
+	Encrypted    bool           `json:"encrypted"`   // any part
+	Unscannable  bool           `json:"unscannable"` // any part
+	Kinds        map[string]int `json:"kinds,omitempty"`
+	Records      int            `json:"records"`
+	Strong       bool           `json:"strong"`
+	Attachments  []Attachment   `json:"attachments,omitempty"`
+}
+
+// KeywordHit is a configured keyword found somewhere.
+type KeywordHit struct {
+	Word  string `json:"word"`
+	Where string `json:"where"` // "subject", "attachment_name", "body"
+}
+
+// Facts is what rules test. Build it with (*Policy).Facts; tests may
+// build it by hand.
+type Facts struct {
+	Sender     Sender      `json:"sender"`
+	Recipients []Recipient `json:"recipients"`
+	// Counts over Recipients.
+	External           int          `json:"external"`            // external envelope recipients
+	VisibleExternal    int          `json:"visible_external"`    // external addresses in To/Cc
+	VisibleIndividuals int          `json:"visible_individuals"` // of those, individuals
+	ExternalDomains    []string     `json:"external_domains"`    // distinct, sorted
+	Content            Content      `json:"content"`
+	Subject            string       `json:"-"` // decoded; never in explanations
+	Keywords           []KeywordHit `json:"keywords,omitempty"`
+	// Notes are facts-building remarks that are not errors ("no history").
+	Notes []string `json:"notes,omitempty"`
+	// Errors are problems building the facts; any error makes Decide hold
+	// the message (policy.on_error).
+	Errors []string `json:"errors,omitempty"`
+}
+
+// Facts builds the facts of one message. It never fails: problems are
+// recorded in Facts.Errors so that Decide holds the message.
+func (p *Policy) Facts(ctx context.Context, in Input) Facts {
+	var f Facts
+	f.Sender = p.sender(in)
+	var h *rewrite.Header
+	var br *bufio.Reader
+	if in.Message == nil {
+		f.Errors = append(f.Errors, "message: not available to read its header")
+	} else {
+		br = bufio.NewReaderSize(io.LimitReader(in.Message, BodyTextBudget), 32<<10)
+		var err error
+		if h, err = rewrite.ReadHeader(br); err != nil {
+			f.Errors = append(f.Errors, fmt.Sprintf("message header: %v", err))
+			h = nil
+		}
+	}
+	p.recipients(&f, in, h)
+	p.history(ctx, &f, in.History)
+	f.Content = content(in.Scan)
+	switch {
+	case in.ScanErr != nil:
+		f.Errors = append(f.Errors, fmt.Sprintf("scan: %v", in.ScanErr))
+	case in.Scan == nil:
+		f.Errors = append(f.Errors, "scan: no result")
+	}
+	if h != nil && len(p.keywords) > 0 {
+		subj := decodeHeader(strings.Join(h.Get("Subject"), " "))
+		f.Subject = subj
+		f.Keywords = p.findKeywords(subj, f.Content.Attachments)
+		hits, err := p.bodyKeywords(h, br)
+		if err != nil {
+			f.Notes = append(f.Notes, "body keywords: "+err.Error())
+		}
+		f.Keywords = mergeHits(f.Keywords, hits)
+	}
+	return f
+}
+
+func (p *Policy) sender(in Input) Sender {
+	s := Sender{Address: strings.ToLower(in.MailFrom), User: strings.ToLower(in.User)}
+	who := s.User
+	if who == "" {
+		who = s.Address
+	}
+	for _, gi := range p.userGroup[who] {
+		s.Groups = append(s.Groups, p.groups[gi].Name)
+	}
+	return s
+}
+
+// recipients classifies the envelope recipients and the addresses visible
+// in To and Cc.
+func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
+	idx := map[string]int{}
+	add := func(addr string) *Recipient {
+		addr = strings.ToLower(strings.TrimSpace(addr))
+		if i, ok := idx[addr]; ok {
+			return &f.Recipients[i]
+		}
+		d := domainOf(addr)
+		r := Recipient{Address: addr, Domain: d}
+		r.Internal = d != "" && p.internalDomain(d)
+		if !r.Internal {
+			r.Individual = p.individual[d]
+			r.Insurer = p.isInsurer(d)
+			r.InsurerOther = r.Insurer && !p.senderInsurer(f.Sender, d)
+			if d != "" {
+				r.Lookalike = Lookalike(d, p.lookalikeRefs())
+			}
+		}
+		idx[addr] = len(f.Recipients)
+		f.Recipients = append(f.Recipients, r)
+		return &f.Recipients[len(f.Recipients)-1]
+	}
+	for _, a := range in.RcptTo {
+		add(a).Envelope = true
+	}
+	if h != nil {
+		for _, field := range []string{"to", "cc"} {
+			for _, v := range h.Get(field) {
+				for _, a := range rewrite.Addresses(rewrite.ParseAddressList(v)) {
+					if a == "" {
+						continue // unparseable: hidden by rewrites; not counted
+					}
+					r := add(a)
+					if r.Field == "" {
+						r.Field = field
+					}
+				}
+			}
+		}
+	}
+	domains := map[string]bool{}
+	for _, r := range f.Recipients {
+		if r.Internal {
+			continue
+		}
+		if r.Envelope {
+			f.External++
+			domains[r.Domain] = true
+		}
+		if r.Field != "" {
+			f.VisibleExternal++
+			if r.Individual {
+				f.VisibleIndividuals++
+			}
+		}
+	}
+	for d := range domains {
+		f.ExternalDomains = append(f.ExternalDomains, d)
+	}
+	slices.Sort(f.ExternalDomains)
+}
+
+func (p *Policy) lookalikeRefs() []string { return p.references }
+
+func (p *Policy) isInsurer(d string) bool {
+	for _, i := range p.insurers {
+		if d == i || strings.HasSuffix(d, "."+i) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Policy) senderInsurer(s Sender, d string) bool {
+	for _, g := range p.groups {
+		if !slices.Contains(s.Groups, g.Name) {
+			continue
+		}
+		for _, i := range g.Insurers {
+			i = strings.ToLower(i)
+			if d == i || strings.HasSuffix(d, "."+i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// history looks up first-time domains and addresses of external envelope
+// recipients. A known domain is not a look-alike: the organisation has
+// delivered there before.
+func (p *Policy) history(ctx context.Context, f *Facts, h History) {
+	if h == nil {
+		f.Notes = append(f.Notes, "no delivery history available: every external recipient counts as first-time")
+	}
+	domains := map[string]bool{}
+	for i := range f.Recipients {
+		r := &f.Recipients[i]
+		if r.Internal || !r.Envelope {
+			continue
+		}
+		if h == nil {
+			r.FirstTimeDomain, r.FirstTimeAddress = true, true
+			continue
+		}
+		known, seen := domains[r.Domain]
+		if !seen {
+			var err error
+			known, err = h.KnownDomain(ctx, r.Domain)
+			if err != nil {
+				f.Errors = append(f.Errors, fmt.Sprintf("history: domain lookup: %v", err))
+				known = false
+			}
+			domains[r.Domain] = known
+		}
+		r.FirstTimeDomain = !known
+		if known {
+			r.Lookalike = ""
+		}
+		ka, err := h.KnownAddress(ctx, r.Address)
+		if err != nil {
+			f.Errors = append(f.Errors, fmt.Sprintf("history: address lookup: %v", err))
+		}
+		r.FirstTimeAddress = !ka
+	}
+	f.Errors = slices.Compact(f.Errors)
+}
+
+// content summarises a scan result; a nil result is treated as
+// unscannable.
+func content(res *scan.Result) Content {
+	if res == nil {
+		return Content{Verdict: string(scan.Unscannable), Unscannable: true}
+	}
+	c := Content{
+		Verdict:      string(res.Verdict),
+		PersonalData: res.Verdict == scan.PersonalData,
+		Encrypted:    res.Has(scan.Encrypted),
+		Unscannable:  res.Has(scan.Unscannable),
+		Records:      res.Summary.Records,
+		Strong:       res.Summary.Strong,
+	}
+	if len(res.Summary.Kinds) > 0 {
+		c.Kinds = map[string]int{}
+		for k, n := range res.Summary.Kinds {
+			if n > 0 {
+				c.Kinds[k] = n
+			}
+		}
+	}
+	for _, part := range res.Parts {
+		if !part.Attachment {
+			continue
+		}
+		c.Attachments = append(c.Attachments, Attachment{
+			Name: part.Name, Type: attachmentType(part), Size: part.Size, Verdict: string(part.Verdict),
+		})
+	}
+	return c
+}
+
+func attachmentType(part scan.Part) string {
+	if i := strings.LastIndexByte(part.Name, '.'); i >= 0 && i < len(part.Name)-1 {
+		return strings.ToLower(part.Name[i+1:])
+	}
+	ct := strings.ToLower(part.ContentType)
+	if i := strings.LastIndexByte(ct, '/'); i >= 0 {
+		ct = ct[i+1:]
+	}
+	return ct
+}

@@ -1,0 +1,145 @@
+package policy
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/okuri/okuri/policy/rewrite"
+)
+
+// keyword is a configured keyword and its folded form.
+type keyword struct {
+	word   string
+	folded string
+}
+
+// maxBodyText bounds the decoded text searched for keywords.
+const maxBodyText = 1 << 20
+
+// fold normalises text for keyword matching: NFKC (full-width letters and
+// digits, half-width katakana) and lower case.
+func fold(s string) string { return strings.ToLower(norm.NFKC.String(s)) }
+
+// wordDecoder decodes RFC 2047 words in any charset x/text knows
+// (ISO-2022-JP, Shift_JIS, EUC-JP included).
+var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
+
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	e, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, fmt.Errorf("unknown charset %q", label)
+	}
+	return e.NewDecoder().Reader(in), nil
+}
+
+// decodeHeader decodes encoded words; undecodable words stay as written.
+func decodeHeader(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	if d, err := wordDecoder.DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
+}
+
+func (p *Policy) findKeywords(subject string, atts []Attachment) []KeywordHit {
+	var hits []KeywordHit
+	fs := fold(subject)
+	for _, k := range p.keywords {
+		if strings.Contains(fs, k.folded) {
+			hits = append(hits, KeywordHit{Word: k.word, Where: "subject"})
+		}
+	}
+	for _, a := range atts {
+		fn := fold(a.Name)
+		for _, k := range p.keywords {
+			if strings.Contains(fn, k.folded) {
+				hits = mergeHits(hits, []KeywordHit{{Word: k.word, Where: "attachment_name"}})
+			}
+		}
+	}
+	return hits
+}
+
+// bodyKeywords looks for keywords in the inline text parts of the message
+// whose header h was read from br. It reads at most BodyTextBudget raw
+// bytes (br is limited by the caller) and maxBodyText decoded bytes;
+// attachments are the scanner's business, not this one's.
+func (p *Policy) bodyKeywords(h *rewrite.Header, br *bufio.Reader) ([]KeywordHit, error) {
+	var hb strings.Builder
+	for _, f := range h.Fields {
+		hb.Write(f.Raw)
+	}
+	hb.WriteString(h.EOL)
+	ent, err := message.Read(io.MultiReader(strings.NewReader(hb.String()), br))
+	if ent == nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	var text strings.Builder
+	werr := ent.Walk(func(path []int, e *message.Entity, err error) error {
+		if text.Len() >= maxBodyText {
+			return errStopWalk
+		}
+		mt, params, _ := e.Header.ContentType()
+		if mt == "" {
+			mt = "text/plain"
+		}
+		if !strings.HasPrefix(mt, "text/plain") && !strings.HasPrefix(mt, "text/html") {
+			return nil
+		}
+		if disp, _, _ := e.Header.ContentDisposition(); disp == "attachment" {
+			return nil
+		}
+		body := e.Body
+		if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "us-ascii" {
+			if dec, derr := charsetReader(cs, body); derr == nil {
+				body = dec
+			}
+		}
+		b, rerr := io.ReadAll(io.LimitReader(body, int64(maxBodyText-text.Len())))
+		text.Write(b)
+		text.WriteByte('\n')
+		if rerr != nil {
+			return nil // keep what was decoded; a broken part is the scanner's verdict
+		}
+		return nil
+	})
+	var out []KeywordHit
+	ft := fold(text.String())
+	for _, k := range p.keywords {
+		if strings.Contains(ft, k.folded) {
+			out = append(out, KeywordHit{Word: k.word, Where: "body"})
+		}
+	}
+	if werr != nil && !errors.Is(werr, errStopWalk) {
+		return out, fmt.Errorf("walk: %w", werr)
+	}
+	return out, nil
+}
+
+var errStopWalk = errors.New("enough text")
+
+func mergeHits(a, b []KeywordHit) []KeywordHit {
+	for _, h := range b {
+		dup := false
+		for _, x := range a {
+			if x == h {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			a = append(a, h)
+		}
+	}
+	return a
+}

@@ -1,0 +1,107 @@
+package policy
+
+import (
+	"strings"
+)
+
+// publicSuffixes are the endings a look-alike may swap ("agency.co.jp"
+// registered as "agency.jp" or "agency.com"). Longest first.
+var publicSuffixes = []string{
+	".co.jp", ".ne.jp", ".or.jp", ".ac.jp", ".go.jp", ".ed.jp", ".lg.jp", ".gr.jp",
+	".co.uk", ".com", ".net", ".org", ".jp", ".co", ".biz", ".info", ".io", ".cn", ".tk",
+}
+
+// Lookalike returns the reference domain d resembles, or "" if none: d is
+// not a reference (nor a subdomain of one) but differs from one by a
+// public-suffix swap, by homoglyphs (rn/m, 0/o, 1/l, vv/w), or by an edit
+// distance of at most 2 (at most 1 for short names) counting swapped
+// neighbours as one edit. refs are lower case.
+func Lookalike(d string, refs []string) string {
+	d = strings.ToLower(d)
+	for _, r := range refs {
+		if d == r || strings.HasSuffix(d, "."+r) {
+			return ""
+		}
+	}
+	dBase, dSuf := splitSuffix(d)
+	for _, r := range refs {
+		rBase, rSuf := splitSuffix(r)
+		if dBase == rBase && dSuf != rSuf {
+			return r
+		}
+		if deglyph(d) == deglyph(r) {
+			return r
+		}
+		// Compare names without their public suffix so that "ab.co.jp"
+		// and "ab.jp" style differences above are not double counted and
+		// short names are judged by their own length.
+		max := 2
+		if len(rBase) < 6 {
+			max = 1
+		}
+		if len(rBase) < 4 {
+			continue
+		}
+		if dSuf == rSuf && osaDistance(dBase, rBase, max) <= max {
+			return r
+		}
+		if osaDistance(d, r, max) <= max && len(r) >= 8 {
+			return r
+		}
+	}
+	return ""
+}
+
+func splitSuffix(d string) (base, suffix string) {
+	for _, s := range publicSuffixes {
+		if strings.HasSuffix(d, s) && len(d) > len(s) {
+			return d[:len(d)-len(s)], s
+		}
+	}
+	if i := strings.LastIndexByte(d, '.'); i > 0 {
+		return d[:i], d[i:]
+	}
+	return d, ""
+}
+
+// deglyph maps characters that look alike to one of them.
+func deglyph(s string) string {
+	r := strings.NewReplacer("rn", "m", "vv", "w", "0", "o", "1", "l", "i", "l", "5", "s", "-", "")
+	return r.Replace(s)
+}
+
+// osaDistance is the optimal string alignment distance (Levenshtein with
+// adjacent transpositions) between a and b, or max+1 once it is certain
+// to exceed max.
+func osaDistance(a, b string, max int) int {
+	if d := len(a) - len(b); d > max || -d > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

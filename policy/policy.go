@@ -1,0 +1,194 @@
+package policy
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/okuri/okuri/config"
+)
+
+// Defaults of zero values in config.Policy.
+const (
+	DefaultBCCThreshold  = 2
+	DefaultSelfCheckHold = 24 * time.Hour
+	DefaultApprovalHold  = 72 * time.Hour
+	DefaultQuarantine    = 30 * 24 * time.Hour
+)
+
+// builtinIndividualDomains are consumer and mobile-carrier mail domains:
+// an address there almost always belongs to one person.
+var builtinIndividualDomains = []string{
+	// Japanese mobile carriers.
+	"docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp",
+	"disney.ne.jp", "ymobile.ne.jp", "y-mobile.ne.jp", "emobile.ne.jp", "willcom.com",
+	"pdx.ne.jp", "rakuten.jp", "uqmobile.jp", "mineo.jp", "vodafone.ne.jp",
+	// Free mail and ISPs' consumer domains.
+	"gmail.com", "googlemail.com", "yahoo.co.jp", "ymail.ne.jp", "yahoo.com",
+	"icloud.com", "me.com", "mac.com", "outlook.com", "outlook.jp", "hotmail.com",
+	"hotmail.co.jp", "live.jp", "live.com", "msn.com", "aol.com", "nifty.com",
+	"biglobe.ne.jp", "ocn.ne.jp", "so-net.ne.jp", "plala.or.jp", "excite.co.jp",
+	"infoseek.jp", "goo.jp", "zoho.com", "proton.me", "protonmail.com",
+}
+
+// Policy is a compiled config.Policy with the directory it needs. It is
+// immutable and safe for concurrent use; build a new one on reload.
+type Policy struct {
+	internal     []string
+	internalSub  bool
+	individual   map[string]bool
+	references   []string // domains look-alikes are measured against
+	insurers     []string // every insurer domain: policy list and group lists
+	bccThreshold int
+	bccExternal  bool // count every external address, not only individuals
+	splitHideInt bool
+	keywords     []keyword
+	security     []string
+	holds        map[Action]time.Duration
+	onError      Action
+	rules        []rule
+
+	groups    []config.Group // in file order
+	fallback  []string
+	auditors  []string
+	userGroup map[string][]int // lower-case member address → group indexes
+}
+
+type rule struct {
+	config.Rule
+	index  int
+	action Action
+}
+
+// New compiles the policy section of cfg. cfg must have passed config
+// validation; New re-checks only what it relies on.
+func New(cfg *config.Config) (*Policy, error) {
+	pc := cfg.Policy
+	p := &Policy{
+		internalSub:  pc.InternalSubdomains,
+		individual:   map[string]bool{},
+		bccThreshold: pc.ForceBCC.Threshold,
+		bccExternal:  pc.ForceBCC.Count == "external",
+		splitHideInt: pc.Split.HideInternal,
+		security:     lowerAll(pc.SecurityTeam),
+		onError:      Quarantine,
+		groups:       slices.Clone(cfg.Dir.Groups),
+		fallback:     lowerAll(cfg.Dir.FallbackApprovers),
+		auditors:     lowerAll(cfg.Dir.Auditors),
+		userGroup:    map[string][]int{},
+		holds: map[Action]time.Duration{
+			HoldSelfCheck: orDefault(pc.Holds.SelfCheck.D(), DefaultSelfCheckHold),
+			HoldApproval:  orDefault(pc.Holds.Approval.D(), DefaultApprovalHold),
+			Quarantine:    orDefault(pc.Holds.Quarantine.D(), DefaultQuarantine),
+		},
+	}
+	p.internal = lowerAll(cfg.Domains.Internal)
+	if p.bccThreshold == 0 {
+		p.bccThreshold = DefaultBCCThreshold
+	}
+	if pc.OnError == "reject" {
+		p.onError = Reject
+	}
+	if !pc.IndividualDomains.NoBuiltin {
+		for _, d := range builtinIndividualDomains {
+			p.individual[d] = true
+		}
+	}
+	for _, d := range pc.IndividualDomains.Add {
+		p.individual[strings.ToLower(d)] = true
+	}
+	for _, d := range pc.IndividualDomains.Remove {
+		delete(p.individual, strings.ToLower(d))
+	}
+	p.insurers = lowerAll(pc.InsurerDomains)
+	for i, g := range cfg.Dir.Groups {
+		for _, m := range g.Members {
+			m = strings.ToLower(m)
+			p.userGroup[m] = append(p.userGroup[m], i)
+		}
+		for _, d := range g.Insurers {
+			if d = strings.ToLower(d); !slices.Contains(p.insurers, d) {
+				p.insurers = append(p.insurers, d)
+			}
+		}
+	}
+	individuals := slices.Sorted(maps.Keys(p.individual))
+	for _, l := range [][]string{p.internal, lowerAll(pc.KnownDomains), p.insurers, individuals} {
+		for _, d := range l {
+			if !slices.Contains(p.references, d) {
+				p.references = append(p.references, d)
+			}
+		}
+	}
+	for _, k := range pc.Keywords {
+		if k = strings.TrimSpace(k); k != "" {
+			p.keywords = append(p.keywords, keyword{word: k, folded: fold(k)})
+		}
+	}
+	names := map[string]bool{}
+	for i, r := range pc.Rules {
+		a, ok := parseAction(r.Action)
+		if !ok {
+			return nil, fmt.Errorf("policy: rule %d (%s): unknown action %q", i+1, r.Name, r.Action)
+		}
+		if r.Name == "" || names[r.Name] {
+			return nil, fmt.Errorf("policy: rule %d: missing or duplicate name %q", i+1, r.Name)
+		}
+		names[r.Name] = true
+		if r.Mode == "" {
+			r.Mode = "enforce"
+		}
+		p.rules = append(p.rules, rule{Rule: r, index: i + 1, action: a})
+	}
+	return p, nil
+}
+
+// Rules returns the rule names in evaluation order.
+func (p *Policy) Rules() []string {
+	out := make([]string, len(p.rules))
+	for i, r := range p.rules {
+		out[i] = r.Name
+	}
+	return out
+}
+
+// Internal reports whether the address is in the organisation's domains.
+func (p *Policy) Internal(addr string) bool {
+	d := domainOf(addr)
+	return d != "" && p.internalDomain(d)
+}
+
+func (p *Policy) internalDomain(d string) bool {
+	for _, id := range p.internal {
+		if d == id || p.internalSub && strings.HasSuffix(d, "."+id) {
+			return true
+		}
+	}
+	return false
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+func lowerAll(l []string) []string {
+	out := make([]string, 0, len(l))
+	for _, s := range l {
+		out = append(out, strings.ToLower(strings.TrimSpace(s)))
+	}
+	return out
+}
+
+// domainOf returns the lower-case domain of addr, "" if it has none.
+func domainOf(addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 || at == len(addr)-1 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSuffix(addr[at+1:], "."))
+}
