@@ -90,3 +90,34 @@ func BenchmarkSeal(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEndToEndEmbedded is the whole audit cost of the embedded
+// default per event: Emit on the mail path, the publisher (chain, seal,
+// outbox transactions) and the in-process JetStream server storing it.
+// cpu-ns/event is process CPU until everything is acknowledged.
+func BenchmarkEndToEndEmbedded(b *testing.B) {
+	ob := newBoltOutbox(b, openBolt(b), OutboxOptions{Max: -1})
+	l, err := Open(context.Background(), fastOptions(Options{DataDir: b.TempDir()}), ob, nil, testLogger(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close(context.Background())
+	ctx := context.Background()
+	b.SetParallelism(16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := l.Emit(ctx, passEvents()...); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	waitDrained(b, ob, time.Minute)
+	b.StopTimer()
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*3), "wall-ns/event")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*3), "cpu-ns/event")
+}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -185,11 +186,13 @@ func Marshal(ev Event) ([]byte, error) {
 		return nil, err
 	}
 	ev.Instance, ev.Seq, ev.Prev, ev.Hash, ev.Sig = "", 0, "", "", ""
-	b, err := json.Marshal(&ev)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // canonical form keeps < > & as they are
+	if err := enc.Encode(&ev); err != nil {
 		return nil, fmt.Errorf("audit: marshal %s event: %w", ev.Type, err)
 	}
-	return b, nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Unmarshal decodes a stored or published event payload.

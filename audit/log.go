@@ -93,6 +93,10 @@ type Options struct {
 	// PollInterval is how often the publisher looks for events pushed by
 	// Lua scripts (which cannot wake it). Default 250ms.
 	PollInterval time.Duration
+	// PublishLinger is how long the publisher waits after a partial round
+	// so that the next one is larger (fewer outbox transactions). It
+	// delays audit delivery, never mail. Default 10ms.
+	PublishLinger time.Duration
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -140,6 +144,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 250 * time.Millisecond
+	}
+	if o.PublishLinger <= 0 {
+		o.PublishLinger = 10 * time.Millisecond
 	}
 	if o.NATSURL == "" && o.DataDir == "" {
 		return o, errors.New("audit: embedded NATS needs a data directory (or set a NATS URL)")
@@ -206,7 +213,7 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 		stream: StreamConfig{Name: opts.Stream, MaxAge: opts.MaxAge, Replicas: opts.Replicas,
 			DuplicateWindow: opts.DuplicateWindow, AllowDelete: opts.AllowDelete},
 		batch: opts.PublishBatch, ackTimeout: opts.AckTimeout,
-		backoffMin: opts.BackoffMin, backoffMax: opts.BackoffMax, poll: opts.PollInterval,
+		backoffMin: opts.BackoffMin, backoffMax: opts.BackoffMax, poll: opts.PollInterval, linger: opts.PublishLinger,
 		m: l.m, logger: logger,
 	}
 	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))

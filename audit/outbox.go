@@ -77,11 +77,12 @@ type queue interface {
 	raw(ctx context.Context, n int) ([][]byte, error)
 	// lost returns the loss recorded since the last takeLost.
 	lost(ctx context.Context) (*Lost, error)
-	// chain atomically removes the first nRaw unchained entries, appends
-	// the chained payloads, records the new head (checking that the
-	// head still is prevSeq) and subtracts lost (may be nil) from the
+	// chain atomically removes the first nAck chained entries (already
+	// acknowledged by JetStream) and the first nRaw unchained entries,
+	// appends the chained payloads, records the new head (checking that
+	// the head still is prevSeq) and subtracts lost (may be nil) from the
 	// recorded loss.
-	chain(ctx context.Context, nRaw int, prevSeq uint64, chained [][]byte, headSeq uint64, headHash string, lost *Lost) error
+	chain(ctx context.Context, nAck, nRaw int, prevSeq uint64, chained [][]byte, headSeq uint64, headHash string, lost *Lost) error
 	// chained returns up to n chained payloads, oldest first.
 	chained(ctx context.Context, n int) ([][]byte, error)
 	// ack removes the first n chained entries.

@@ -270,11 +270,14 @@ func (o *BoltOutbox) lost(ctx context.Context) (l *Lost, err error) {
 
 var errHeadMoved = errors.New("audit: chain head moved (two publishers for one instance?)")
 
-func (o *BoltOutbox) chain(ctx context.Context, nRaw int, prevSeq uint64, chained [][]byte, headSeq uint64, headHash string, taken *Lost) error {
+func (o *BoltOutbox) chain(ctx context.Context, nAck, nRaw int, prevSeq uint64, chained [][]byte, headSeq uint64, headHash string, taken *Lost) error {
 	return o.db.Update(func(tx *bolt.Tx) error {
 		raw, ch, meta := boltBucket(tx, boltRaw), boltBucket(tx, boltChained), boltBucket(tx, boltMeta)
 		if s, _ := boltHead(meta); s != prevSeq {
 			return errHeadMoved
+		}
+		if err := deleteFirst(ch, nAck); err != nil {
+			return err
 		}
 		if err := deleteFirst(raw, nRaw); err != nil {
 			return err
@@ -308,15 +311,14 @@ func (o *BoltOutbox) chain(ctx context.Context, nRaw int, prevSeq uint64, chaine
 }
 
 func deleteFirst(b *bolt.Bucket, n int) error {
-	var keys [][]byte
+	// Re-seek the first key after each delete: bbolt cursors may skip
+	// an item when Next follows Delete.
 	c := b.Cursor()
-	for k, _ := c.First(); k != nil && len(keys) < n; k, _ = c.Next() {
-		keys = append(keys, bytes.Clone(k))
-	}
-	for _, k := range keys {
-		if err := b.Delete(k); err != nil {
+	for k, _ := c.First(); k != nil && n > 0; k, _ = c.First() {
+		if err := c.Delete(); err != nil {
 			return err
 		}
+		n--
 	}
 	return nil
 }

@@ -210,20 +210,24 @@ func (o *RedisOutbox) lost(ctx context.Context) (*Lost, error) {
 
 // chainScript moves nRaw entries from raw to chained (as their chained
 // payloads), sets the head after checking it, and subtracts reported loss.
-// KEYS: raw, chained, head, lost. ARGV: nRaw, prevSeq, headSeq, headHash,
-// nLost, nTypes, type, count, …, payload, ….
+// KEYS: raw, chained, head, lost. ARGV: nAck, nRaw, prevSeq, headSeq,
+// headHash, nLost, nTypes, type, count, …, payload, ….
 var chainScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[3], 'seq') or '0'
-if cur ~= ARGV[2] then
-  return redis.error_reply('chain head moved: ' .. cur .. ' ~= ' .. ARGV[2])
+if cur ~= ARGV[3] then
+  return redis.error_reply('chain head moved: ' .. cur .. ' ~= ' .. ARGV[3])
 end
-local nRaw = tonumber(ARGV[1])
+local nAck = tonumber(ARGV[1])
+if nAck > 0 then
+  redis.call('LTRIM', KEYS[2], nAck, -1)
+end
+local nRaw = tonumber(ARGV[2])
 if nRaw > 0 then
   redis.call('LTRIM', KEYS[1], nRaw, -1)
 end
-local nLost = tonumber(ARGV[5])
-local nTypes = tonumber(ARGV[6])
-local i = 7
+local nLost = tonumber(ARGV[6])
+local nTypes = tonumber(ARGV[7])
+local i = 8
 if nLost > 0 then
   local left = redis.call('HINCRBY', KEYS[4], 'n', -nLost)
   for j = 1, nTypes do
@@ -240,12 +244,12 @@ while i <= #ARGV do
   redis.call('RPUSH', KEYS[2], ARGV[i])
   i = i + 1
 end
-redis.call('HSET', KEYS[3], 'seq', ARGV[3], 'hash', ARGV[4])
+redis.call('HSET', KEYS[3], 'seq', ARGV[4], 'hash', ARGV[5])
 return 1
 `)
 
-func (o *RedisOutbox) chain(ctx context.Context, nRaw int, prevSeq uint64, chained [][]byte, headSeq uint64, headHash string, taken *Lost) error {
-	args := []any{nRaw, strconv.FormatUint(prevSeq, 10), strconv.FormatUint(headSeq, 10), headHash}
+func (o *RedisOutbox) chain(ctx context.Context, nAck, nRaw int, prevSeq uint64, chained [][]byte, headSeq uint64, headHash string, taken *Lost) error {
+	args := []any{nAck, nRaw, strconv.FormatUint(prevSeq, 10), strconv.FormatUint(headSeq, 10), headHash}
 	if taken != nil {
 		args = append(args, taken.Count, len(taken.ByType))
 		for t, n := range taken.ByType {

@@ -33,17 +33,21 @@ type publisher struct {
 	m          *metrics
 	logger     *slog.Logger
 
+	instanceJSON []byte // canonical JSON of instance, for sealRaw
+
 	nc    *nats.Conn
 	js    jetstream.JetStream
 	ready bool // stream ensured on this connection
 
-	failing bool // last step failed (log once per outage)
+	failing    bool // last step failed (log once per outage)
+	pendingAck int  // acknowledged events not yet removed from the outbox
+	linger     time.Duration
 }
 
 func (p *publisher) run(ctx context.Context) {
 	backoff := p.backoffMin
 	for {
-		worked, err := p.step(ctx)
+		n, err := p.step(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -66,7 +70,15 @@ func (p *publisher) run(ctx context.Context) {
 			p.failing = false
 		}
 		backoff = p.backoffMin
-		if worked {
+		if n >= p.batch {
+			continue // more is waiting
+		}
+		if n > 0 {
+			// Let a few more events arrive: fewer, larger outbox
+			// transactions (each one fsyncs). Mail flow does not wait.
+			if !sleepCtx(ctx, p.linger) {
+				return
+			}
 			continue
 		}
 		t := time.NewTimer(p.poll)
@@ -92,36 +104,50 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// step chains what is waiting and publishes one batch. worked reports
-// whether anything was done (so the loop goes on without waiting).
-func (p *publisher) step(ctx context.Context) (worked bool, err error) {
+// step chains what is waiting and publishes one batch. It returns how
+// many events it chained or published (0: idle).
+func (p *publisher) step(ctx context.Context) (int, error) {
 	n, err := p.chainPending(ctx)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	p.updateGauges(ctx)
 	items, err := p.q.chained(ctx, p.batch)
 	if err != nil {
-		return n > 0, err
+		return n, err
 	}
 	if len(items) == 0 {
-		return n > 0, nil
+		return n, nil
 	}
 	if err := p.connect(ctx); err != nil {
-		return false, err
+		return 0, err
 	}
 	acked, err := p.publish(ctx, items)
 	if acked > 0 {
-		if aerr := p.q.ack(ctx, acked); aerr != nil {
-			return false, fmt.Errorf("audit: remove published events from outbox: %w", aerr)
-		}
+		// Removed from the outbox together with the next chaining (one
+		// transaction instead of two); a crash before that re-publishes
+		// them and JetStream drops the duplicates.
+		p.pendingAck = acked
 		p.m.published.Add(float64(acked))
 	}
 	if err != nil {
 		p.ready = false // re-check the stream on the next attempt
-		return acked > 0, err
+		return 0, err
 	}
-	return true, nil
+	return max(n, acked), nil
+}
+
+// flushAck removes acknowledged events from the outbox when there is
+// nothing to chain them with.
+func (p *publisher) flushAck(ctx context.Context) error {
+	if p.pendingAck == 0 {
+		return nil
+	}
+	if err := p.q.ack(ctx, p.pendingAck); err != nil {
+		return fmt.Errorf("audit: remove published events from outbox: %w", err)
+	}
+	p.pendingAck = 0
+	return nil
 }
 
 // chainPending turns up to one batch of raw entries (plus a pending loss
@@ -146,7 +172,7 @@ func (p *publisher) chainPending(ctx context.Context) (int, error) {
 		}
 	}
 	if len(raws) == 0 && lost == nil {
-		return 0, nil
+		return 0, p.flushAck(ctx)
 	}
 	seq, prev, err := p.q.head(ctx)
 	if err != nil {
@@ -187,6 +213,11 @@ func (p *publisher) chainPending(ctx context.Context) (int, error) {
 		}
 	}
 	for _, r := range raws {
+		if b, h, ok := p.sealRaw(r, seq+1, prev); ok {
+			seq, prev = seq+1, h
+			out = append(out, b)
+			continue
+		}
 		ev, err := Unmarshal(r)
 		if err == nil {
 			err = prepare(&ev)
@@ -202,9 +233,10 @@ func (p *publisher) chainPending(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
-	if err := p.q.chain(ctx, len(raws), startSeq, out, seq, prev, lost); err != nil {
+	if err := p.q.chain(ctx, p.pendingAck, len(raws), startSeq, out, seq, prev, lost); err != nil {
 		return 0, fmt.Errorf("audit: chain events: %w", err)
 	}
+	p.pendingAck = 0
 	if lost != nil {
 		p.m.lost.Add(float64(lost.Count))
 		p.logger.Warn("audit: events were lost because the outbox was full", "count", lost.Count, "first", lost.First, "last", lost.Last)
@@ -281,7 +313,14 @@ func (p *publisher) publish(ctx context.Context, items [][]byte) (int, error) {
 			ID   string `json:"id"`
 			Type string `json:"type"`
 		}
-		if err := json.Unmarshal(it, &hdr); err != nil || hdr.ID == "" || validType(hdr.Type) != nil {
+		var err error
+		var ok1, ok2 bool
+		hdr.ID, ok1 = topString(it, "id")
+		hdr.Type, ok2 = topString(it, "type")
+		if !ok1 || !ok2 {
+			err = json.Unmarshal(it, &hdr)
+		}
+		if err != nil || hdr.ID == "" || validType(hdr.Type) != nil {
 			// Cannot happen for entries this package chained.
 			perr = fmt.Errorf("audit: chained outbox entry without id/type: %v", err)
 			break
@@ -350,6 +389,11 @@ func (p *publisher) oldest(ctx context.Context) time.Time {
 }
 
 func (p *publisher) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := p.flushAck(ctx); err != nil {
+		p.logger.Warn("audit: could not remove published events; they are re-published (and deduplicated) on restart", "err", err)
+	}
 	if p.nc != nil {
 		p.nc.Close()
 		p.nc = nil
