@@ -64,7 +64,7 @@ func (s *Scanner) Scan(ctx context.Context, msg io.ReaderAt, size int64) (*Resul
 	r, cancel := s.newRun(ctx)
 	defer cancel()
 	var ioErr error
-	src := errReaderAt{r: msg, err: &ioErr}
+	src := errReaderAt{r: msg, size: size, err: &ioErr}
 	err := r.message(io.NewSectionReader(src, 0, size), "", 0)
 	return r.finish(err, ioErr)
 }
@@ -75,7 +75,7 @@ func (s *Scanner) ScanFile(ctx context.Context, name string, rd io.ReaderAt, siz
 	r, cancel := s.newRun(ctx)
 	defer cancel()
 	var ioErr error
-	src := errReaderAt{r: rd, err: &ioErr}
+	src := errReaderAt{r: rd, size: size, err: &ioErr}
 	f := &file{
 		loc:  extract.Location{Part: "1", Path: safeName(name)},
 		name: name,

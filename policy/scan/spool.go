@@ -82,13 +82,31 @@ func (e *errReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// errReaderAt is errReader for io.ReaderAt.
+// errReaderAt is errReader for io.ReaderAt. Reads outside [0, size) are
+// requests made by a parser following hostile offsets, not I/O errors of
+// the input: they fail without being recorded.
 type errReaderAt struct {
-	r   io.ReaderAt
-	err *error
+	r    io.ReaderAt
+	size int64
+	err  *error
 }
 
+var errOutOfRange = errors.New("read outside the input")
+
 func (e errReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errOutOfRange
+	}
+	if off >= e.size {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.size-off {
+		n, err := e.ReadAt(p[:e.size-off], off)
+		if err == nil {
+			err = io.EOF
+		}
+		return n, err
+	}
 	n, err := e.r.ReadAt(p, off)
 	if err != nil && !errors.Is(err, io.EOF) && *e.err == nil {
 		*e.err = err
