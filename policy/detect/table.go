@@ -143,7 +143,11 @@ func (t *Table) classify() {
 			}
 		}
 		nextValues := ri+1 < len(rows) && rowHasValues(rows[ri+1])
-		if kinds >= 1 && values == 0 && nonEmpty >= 2 && (known*2 >= nonEmpty || kinds >= 2 || nextValues) {
+		labels := kinds >= 1 && (known*2 >= nonEmpty || kinds >= 2 || nextValues)
+		// a header of only non-personal labels (担当者名, 店舗 …) still
+		// keeps its row out of the shape statistics
+		plain := kinds == 0 && known >= 2 && known*2 >= nonEmpty
+		if values == 0 && nonEmpty >= 2 && (labels || plain) {
 			hdrRow, hdrs = ri, hs
 			break
 		}

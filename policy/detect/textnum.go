@@ -334,7 +334,7 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 			if pos+3 < len(b) && string(b[pos:pos+3]) == "様" && (string(b[pos+3:min(len(b), pos+6)]) == "々" || string(b[pos+3:min(len(b), pos+6)]) == "式") {
 				return
 			}
-			if s := nameBefore(b, ls, pos); s >= 0 {
+			if s := nameBefore(b, ls, pos); s >= 0 && !businessContact(b, ps, pos) {
 				t.addName(b[s:pos], lineAt(pos))
 			}
 		case c&cName != 0:
@@ -411,4 +411,35 @@ func lineName(b []byte, ls, le int) (int, int) {
 		}
 	}
 	return i, e
+}
+
+// businessMarkers on the line of "X 様" or the line above mark a
+// company's contact person (an invoice, a letter to a firm), not a
+// customer.
+var businessMarkers = []string{
+	"株式会社", "有限会社", "合同会社", "(株)", "（株）", "㈱", "御中", "支店", "営業所", "事務所",
+	"事業所", "担当", "法人", "協会", "組合", "センター", "病院", "大学", "部 ", "部\u3000", "課 ", "課\u3000",
+}
+
+func businessContact(b []byte, ps, pos int) bool {
+	// the line of pos and the one before it, bounded
+	ls := pos
+	for ls > max(ps, pos-300) && b[ls-1] != '\n' {
+		ls--
+	}
+	from := ls
+	if from > ps {
+		from--
+		for from > max(ps, ls-300) && b[from-1] != '\n' {
+			from--
+		}
+	}
+	seg := b[from:pos]
+	for _, m := range businessMarkers {
+		if bytes.Contains(seg, []byte(m)) {
+			return true
+		}
+	}
+	prev := bytes.TrimRight(b[from:max(from, ls-1)], " \r\t")
+	return bytes.HasSuffix(prev, []byte("部")) || bytes.HasSuffix(prev, []byte("課"))
 }
