@@ -125,6 +125,7 @@ need_free_port() {
 has_system() { [[ " $SYSTEMS " == *" $1 "* ]]; }
 
 sink_count() { cut -d' ' -f1 "$WORK/sink.stats" 2>/dev/null || echo 0; }
+sink_sessions() { cut -d' ' -f3 "$WORK/sink.stats" 2>/dev/null || echo 0; }
 
 # proc_ticks PID: CPU ticks PID used, its reaped children included.
 proc_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}' || echo 0; }
@@ -190,8 +191,9 @@ run_one() {
 	SEQ=$((SEQ + 1))
 	local out
 	out=$(printf '%s/results/%02d-%s-%s-c%s.json' "$WORK" "$SEQ" "$system" "$kind" "$c")
-	local before cpu_before
+	local before cpu_before sessions_before
 	before=$(sink_count)
+	sessions_before=$(sink_sessions)
 	cpu_before=$(cpu_ticks "$system")
 	OKURI_BENCH_PASSWORD=$PASSWORD "$WORK/okuri-bench" send -addr "127.0.0.1:$port" \
 		-label "$system" -kind "$kind" -c "$c" -n "$n" -warmup "$WARMUP" \
@@ -208,6 +210,7 @@ run_one() {
 		sleep 0.1
 	done
 	[[ -n $drained ]] || log "warning: $system: sink has $(sink_count) messages after 120 s, want $want"
+	log "$system: the sink got $(($(sink_count) - before)) messages over $(($(sink_sessions) - sessions_before)) connections"
 	if [[ -n $cpu_before ]] && ((want > before)); then
 		local cpu
 		cpu=$(awk -v t=$(($(cpu_ticks "$system") - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n=$((want - before)) \

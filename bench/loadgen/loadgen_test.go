@@ -59,6 +59,9 @@ func TestRunThroughSink(t *testing.T) {
 			if got, want := s.Messages(), int64(cfg.Warmup+cfg.Messages); got != want {
 				t.Errorf("sink got %d messages, want %d", got, want)
 			}
+			if got, want := s.Sessions(), s.Messages(); got != want {
+				t.Errorf("sink saw %d sessions for %d messages, want one message per connection", got, want)
+			}
 			if perMsg := s.Bytes() / s.Messages(); perMsg < int64(res.MessageBytes)*95/100 {
 				t.Errorf("sink got %d bytes per message, want about %d", perMsg, res.MessageBytes)
 			}

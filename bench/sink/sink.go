@@ -44,6 +44,7 @@ type Sink struct {
 	closeErr error
 	messages atomic.Int64
 	bytes    atomic.Int64
+	sessions atomic.Int64
 }
 
 // Start listens on cfg.Addr and serves until Close.
@@ -57,6 +58,7 @@ func Start(cfg Config) (*Sink, error) {
 	}
 	s := &Sink{ln: ln, done: make(chan error, 1)}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		s.sessions.Add(1)
 		sess := &session{sink: s, needs: cfg.User != ""}
 		if cfg.User != "" {
 			return &authSession{session: sess, user: cfg.User, password: cfg.Password}, nil
@@ -86,6 +88,11 @@ func (s *Sink) Messages() int64 { return s.messages.Load() }
 
 // Bytes is the number of message bytes received so far.
 func (s *Sink) Bytes() int64 { return s.bytes.Load() }
+
+// Sessions is the number of SMTP sessions (connections that got past the
+// greeting) so far: with Messages it shows whether a relay reuses its
+// upstream connections.
+func (s *Sink) Sessions() int64 { return s.sessions.Load() }
 
 // Close stops listening and closes every open connection. Calling it
 // again returns the first call's result.

@@ -27,7 +27,7 @@ func runSink(ctx context.Context, args []string) error {
 	fs.BoolVar(&useTLS, "tls", false, "offer STARTTLS with a self-signed certificate")
 	fs.StringVar(&cfg.User, "user", "", "require AUTH PLAIN as this user")
 	fs.StringVar(&passwordFile, "password-file", "", "file holding the AUTH password (else $OKURI_BENCH_PASSWORD)")
-	fs.StringVar(&statsFile, "stats", "", `keep "MESSAGES BYTES" up to date in this file (every 100 ms)`)
+	fs.StringVar(&statsFile, "stats", "", `keep "MESSAGES BYTES SESSIONS" up to date in this file (every 100 ms)`)
 	fs.DurationVar(&maxDuration, "max-duration", time.Hour, "stop after this long")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -57,7 +57,7 @@ func runSink(ctx context.Context, args []string) error {
 	defer cancel()
 	statsErr := reportStats(ctx, s, statsFile)
 	closeErr := s.Close()
-	fmt.Fprintf(os.Stderr, "okuri-bench sink: %d messages, %d bytes\n", s.Messages(), s.Bytes())
+	fmt.Fprintf(os.Stderr, "okuri-bench sink: %d messages, %d bytes, %d sessions\n", s.Messages(), s.Bytes(), s.Sessions())
 	return errors.Join(statsErr, closeErr)
 }
 
@@ -76,7 +76,7 @@ func reportStats(ctx context.Context, s *sink.Sink, path string) error {
 		case <-ctx.Done():
 			return writeStats(path, s)
 		case <-tick.C:
-			if n := s.Messages(); n != last {
+			if n := s.Messages() + s.Sessions(); n != last {
 				if err := writeStats(path, s); err != nil {
 					return err
 				}
@@ -86,10 +86,10 @@ func reportStats(ctx context.Context, s *sink.Sink, path string) error {
 	}
 }
 
-// writeStats replaces path atomically with "MESSAGES BYTES\n".
+// writeStats replaces path atomically with "MESSAGES BYTES SESSIONS\n".
 func writeStats(path string, s *sink.Sink) error {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	line := fmt.Sprintf("%d %d\n", s.Messages(), s.Bytes())
+	line := fmt.Sprintf("%d %d %d\n", s.Messages(), s.Bytes(), s.Sessions())
 	if err := os.WriteFile(tmp, []byte(line), 0o644); err != nil {
 		return fmt.Errorf("write stats: %w", err)
 	}
