@@ -232,7 +232,13 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 // under OverflowDrop a full outbox is not an error (the loss is recorded).
 func (l *Log) Emit(ctx context.Context, evs ...Event) error {
 	for i := range evs {
-		l.applySubjectPolicy(&evs[i])
+		if evs[i].Subject != nil && evs[i].Subject.Text != "" {
+			evs = append([]Event(nil), evs...) // do not modify the caller's slice
+			for j := i; j < len(evs); j++ {
+				l.applySubjectPolicy(&evs[j])
+			}
+			break
+		}
 	}
 	err := l.outbox.Append(ctx, evs...)
 	if err != nil && !errors.Is(err, ErrOutboxFull) {
@@ -260,9 +266,7 @@ func (l *Log) applySubjectPolicy(ev *Event) {
 	if ev.Subject == nil || ev.Subject.Text == "" {
 		return
 	}
-	if l.opts.SubjectPolicy != SubjectText {
-		ev.Subject = l.Subject(ev.Subject.Text)
-	}
+	ev.Subject = l.Subject(ev.Subject.Text)
 }
 
 // Pending returns how many events wait in the outbox (not yet
