@@ -89,7 +89,7 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		if !firstNumber(cell, &t) {
 			return false
 		}
-		if analyzePhone(&t)&(candMobile|candLandline|candPhoneBare) == 0 {
+		if analyzePhone(&t)&(candMobile|candLandline|candPhoneBare) == 0 && !lostZeroPhone(&t, cell) {
 			return false
 		}
 		if len(e.ownPhones) > 0 {
@@ -127,7 +127,8 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		return true
 	case kPostal:
 		var d [40]byte
-		if n, _ := cellDigits(cell, &d); n != 7 {
+		// 6 digits: a spreadsheet read 0600001 as a number
+		if n, _ := cellDigits(cell, &d); n != 7 && !(n == 6 && d[0] != '0') {
 			return false
 		}
 		if c.acc.wantSample(kPostal) && firstNumber(cell, &t) {
@@ -139,7 +140,7 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 	case kMyNumber:
 		var d [40]byte
 		n, other := cellDigits(cell, &d)
-		if n != 12 || other || !myNumberOK(d[:12]) {
+		if (n != 12 || other || !myNumberOK(d[:12])) && !sciDigits(cell, 12) {
 			return false
 		}
 		if c.acc.wantSample(kMyNumber) && firstNumber(cell, &t) {
@@ -149,7 +150,8 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 	case kCreditCard:
 		var d [40]byte
 		n, other := cellDigits(cell, &d)
-		if n < 14 || n > 19 || other || !cardIIN(d[:n]) || !luhn(d[:n]) {
+		// a spreadsheet keeps 15 significant digits: the 16th comes back 0
+		if n < 14 || n > 19 || other || !cardIIN(d[:n]) || !(luhn(d[:n]) || n == 16 && d[15] == '0') {
 			return false
 		}
 		if c.acc.wantSample(kCreditCard) && firstNumber(cell, &t) {
@@ -374,4 +376,42 @@ func (e *Engine) shapeKind(rows [][][]byte, ci int) kind {
 		return kName
 	}
 	return kNone
+}
+
+// lostZeroPhone accepts a phone number whose leading 0 a spreadsheet
+// dropped (09012345678 stored as the number 9012345678), under a phone
+// header only.
+func lostZeroPhone(t *numTok, cell []byte) bool {
+	if t.ng != 1 || t.nd < 9 || t.nd > 10 || t.d[0] == '0' || t.end != len(cell) {
+		return false
+	}
+	var z numTok
+	z.d[0] = '0'
+	copy(z.d[1:], t.d[:t.nd])
+	z.nd = t.nd + 1
+	z.g[0] = uint8(z.nd)
+	z.ng = 1
+	return analyzePhone(&z)&(candMobile|candPhoneBare) != 0
+}
+
+// sciDigits accepts a number a spreadsheet printed in E notation with
+// the given count of integer digits ("1.23457E+11" for 12 digits): the
+// digits are lost, the column header says what they were.
+func sciDigits(cell []byte, digits int) bool {
+	e := bytes.IndexAny(cell, "Ee")
+	if e < 2 || cell[1] != '.' || cell[0] < '1' || cell[0] > '9' || e+2 > len(cell) {
+		return false
+	}
+	exp := cell[e+1:]
+	if exp[0] == '+' {
+		exp = exp[1:]
+	}
+	v := 0
+	for _, c := range exp {
+		if c-'0' > 9 {
+			return false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v == digits-1
 }

@@ -16,6 +16,8 @@ func TestHoldoutTables(t *testing.T) {
 		{"english", "Customer Name,Phone Number,Birthday,E-mail\nHanako Yamada,090-1234-5678,1980-03-04,hanako@example.com\n", true},
 		{"policy list", "証券No.,契約者,被保険者,保険種類,月額保険料\nA-1234567,山田 花子,山田 太郎,終身保険,12000\nB-7654321,鈴木 一郎,鈴木 一郎,医療保険,3500\n", true},
 		{"ideographic space names headerless", "山田　花子,090-1234-5678\n鈴木　一郎,080-2222-3333\n高橋　美咲,070-4444-5555\n", true},
+		{"spreadsheet-mangled numbers", "氏名,携帯,郵便番号\n山田花子,9012345678,600001\n", true},
+		{"my number in E notation", "個人番号\n1.23457E+11\n", true},
 		{"dob serial", "氏名,生年月日,電話\n山田花子,29284,090-1234-5678\n", true},
 
 		{"shops", "店舗名,所在地,電話番号,営業時間\n渋谷店,東京都渋谷区道玄坂1-1-1,03-1111-2222,10:00-20:00\n梅田店,大阪府大阪市北区梅田1-1-1,06-1111-2222,10:00-20:00\n", false},

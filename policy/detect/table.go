@@ -147,7 +147,7 @@ func (t *Table) classify() {
 		// a header of only non-personal labels (担当者名, 店舗 …) still
 		// keeps its row out of the shape statistics
 		plain := kinds == 0 && known >= 2 && known*2 >= nonEmpty
-		if values == 0 && nonEmpty >= 2 && (labels || plain) {
+		if values == 0 && (nonEmpty >= 2 || kinds == 1 && nextValues) && (labels || plain) {
 			hdrRow, hdrs = ri, hs
 			break
 		}
