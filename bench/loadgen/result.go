@@ -32,6 +32,10 @@ type Result struct {
 	// delivered message (warm-up included), in milliseconds, when the
 	// caller measured it (bench/compare.sh does); 0 when unknown.
 	ServerCPUPerMsg float64 `json:"server_cpu_ms_per_msg,omitempty"`
+	// SinkConns is how many connections the sink behind the system got
+	// during the run, warm-up included, when the caller counted them: how
+	// well the relay reuses its upstream connections. nil when unknown.
+	SinkConns *int `json:"sink_connections,omitempty"`
 }
 
 // Percentiles summarizes a latency distribution (nearest-rank method).

@@ -18,7 +18,8 @@ var kindTitle = map[Kind]string{
 // msg/s, data-250 p50/p99 and transaction p99 per row. Each row whose
 // Label is not base gets the ratio of its msg/s to the row labelled base
 // with the same kind and connection count, e.g. okuri/postfix. The
-// server CPU per message is shown where known.
+// server CPU per message and the sink's connection count are shown where
+// known.
 func MarkdownTable(results []*Result, base string) string {
 	type key struct {
 		kind  Kind
@@ -31,8 +32,8 @@ func MarkdownTable(results []*Result, base string) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "| system | size | C | msg/s | p50 250 | p99 250 | p99 txn | failed | CPU/msg | ×%s |\n", base)
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&b, "| system | size | C | msg/s | p50 250 | p99 250 | p99 txn | failed | CPU/msg | sink conns | ×%s |\n", base)
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range results {
 		ratio := "—"
 		if br, ok := baseRate[key{r.Kind, r.Conns}]; ok && r.Label != base && br > 0 {
@@ -46,8 +47,12 @@ func MarkdownTable(results []*Result, base string) string {
 		if r.ServerCPUPerMsg > 0 {
 			cpu = fmt.Sprintf("%.2fms", r.ServerCPUPerMsg)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %s | %s | %s | %d | %s | %s |\n",
-			r.Label, title, r.Conns, r.Rate, ms(r.Data250.P50), ms(r.Data250.P99), ms(r.Txn.P99), r.Failed, cpu, ratio)
+		conns := "—"
+		if r.SinkConns != nil {
+			conns = fmt.Sprint(*r.SinkConns)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %s | %s | %s | %d | %s | %s | %s |\n",
+			r.Label, title, r.Conns, r.Rate, ms(r.Data250.P50), ms(r.Data250.P99), ms(r.Txn.P99), r.Failed, cpu, conns, ratio)
 	}
 	return b.String()
 }

@@ -8,8 +8,9 @@ import (
 )
 
 func TestMarkdownTableAndJSONRoundTrip(t *testing.T) {
+	twelve := 12
 	in := []*Result{
-		{Label: "okuri", Kind: KindText4K, Conns: 8, Rate: 900, Data250: Percentiles{P50: 1500 * time.Microsecond}, ServerCPUPerMsg: 0.5},
+		{Label: "okuri", Kind: KindText4K, Conns: 8, Rate: 900, Data250: Percentiles{P50: 1500 * time.Microsecond}, ServerCPUPerMsg: 0.5, SinkConns: &twelve},
 		{Label: "postfix", Kind: KindText4K, Conns: 8, Rate: 300},
 		{Label: "okuri", Kind: KindCSV100K, Conns: 8, Rate: 100},
 	}
@@ -33,7 +34,7 @@ func TestMarkdownTableAndJSONRoundTrip(t *testing.T) {
 	if len(lines) != 5 {
 		t.Fatalf("want header, rule and 3 rows:\n%s", table)
 	}
-	for i, want := range []string{"| 0.50ms | 3.00 |", "| — | — |", "| — | — |"} {
+	for i, want := range []string{"| 0.50ms | 12 | 3.00 |", "| — | — | — |", "| — | — | — |"} {
 		if !strings.HasSuffix(lines[i+2], want) {
 			t.Errorf("row %d = %q, want suffix %q", i, lines[i+2], want)
 		}
