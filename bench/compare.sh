@@ -43,16 +43,28 @@ SINK_PORT=${SINK_PORT:-2599}
 OKURI_PORT=${OKURI_PORT:-2527}
 POSTFIX_PORT=${POSTFIX_PORT:-2526}
 OKURI_BIN=${OKURI_BIN:-/tmp/okuri}
-if [[ ${1:-} == -quick ]]; then
+case ${1:-} in
+"") ;;
+-quick)
 	N=${BENCH_N:-300}
 	N_LARGE=${BENCH_N_LARGE:-150}
 	WARMUP=${BENCH_WARMUP:-20}
-fi
+	;;
+*)
+	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+	exit 2
+	;;
+esac
 
 FROM=bench@example.com
 TO=rcpt@example.net
 PASSWORD=Okuri-Bench-2026
-WORK=${BENCH_WORK:-$(mktemp -d /tmp/okuri-bench.XXXXXX)}
+if [[ -n ${BENCH_WORK:-} ]]; then
+	WORK=$BENCH_WORK
+	[[ ! -e $WORK || -z $(ls -A "$WORK") ]] || { echo "compare.sh: BENCH_WORK=$WORK is not empty" >&2 && exit 2; }
+else
+	WORK=$(mktemp -d /tmp/okuri-bench.XXXXXX)
+fi
 mkdir -p "$WORK/results"
 PIDS=()
 POSTFIX_CONF=
