@@ -136,7 +136,7 @@ func mustJSON(v any) []byte {
 func TestLookalikeFacts(t *testing.T) {
 	p := newPolicy(t, testPolicy)
 	f := p.Facts(context.Background(), Input{MailFrom: "alice@agency.example.jp", User: "alice@agency.example.jp",
-		RcptTo: []string{"bob@agency.exarnple.jp", "x@partner-example.com", "y@gmai1.com", "z@partner.example.com"},
+		RcptTo:  []string{"bob@agency.exarnple.jp", "x@partner-example.com", "y@gmai1.com", "z@partner.example.com"},
 		Message: strings.NewReader(testMessage("bob@agency.exarnple.jp", "", "x")), Scan: clean(), History: known("partner.example.com")})
 	got := map[string]string{}
 	for _, r := range f.Recipients {
