@@ -52,6 +52,9 @@ func TestRunThroughSink(t *testing.T) {
 			t.Parallel()
 			s := startSink(t, sink.Config{})
 			cfg := baseConfig(s.Addr(), kind)
+			if kind != loadgen.KindText4K {
+				cfg.Messages = 6 // 100 KB each; keeps the race-detector run short
+			}
 			res := run(t, cfg)
 			if res.Accepted != cfg.Messages || res.Failed != 0 {
 				t.Fatalf("accepted %d failed %d %v, want %d accepted", res.Accepted, res.Failed, res.Failures, cfg.Messages)
