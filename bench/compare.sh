@@ -25,6 +25,8 @@
 #   BENCH_REPEAT   runs per row; the table shows the median by msg/s [1]
 #   SINK_PORT OKURI_PORT POSTFIX_PORT   [2599 2527 2526]
 #   OKURI_BIN      where okuri is built [/tmp/okuri]; BENCH_NO_BUILD=1 uses it as is
+#   BENCH_OKURI_YAML  file of extra top-level config sections appended to
+#                  okuri's throwaway config (policy, quarantine: the hold path)
 #   BENCH_WORK     work dir [mktemp -d /tmp/okuri-bench.XXXXXX]; BENCH_KEEP=1 keeps it
 #   BENCH_OUT      also write the report (table and environment) to this file
 set -euo pipefail

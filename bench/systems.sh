@@ -36,6 +36,11 @@ start_okuri() {
 		metrics:
 		  listen: ""
 	EOF
+	if [[ -n ${BENCH_OKURI_YAML:-} ]]; then
+		# More top-level sections (a policy, a quarantine backend), e.g. to
+		# measure the hold path; appended verbatim.
+		cat "$BENCH_OKURI_YAML" >>"$dir/okuri.yaml"
+	fi
 	if has_system okuri-auth; then
 		printf '%s\n%s\n' "$PASSWORD" "$PASSWORD" |
 			"$OKURI_BIN" user add -config "$dir/okuri.yaml" "$FROM" >/dev/null ||
