@@ -87,8 +87,8 @@ func BenchmarkScanXLSX(b *testing.B) {
 // checks the extra heap stays under 64 MB: the body is decoded to a temp
 // file above MemThreshold and streamed from there.
 func TestMemory50MB(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large")
+	if testing.Short() || raceEnabled {
+		t.Skip("large; heap figures are meaningless under the race detector")
 	}
 	csv := benchCSV(50 << 20)
 	var msg strings.Builder

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"os"
+
+	"github.com/okuri/okuri/policy/extract/extracttest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,13 +26,16 @@ func TestFixtures(t *testing.T) {
 		{file: "letter.pdf", text: []string{"佐藤花子", "090-1234-5678", "東京都千代田区丸の内"}, verdict: PersonalData},
 		{file: "letter-password.pdf", verdict: Encrypted},
 	}
+	// One scanner for all: the PDF engine starts once (seconds).
+	s, _ := newTest(t)
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, sink := newTest(t)
+			sink := extracttest.New()
+			s.tee = sink
 			res := scanFile(t, s, tc.file, data)
 			all := sink.AllText()
 			for _, w := range tc.text {

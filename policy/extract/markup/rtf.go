@@ -27,6 +27,13 @@ var rtfSkip = map[string]bool{
 type rtfGroup struct {
 	skip bool
 	uc   int
+	line bool // end a line when the group closes (document info fields)
+}
+
+// rtfInfo are document-information destinations: kept as text, one per line.
+var rtfInfo = map[string]bool{
+	"title": true, "subject": true, "author": true, "operator": true, "company": true,
+	"manager": true, "category": true, "keywords": true, "doccomm": true, "comment": true,
 }
 
 // RTF extracts the text of an RTF document and writes it as UTF-8.
@@ -65,6 +72,7 @@ func (p *rtfParser) run() error {
 				return extract.Malformed("rtf", errors.New("nesting too deep"))
 			}
 			p.stack = append(p.stack, p.cur)
+			p.cur.line = false
 			// "{\*\dest …}" marks an ignorable destination.
 			if nx, _ := p.br.Peek(2); len(nx) == 2 && nx[0] == '\\' && nx[1] == '*' {
 				p.cur.skip = true
@@ -74,6 +82,9 @@ func (p *rtfParser) run() error {
 				continue
 			}
 			p.endBytes()
+			if p.cur.line && !p.cur.skip {
+				p.out = append(p.out, '\n')
+			}
 			p.cur = p.stack[len(p.stack)-1]
 			p.stack = p.stack[:len(p.stack)-1]
 		case '\\':
@@ -187,6 +198,9 @@ func (p *rtfParser) word(w string, num int, hasNum bool) error {
 	if rtfSkip[w] {
 		p.cur.skip = true
 		return nil
+	}
+	if rtfInfo[w] {
+		p.cur.line = true
 	}
 	switch w {
 	case "ansicpg":
