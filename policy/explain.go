@@ -171,8 +171,12 @@ func (d *Decision) Text() string {
 		line("個人情報 personal data kinds", ks)
 	}
 	line("キーワード keywords", fs.Keywords)
-	line("note", fs.Notes)
-	line("エラー errors", fs.Errors)
+	for _, n := range fs.Notes {
+		fmt.Fprintf(&b, "  note: %s\n", n)
+	}
+	for _, e := range fs.Errors {
+		fmt.Fprintf(&b, "  エラー error: %s\n", e)
+	}
 	b.WriteString("\nルール Rules (in order):\n")
 	if len(ex.Rules) == 0 {
 		b.WriteString("  (no rules configured)\n")
