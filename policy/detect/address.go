@@ -13,14 +13,19 @@ var prefectures = [...]string{
 	"熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
 }
 
-// prefectureEndingAt reports whether b[:j] ends with a prefecture name.
-func prefectureEndingAt(b []byte, j int) bool {
+// prefectureSet maps a prefecture name to true, for look-ups by slice.
+var prefectureSet = func() map[string]bool {
+	m := map[string]bool{}
 	for _, p := range prefectures {
-		if j >= len(p) && string(b[j-len(p):j]) == p {
-			return true
-		}
+		m[p] = true
 	}
-	return false
+	return m
+}()
+
+// prefectureEndingAt reports whether b[:j] ends with a prefecture name
+// (three or four runes, nine or twelve bytes).
+func prefectureEndingAt(b []byte, j int) bool {
+	return j >= 9 && prefectureSet[string(b[j-9:j])] || j >= 12 && prefectureSet[string(b[j-12:j])]
 }
 
 // prefectureAt returns the length of a prefecture name at b[i], or 0.

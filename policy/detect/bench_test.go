@@ -107,9 +107,22 @@ func benchText(size int, dense bool) []byte {
 	return buf.Bytes()
 }
 
-func benchmarkText(b *testing.B, dense bool) {
+// benchList is a customer list as PDF text extraction writes it: a
+// header line, then one space-separated line per row.
+func benchList(size int) []byte {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var buf bytes.Buffer
+	buf.WriteString("氏名 生年月日 電話番号 住所\n")
+	for buf.Len() < size {
+		fmt.Fprintf(&buf, "%s %s %d/%02d/%02d 090-%04d-%04d %s%d-%d-%d\n",
+			benchSurnames[rng.IntN(10)], benchGiven[rng.IntN(10)], 1940+rng.IntN(60), 1+rng.IntN(12), 1+rng.IntN(28),
+			rng.IntN(10000), rng.IntN(10000), benchAddr[rng.IntN(5)], 1+rng.IntN(9), 1+rng.IntN(20), 1+rng.IntN(30))
+	}
+	return buf.Bytes()
+}
+
+func benchmarkText(b *testing.B, data []byte) {
 	e := newEngine(b)
-	data := benchText(4<<20, dense)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -127,5 +140,6 @@ func benchmarkText(b *testing.B, dense bool) {
 	reportCPU(b, start, len(data))
 }
 
-func BenchmarkTextRecords(b *testing.B) { benchmarkText(b, true) }
-func BenchmarkTextProse(b *testing.B)   { benchmarkText(b, false) }
+func BenchmarkTextRecords(b *testing.B) { benchmarkText(b, benchText(4<<20, true)) }
+func BenchmarkTextProse(b *testing.B)   { benchmarkText(b, benchText(4<<20, false)) }
+func BenchmarkTextList(b *testing.B)    { benchmarkText(b, benchList(4<<20)) }

@@ -171,3 +171,25 @@ func TestSpacedKanjiDate(t *testing.T) {
 		t.Errorf("got %b %+v end %d", c, di, tk.end)
 	}
 }
+
+func TestSpaceGrouping(t *testing.T) {
+	tests := []struct{ in, first string }{
+		{"1980/03/04 090-1234-5678", "1980/03/04"},
+		{"090 1234 5678", "090 1234 5678"},
+		{"1980 090-1234-5678", "1980"},
+		{"4111 1111 1111 1111 ok", "4111 1111 1111 1111"},
+		{"(03) 1234 5678", "03) 1234 5678"},
+	}
+	for _, tt := range tests {
+		b := []byte(tt.in)
+		i := 0
+		for b[i]-'0' > 9 {
+			i++
+		}
+		var tk numTok
+		parseNum(b, i, &tk)
+		if got := string(b[tk.start:tk.end]); got != tt.first {
+			t.Errorf("%q: first token %q, want %q", tt.in, got, tt.first)
+		}
+	}
+}

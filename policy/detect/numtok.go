@@ -97,6 +97,11 @@ func isDay(b []byte, i int) bool {
 func parseNum(b []byte, i int, t *numTok) {
 	*t = numTok{start: i}
 	gl := 0
+	// A space joins groups only in space-written numbers (090 1234 5678);
+	// "1980/03/04 090-1234-5678" is two numbers. On a mix the token is
+	// rolled back to before the last space.
+	var spaced, other bool
+	var back struct{ i, nd, ng, gl int }
 	for i < len(b) {
 		// digits: ASCII on the fast path, full-width folded
 		c := b[i]
@@ -131,7 +136,7 @@ func parseNum(b []byte, i int, t *numTok) {
 		if _, dn := digitAt(b, i+sn); dn == 0 {
 			// ")-" as in (03)-1234: allow one more separator
 			if s == ')' {
-				if s2, sn2 := sepAt(b, i+sn); sn2 > 0 && s2 == '-' && i+sn+sn2 < len(b) {
+				if s2, sn2 := sepAt(b, i+sn); sn2 > 0 && (s2 == '-' || s2 == ' ') && i+sn+sn2 < len(b) {
 					if _, dn2 := digitAt(b, i+sn+sn2); dn2 > 0 {
 						sn += sn2
 						goto sep
@@ -141,6 +146,21 @@ func parseNum(b []byte, i int, t *numTok) {
 			break
 		}
 	sep:
+		switch s {
+		case ' ':
+			if other {
+				goto done
+			}
+			spaced = true
+			back.i, back.nd, back.ng, back.gl = i, t.nd, t.ng, gl
+		case '(', ')':
+		default:
+			if spaced {
+				i, t.nd, t.ng, gl = back.i, back.nd, back.ng, back.gl
+				goto done
+			}
+			other = true
+		}
 		if t.ng >= len(t.g)-1 {
 			t.over = true
 			break
@@ -151,6 +171,7 @@ func parseNum(b []byte, i int, t *numTok) {
 		gl = 0
 		i += sn
 	}
+done:
 	t.g[t.ng] = uint8(min(gl, 255))
 	t.ng++
 	if isDay(b, i) {

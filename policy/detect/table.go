@@ -3,7 +3,6 @@ package detect
 import (
 	"bytes"
 	"math/bits"
-	"strconv"
 )
 
 // sampleRows is how many rows a Table buffers to find the header and to
@@ -341,6 +340,3 @@ func (r *record) add(k kind, c *column) {
 	r.kinds |= 1 << k
 	r.cols = append(r.cols, c)
 }
-
-// itoa avoids fmt on sample paths.
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -252,7 +252,11 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 	t.headerLine(line)
 	if len(t.lineM) > 0 && lineK&(1<<kName) == 0 {
 		if s, e := lineName(b, ls, le); s >= 0 {
-			t.para = append(t.para, tmatch{k: kName, line: t.line, sample: maskText(b[s:e], 1), weak: true})
+			m := tmatch{k: kName, line: t.line, weak: true}
+			if t.acc.wantSample(kName) {
+				m.sample = maskText(b[s:e], 1)
+			}
+			t.para = append(t.para, m)
 		}
 	}
 	t.para = append(t.para, t.lineM...)

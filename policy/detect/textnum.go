@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"slices"
+	"unicode/utf8"
 )
 
 // number classifies the number starting at b[i] and returns where
@@ -62,8 +63,11 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 		}
 	}
 	labelled := func(want ctx) bool {
+		if t.hdr&want != 0 {
+			return true // under a header line: no need to look for words
+		}
 		getCtx()
-		return near&want != 0 || (near == 0 && all&want != 0) || t.hdr&want != 0
+		return near&want != 0 || (near == 0 && all&want != 0)
 	}
 	switch {
 	case c&candCard != 0:
@@ -130,15 +134,25 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	if c&(candDate|candAmount) != 0 {
 		return false
 	}
+	// a block number after a prefecture or municipality is an address
+	if !tk.wordPre && tk.nd <= 8 && t.lineK&(1<<kAddress) == 0 && blockNumber(tk) {
+		if st := addressBefore(b, max(ls, tk.start-150), tk.start); st == addrPrefec || (st == addrMunic && labelled(cAddress)) {
+			line := lineOf(b, ls, tk.end)
+			if !e.ownAddress(line) {
+				t.match(kAddress, func() string { return maskText(addrStart(b, ls, tk.start), 3) })
+			}
+			return true
+		}
+	}
 	// policy numbers: the word around the number under a policy label,
 	// or any configured insurer shape
-	if tk.nd >= 4 || len(e.policies) > 0 {
+	if (tk.nd >= 4 && labelled(cPolicy)) || len(e.policies) > 0 {
 		if t.policy(b, ls, tk, labelled) {
 			return true
 		}
 	}
-	// a block number after a prefecture or municipality is an address
-	if !tk.wordPre && tk.nd <= 8 && t.lineK&(1<<kAddress) == 0 {
+	// any other number right after an address is its block number
+	if !tk.wordPre && tk.nd <= 8 && t.lineK&(1<<kAddress) == 0 && !blockNumber(tk) {
 		if st := addressBefore(b, max(ls, tk.start-150), tk.start); st == addrPrefec || (st == addrMunic && labelled(cAddress)) {
 			line := lineOf(b, ls, tk.end)
 			if !e.ownAddress(line) {
@@ -148,6 +162,20 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 		}
 	}
 	return false
+}
+
+// blockNumber reports the shape of a Japanese block number: 1-2-3,
+// 12-3, 1丁目 (groups of at most four digits joined by hyphens).
+func blockNumber(tk *numTok) bool {
+	if tk.ng > 4 {
+		return false
+	}
+	for i := 0; i < tk.ng; i++ {
+		if tk.g[i] > 4 || (i < tk.ng-1 && tk.s[i] != '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // policy reports a policy number around tk.
@@ -247,7 +275,10 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 // records; without, it only reports whether every group is already one
 // (then there is no need to look for names).
 func (t *Text) groupRecords(commit bool) bool {
-	slices.SortStableFunc(t.para, func(x, y tmatch) int { return int(x.line - y.line) })
+	byLine := func(x, y tmatch) int { return int(x.line - y.line) }
+	if !slices.IsSortedFunc(t.para, byLine) {
+		slices.SortStableFunc(t.para, byLine)
+	}
 	var cur uint32
 	var curKinds [numKinds]kind
 	nk := 0
@@ -389,6 +420,12 @@ var notListNames = []string{"支店", "営業", "会社", "株式", "本社", "�
 // lineName finds a person's name at the start of a list line: two parts
 // (surname, given name) separated by one space, then a space or tab.
 func lineName(b []byte, ls, le int) (int, int) {
+	// a name and a value are separated by a space: "電話：090-…" is not
+	// a list line, and is rejected without decoding runes
+	head := b[ls:min(le, ls+48)]
+	if bytes.IndexByte(head, ' ') < 0 && !bytes.Contains(head, []byte("\u3000")) {
+		return -1, -1
+	}
 	i := ls
 	// list numbering: "1. ", "12) "
 	for i < le && (b[i]-'0' <= 9 || b[i] == '.' || b[i] == ')' || b[i] == ' ') {
@@ -405,10 +442,19 @@ func lineName(b []byte, ls, le int) (int, int) {
 	if bytes.IndexByte(w, ' ') < 0 && !bytes.Contains(w, []byte("\u3000")) {
 		return -1, -1
 	}
-	for _, n := range notListNames {
-		if bytes.Contains(w, []byte(n)) {
+	for j := 0; j < len(w); {
+		r, n := utf8.DecodeRune(w[j:])
+		switch r {
+		case '部', '課', '店', '所', '様', '係', '室':
 			return -1, -1
+		case '支', '営', '会', '株', '本', '合', '小', 'セ':
+			for _, nn := range notListNames {
+				if bytes.HasPrefix(w[j:], []byte(nn)) {
+					return -1, -1
+				}
+			}
 		}
+		j += n
 	}
 	return i, e
 }
