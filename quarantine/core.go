@@ -152,6 +152,7 @@ func (c *core) Acquire(ctx context.Context, owner string, now time.Time, lease t
 	for _, mem := range members {
 		skip := false
 		m, err := c.b.update(ctx, memberID(mem), func(m *Message) (*effects, error) {
+			skip = false // fn may run again (group commit retry, Redis version conflict)
 			if m.State != StateQueued || m.Purged || m.NextAttempt.After(now) || m.LeaseUntil.After(now) {
 				skip = true
 				return nil, errSkip

@@ -32,8 +32,9 @@ type WorkerOptions struct {
 	// a store. Default: host name, pid and a random suffix.
 	Instance string
 	// Lease is how long a taken message belongs to this instance (default
-	// 10m). It must exceed SendTimeout, or a slow delivery may be taken
-	// over and sent twice.
+	// 10m). It must exceed SendTimeout plus the clock skew between
+	// instances (leases compare each instance's own clock; run NTP), or a
+	// slow delivery may be taken over and sent twice.
 	Lease time.Duration
 	// SendTimeout bounds one delivery attempt (default 5m).
 	SendTimeout time.Duration
