@@ -40,7 +40,13 @@ func cmdScan(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 1
 	}
-	s, err := scan.New(scan.DefaultOptions())
+	opts := scan.DefaultOptions()
+	if dir, err := os.UserCacheDir(); err == nil {
+		// Repeated runs load PDFium's compiled code instead of compiling
+		// it again (seconds).
+		opts.PDFCacheDir = filepath.Join(dir, "okuri", "pdfium")
+	}
+	s, err := scan.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "okuri scan: %v\n", err)
 		return 1

@@ -108,6 +108,10 @@ type Options struct {
 	// PDFWorkers is the number of PDFium WebAssembly instances (PDFs are
 	// parsed in parallel up to this number). Default 1.
 	PDFWorkers int
+	// PDFCacheDir, if set, caches PDFium's compiled WebAssembly code
+	// across restarts (start-up drops from seconds to well under one;
+	// see docs/perf-scan.md). The directory must be private to okuri.
+	PDFCacheDir string
 }
 
 // DefaultOptions returns the default options.

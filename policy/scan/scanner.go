@@ -53,7 +53,7 @@ func (s *Scanner) Close() error {
 // pdf returns the PDF pool, starting it on first use.
 func (s *Scanner) pdf() (*pdf.Pool, error) {
 	s.pdfOnce.Do(func() {
-		s.pdfPool, s.pdfErr = pdf.NewPool(s.opts.PDFWorkers)
+		s.pdfPool, s.pdfErr = pdf.NewPool(s.opts.PDFWorkers, s.opts.PDFCacheDir)
 	})
 	return s.pdfPool, s.pdfErr
 }

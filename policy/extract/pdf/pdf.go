@@ -50,9 +50,21 @@ type Pool struct {
 	Startup time.Duration // how long NewPool took (runtime compilation)
 }
 
-// NewPool compiles the PDFium module and allows up to n instances.
-func NewPool(n int) (*Pool, error) {
+// NewPool compiles the PDFium module and allows up to n instances. If
+// cacheDir is not empty, compiled code is cached there, which turns the
+// multi-second compilation of later starts into a load.
+func NewPool(n int, cacheDir string) (*Pool, error) {
 	start := time.Now()
+	rc := wazero.NewRuntimeConfig().
+		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+		WithCloseOnContextDone(true)
+	if cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("pdfium cache: %w", err)
+		}
+		rc = rc.WithCompilationCache(cache)
+	}
 	p, err := webassembly.Init(webassembly.Config{
 		MinIdle:  1,
 		MaxIdle:  n,
@@ -64,9 +76,7 @@ func NewPool(n int) (*Pool, error) {
 		Stderr:   io.Discard,
 		// CloseOnContextDone lets a killed instance stop mid-page when a
 		// scan's time budget runs out.
-		RuntimeConfig: wazero.NewRuntimeConfig().
-			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-			WithCloseOnContextDone(true),
+		RuntimeConfig: rc,
 		ReuseWorkers: true,
 	})
 	if err != nil {

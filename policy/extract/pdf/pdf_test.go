@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
@@ -72,7 +73,7 @@ var (
 )
 
 func pool(t testing.TB) *Pool {
-	poolOnce.Do(func() { testPool, poolErr = NewPool(1) })
+	poolOnce.Do(func() { testPool, poolErr = NewPool(1, "") })
 	if poolErr != nil {
 		t.Fatal(poolErr)
 	}
@@ -130,4 +131,32 @@ func FuzzPDF(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		run(t, data)
 	})
+}
+
+// TestStartup measures the one-time cost of starting PDFium, cold and with
+// the compilation cache (numbers go to docs/perf-scan.md).
+func TestStartup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"cold (fills cache)", "warm cache"} {
+		p, err := NewPool(1, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		letter, _ := os.ReadFile("../../scan/testdata/letter.pdf")
+		ctx := context.Background()
+		var times []time.Duration
+		for i := 0; i < 3; i++ {
+			start := time.Now()
+			err := p.Extract(ctx, Doc{R: bytes.NewReader(letter), Size: int64(len(letter)), Sink: extracttest.New(), MaxPages: 10, Budget: extract.NewBudget(ctx, 1<<30)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			times = append(times, time.Since(start))
+		}
+		t.Logf("%s: start-up %v; letter.pdf first %v, then %v, %v", name, p.Startup, times[0], times[1], times[2])
+		p.Close()
+	}
 }
