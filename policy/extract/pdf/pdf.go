@@ -77,7 +77,7 @@ func NewPool(n int, cacheDir string) (*Pool, error) {
 		// CloseOnContextDone lets a killed instance stop mid-page when a
 		// scan's time budget runs out.
 		RuntimeConfig: rc,
-		ReuseWorkers: true,
+		ReuseWorkers:  true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pdfium init: %w", err)
