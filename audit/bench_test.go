@@ -96,8 +96,21 @@ func BenchmarkSeal(b *testing.B) {
 // outbox transactions) and the in-process JetStream server storing it.
 // cpu-ns/event is process CPU until everything is acknowledged.
 func BenchmarkEndToEndEmbedded(b *testing.B) {
+	benchEndToEnd(b, Options{DataDir: b.TempDir()})
+}
+
+// BenchmarkEndToEndExternal is the same with the test NATS server (a
+// separate process, whose CPU is not counted): the scale-out setup.
+func BenchmarkEndToEndExternal(b *testing.B) {
+	url, _, stream := externalJS(b)
+	benchEndToEnd(b, Options{NATSURL: url, Stream: stream})
+}
+
+func benchEndToEnd(b *testing.B, o Options) {
 	ob := newBoltOutbox(b, openBolt(b), OutboxOptions{Max: -1})
-	l, err := Open(context.Background(), fastOptions(Options{DataDir: b.TempDir()}), ob, nil, testLogger(b))
+	o = fastOptions(o)
+	o.PollInterval = 0 // default
+	l, err := Open(context.Background(), o, ob, nil, testLogger(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -120,4 +133,21 @@ func BenchmarkEndToEndEmbedded(b *testing.B) {
 	cpu := cpuTime() - cpu0
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*3), "wall-ns/event")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*3), "cpu-ns/event")
+}
+
+// BenchmarkSealRaw is the publisher's fast path per event.
+func BenchmarkSealRaw(b *testing.B) {
+	p := &publisher{instance: "bench"}
+	evs := passEvents()
+	raws := make([][]byte, len(evs))
+	for i := range evs {
+		raws[i], _ = Marshal(evs[i])
+	}
+	prev := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, _, ok := p.sealRaw(raws[i%3], uint64(i+1), prev); !ok {
+			b.Fatal("slow path")
+		}
+	}
 }
