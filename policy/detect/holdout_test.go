@@ -40,6 +40,9 @@ func TestHoldoutText(t *testing.T) {
 		text     string
 		personal bool
 	}{
+		{"customer label", "お客様：山田 花子\nTEL 090-1234-5678\n", true},
+		{"contractor honorific label", "ご契約者様 鈴木 一郎\n携帯 080-1111-2222\n", true},
+		{"customers in general", "お客様各位\nお問い合わせは 03-1234-5678 まで\n", false},
 		{"inline record", "山田花子様（昭和55年3月4日生）090-1234-5678 にご連絡ください。\n", true},
 		{"birth suffix", "契約者：鈴木 一郎\n生年月日：1980年3月4日生\n", true},
 		{"ideographic list", "顧客リスト\n山田　花子　　０９０－１２３４－５６７８\n鈴木　一郎　　０８０－２２２２－３３３３\n", true},

@@ -112,7 +112,7 @@ func nameAfter(b []byte, i, limit int) (start, end int) {
 		return -1, -1
 	}
 	// the label may go on: 契約者名, 被保険者氏名, 氏名（カナ）
-	for _, suf := range []string{"氏名", "名前", "名", "（カナ）", "(カナ)", "（漢字）"} {
+	for _, suf := range []string{"氏名", "名前", "名", "様", "（カナ）", "(カナ)", "（漢字）"} {
 		if i+len(suf) <= limit && string(b[i:i+len(suf)]) == suf {
 			i += len(suf)
 			break
