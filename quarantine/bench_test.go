@@ -71,7 +71,7 @@ func BenchmarkList(b *testing.B) {
 		seed(benchRecords)
 		b.Logf("seeded %d records in %v", benchRecords, time.Since(start))
 		ctx := context.Background()
-		mid, err := s.List(ctx, Query{Limit: 1000})
+		mid, err := s.List(ctx, Query{Scope: everyone, Limit: 1000})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -81,12 +81,12 @@ func BenchmarkList(b *testing.B) {
 			q    Query
 			min  int
 		}{
-			{"state", Query{State: StateHeldApproval, Limit: 50}, 50},
-			{"state_page20", Query{State: StateHeldApproval, Before: cursor, Limit: 50}, 50},
-			{"sender", Query{Sender: "user7", Limit: 50}, 50},
-			{"group_state", Query{Group: "g3", State: StateQuarantined, Limit: 50}, 50},
-			{"time_range", Query{Since: benchStart.Add(time.Hour), Until: benchStart.Add(2 * time.Hour), Limit: 50}, 50},
-			{"text_rare", Query{Text: "needle", Limit: 50}, 1},
+			{"state", Query{Scope: everyone, State: StateHeldApproval, Limit: 50}, 50},
+			{"state_page20", Query{Scope: everyone, State: StateHeldApproval, Before: cursor, Limit: 50}, 50},
+			{"sender", Query{Scope: everyone, Sender: "user7", Limit: 50}, 50},
+			{"group_state", Query{Scope: everyone, Group: "g3", State: StateQuarantined, Limit: 50}, 50},
+			{"time_range", Query{Scope: everyone, Since: benchStart.Add(time.Hour), Until: benchStart.Add(2 * time.Hour), Limit: 50}, 50},
+			{"text_rare", Query{Scope: everyone, Text: "needle", Limit: 50}, 1},
 		}
 		for _, qc := range queries {
 			b.Run(qc.name, func(b *testing.B) {

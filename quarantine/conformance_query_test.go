@@ -69,22 +69,30 @@ func testList(t *testing.T, open opener) {
 		q    Query
 		want []string
 	}{
-		{Query{Limit: 7}, want(func(i int, m *Message) bool { return true })},
-		{Query{State: StateQuarantined, Limit: 3}, want(func(i int, m *Message) bool { return i%4 == 2 })},
-		{Query{Sender: "HANAKO", Limit: 4}, want(func(i int, m *Message) bool { return i%3 == 1 })},
-		{Query{Sender: "jiro@office.example", State: StateQueued, Limit: 2}, want(func(i int, m *Message) bool { return i%3 == 2 && i%4 == 3 })},
-		{Query{Group: "support", State: StateHeldSelfCheck, Limit: 5}, want(func(i int, m *Message) bool { return i%2 == 1 && i%4 == 1 })},
-		{Query{Since: since, Until: until, Limit: 6}, want(func(i int, m *Message) bool { return i >= 10 && i < 30 })},
-		{Query{Text: "needle", Limit: 5}, []string{all[17].ID}},
-		{Query{Text: "client3.EXAMPLE", State: StateHeldApproval, Limit: 5}, want(func(i int, m *Message) bool { return i%5 == 3 && i%4 == 0 })},
-		{Query{Text: "nothing matches this", Limit: 5}, nil},
+		{Query{Scope: everyone, Limit: 7}, want(func(i int, m *Message) bool { return true })},
+		{Query{Scope: everyone, State: StateQuarantined, Limit: 3}, want(func(i int, m *Message) bool { return i%4 == 2 })},
+		{Query{Scope: everyone, Sender: "HANAKO", Limit: 4}, want(func(i int, m *Message) bool { return i%3 == 1 })},
+		{Query{Scope: everyone, Sender: "jiro@office.example", State: StateQueued, Limit: 2}, want(func(i int, m *Message) bool { return i%3 == 2 && i%4 == 3 })},
+		{Query{Scope: everyone, Group: "support", State: StateHeldSelfCheck, Limit: 5}, want(func(i int, m *Message) bool { return i%2 == 1 && i%4 == 1 })},
+		{Query{Scope: everyone, Since: since, Until: until, Limit: 6}, want(func(i int, m *Message) bool { return i >= 10 && i < 30 })},
+		{Query{Scope: everyone, Text: "needle", Limit: 5}, []string{all[17].ID}},
+		{Query{Scope: everyone, Text: "client3.EXAMPLE", State: StateHeldApproval, Limit: 5}, want(func(i int, m *Message) bool { return i%5 == 3 && i%4 == 0 })},
+		{Query{Scope: everyone, Text: "nothing matches this", Limit: 5}, nil},
+		// Scopes: who may see what.
+		{Query{Limit: 5}, nil},
+		{Query{Scope: Scope{Groups: []string{"support"}}, Limit: 6}, want(func(i int, m *Message) bool { return i%2 == 1 })},
+		{Query{Scope: Scope{Sender: "Taro"}, Limit: 6}, want(func(i int, m *Message) bool { return i%3 == 0 })},
+		{Query{Scope: Scope{Groups: []string{"sales"}, Sender: "hanako"}, Limit: 6}, want(func(i int, m *Message) bool { return i%2 == 0 || i%3 == 1 })},
+		{Query{Scope: Scope{Groups: []string{"sales", "support"}}, State: StateQueued, Limit: 6}, want(func(i int, m *Message) bool { return i%4 == 3 })},
+		{Query{Scope: Scope{Groups: []string{"support"}}, Group: "sales", Limit: 6}, nil},
+		{Query{Scope: Scope{Sender: "taro"}, Sender: "hanako", Limit: 6}, nil},
 	}
 	for _, tc := range cases {
 		if got := listAll(tc.q); !slices.Equal(got, tc.want) {
 			t.Errorf("list %+v:\n got %v\nwant %v", tc.q, got, tc.want)
 		}
 	}
-	p, err := s.List(ctx, Query{})
+	p, err := s.List(ctx, Query{Scope: everyone})
 	if err != nil || len(p.Messages) != 40 || p.Next != "" {
 		t.Fatalf("default page: %d %q %v", len(p.Messages), p.Next, err)
 	}
@@ -106,7 +114,7 @@ func testList(t *testing.T, open opener) {
 	if n[StateHeldApproval] != 9 || n[StateRejected] != 1 {
 		t.Fatalf("counts after transition %v", n)
 	}
-	p, _ = s.List(ctx, Query{State: StateRejected})
+	p, _ = s.List(ctx, Query{Scope: everyone, State: StateRejected})
 	if len(p.Messages) != 1 || p.Messages[0].ID != m.ID {
 		t.Fatalf("rejected list: %v", ids(p.Messages))
 	}
@@ -179,7 +187,7 @@ func testRetention(t *testing.T, open opener) {
 	if n, _ := s.Counts(ctx); n[StateDeleted] != 0 || n[StateQuarantined] != 1 {
 		t.Fatalf("counts %v", n)
 	}
-	if p, _ := s.List(ctx, Query{}); len(p.Messages) != 1 {
+	if p, _ := s.List(ctx, Query{Scope: everyone}); len(p.Messages) != 1 {
 		t.Fatalf("list after delete: %d", len(p.Messages))
 	}
 	if evs := eventTypes(s, m.ID); !slices.Equal(evs, []string{"message.held", "message.deleted", "message.purged"}) {

@@ -134,7 +134,7 @@ func TestEmbeddedDiskFullTmpfs(t *testing.T) {
 
 func checkNothingStored(t *testing.T, e *Embedded, s Store) {
 	t.Helper()
-	if p, _ := s.List(context.Background(), Query{}); len(p.Messages) != 0 {
+	if p, _ := s.List(context.Background(), Query{Scope: everyone}); len(p.Messages) != 0 {
 		t.Fatalf("a record was stored")
 	}
 	for _, d := range []string{e.msgDir, e.tmpDir} {

@@ -16,6 +16,9 @@ import (
 	"github.com/okuri/okuri/internal/testenv"
 )
 
+// everyone is the scope of the security team: every message.
+var everyone = Scope{All: true}
+
 // fakeClock is the injected clock of tests: time moves only when told.
 type fakeClock struct {
 	mu sync.Mutex

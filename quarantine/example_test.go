@@ -80,7 +80,7 @@ func Example() {
 	w.Kick()
 
 	// The UI's list: held for approval in group sales, newest first.
-	page, _ := st.List(ctx, quarantine.Query{Group: "sales", State: quarantine.StateHeldApproval, Limit: 50})
+	page, _ := st.List(ctx, quarantine.Query{Scope: quarantine.Scope{Groups: []string{"sales"}}, Group: "sales", State: quarantine.StateHeldApproval, Limit: 50})
 	for _, m := range page.Messages {
 		log.Print(m.ID, m.State)
 	}

@@ -30,7 +30,8 @@ func idBound(t time.Time) string {
 }
 
 // List implements Store.List: it walks the most selective index newest
-// first (sender, else group, else state, else all) within the id bounds
+// first (sender, else group, else the scope's only group or its sender,
+// else state, else all) within the id bounds
 // given by the cursor and time range, and filters the rest on the records.
 // Pages of a selective query cost O(page); free-text search scans.
 func (c *core) List(ctx context.Context, q Query) (*Page, error) {
@@ -39,12 +40,20 @@ func (c *core) List(ctx context.Context, q Query) (*Page, error) {
 		limit = 50
 	}
 	limit = min(limit, 1000)
+	sc := q.Scope
+	if !sc.All && len(sc.Groups) == 0 && sc.Sender == "" {
+		return &Page{}, nil
+	}
 	set := ixAll
 	switch {
 	case q.Sender != "":
 		set = ixSend + strings.ToLower(strings.TrimSpace(q.Sender))
 	case q.Group != "":
 		set = ixGroup + q.Group
+	case !sc.All && len(sc.Groups) == 1 && sc.Sender == "":
+		set = ixGroup + sc.Groups[0]
+	case !sc.All && len(sc.Groups) == 0:
+		set = ixSend + strings.ToLower(strings.TrimSpace(sc.Sender))
 	case q.State != "":
 		set = ixState + string(q.State)
 	}
@@ -98,6 +107,9 @@ func (c *core) List(ctx context.Context, q Query) (*Page, error) {
 }
 
 func (q *Query) matches(m *Message, text string) bool {
+	if !q.Scope.Allows(m) {
+		return false
+	}
 	if q.State != "" && m.State != q.State {
 		return false
 	}

@@ -2,6 +2,7 @@ package quarantine
 
 import (
 	"context"
+	"slices"
 	"io"
 	"time"
 
@@ -45,7 +46,8 @@ type Store interface {
 	// changed record.
 	Transition(ctx context.Context, id string, ch Change) (*Message, error)
 
-	// List returns messages matching q, newest first, one page at a time.
+	// List returns messages matching q inside q.Scope, newest first, one
+	// page at a time.
 	List(ctx context.Context, q Query) (*Page, error)
 
 	// Counts returns the number of messages per state (tombstones included).
@@ -93,8 +95,30 @@ type Store interface {
 	Close() error
 }
 
-// Query selects messages for List. Zero fields do not filter.
+// Scope is what the person asking may see; List returns nothing outside
+// it, so a handler that forgets a check cannot leak another group's mail.
+// The zero Scope sees nothing.
+type Scope struct {
+	All    bool     // security team, auditors
+	Groups []string // approver of these groups: their messages
+	Sender string   // a sender: messages they sent (user or envelope sender)
+}
+
+// Allows reports whether m is inside the scope (for single-message pages).
+func (s Scope) Allows(m *Message) bool {
+	if s.All {
+		return true
+	}
+	if m.Group != "" && slices.Contains(s.Groups, m.Group) {
+		return true
+	}
+	return s.Sender != "" && m.isSender(s.Sender)
+}
+
+// Query selects messages for List. Zero fields other than Scope do not
+// filter.
 type Query struct {
+	Scope  Scope // required: who is asking
 	State  State
 	Sender string    // authenticated user or envelope sender, case-insensitive
 	Group  string    // approver group
