@@ -2,8 +2,8 @@ package quarantine
 
 import (
 	"context"
-	"slices"
 	"io"
+	"slices"
 	"time"
 
 	"go.etcd.io/bbolt"
