@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/okuri/okuri/policy/extract"
+	"github.com/okuri/okuri/policy/extract/vcard"
 )
 
 // file is one decoded file to scan: a MIME part body, an archive entry,
@@ -113,6 +114,8 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 		return kind, r.message(r.reader(f), f.loc.Part, f.depth+1)
 	case fmtRTF:
 		return kind, r.rtf(f)
+	case fmtVCard:
+		return kind, vcard.Extract(r.reader(f), r.sink, f.loc)
 	}
 	return kind, r.text(f, kind, head)
 }

@@ -25,6 +25,7 @@ const (
 	fmtTSV     format = "tsv"
 	fmtText    format = "text"
 	fmtMessage format = "message"
+	fmtVCard   format = "vcard"
 	fmtEmpty   format = "empty"
 	fmtBinary  format = "binary"
 )
@@ -65,6 +66,9 @@ func sniff(name, ctype string, head []byte) format {
 		return fmtTSV
 	case ext == ".htm" || ext == ".html" || ctype == "text/html" || looksHTML(head):
 		return fmtHTML
+	case ext == ".vcf" || ext == ".vcard" || ctype == "text/vcard" || ctype == "text/x-vcard" || ctype == "text/directory" ||
+		bytes.HasPrefix(bytes.ToUpper(bytes.TrimLeft(head[:min(len(head), 64)], " \t\r\n\xef\xbb\xbf")), []byte("BEGIN:VCARD")):
+		return fmtVCard
 	case ext == ".eml" || ctype == "message/rfc822":
 		return fmtMessage
 	case ext == ".xml" || ctype == "text/xml" || ctype == "application/xml" || bytes.HasPrefix(head, []byte("<?xml")):

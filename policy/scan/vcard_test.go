@@ -1,0 +1,37 @@
+package scan
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestVCard(t *testing.T) {
+	qpName := strings.ReplaceAll(spaced(sjis(t, "山田;太郎")), " ", "=")
+	vcf := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:" + qpName + "\r\n" +
+		"TEL;CELL:090-1234-5678\r\nEMAIL;INTERNET:taro@docomo.ne.jp\r\nPHOTO;ENCODING=BASE64;JPEG:/9j/4AAQ\r\n AAAA\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:佐藤花子\r\nX-PHONETIC-LAST-NAME:サトウ\r\nTEL;TYPE=HOME:03-1234-\r\n 5678\r\n" +
+		"ADR;TYPE=HOME:;;丸の内1-2-3;千代田区;東京都;100-0005;\r\nBDAY:1982-11-03\r\nNOTE:a\\, b\r\nEND:VCARD\r\n"
+	s, sink := newTest(t)
+	res := scanFile(t, s, "contacts.vcf", []byte(vcf))
+	rows := strings.Join(sink.Rows(), "\n")
+	for _, w := range []string{"氏名|フリガナ|電話番号", "山田 太郎|", "|090-1234-5678|taro@docomo.ne.jp|", "佐藤花子|サトウ|03-1234-5678||丸の内1-2-3 千代田区 東京都 100-0005|1982-11-03||a, b"} {
+		if !strings.Contains(rows, w) {
+			t.Errorf("row %q missing:\n%s", w, rows)
+		}
+	}
+	if strings.Contains(rows, "/9j/") {
+		t.Error("photo data extracted")
+	}
+	if res.Verdict != PersonalData {
+		t.Errorf("verdict %s %q", res.Verdict, res.Reasons)
+	}
+}
+
+// spaced renders bytes as space-separated hex pairs.
+func spaced(b []byte) string {
+	var s strings.Builder
+	for _, c := range b {
+		s.WriteString(" " + strings.ToUpper(string("0123456789abcdef"[c>>4])+string("0123456789abcdef"[c&15])))
+	}
+	return s.String()
+}
