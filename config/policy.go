@@ -361,6 +361,14 @@ func (c *Config) validateDirectoryUsers(bad func(key, msg string)) {
 // readUserAddresses returns the lower-case login addresses of the users
 // file; other fields are ignored here (package directory owns the format).
 func readUserAddresses(path string) (map[string]bool, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	// Validation must not hang on a device or FIFO, or read a huge file.
+	if !st.Mode().IsRegular() || st.Size() > 64<<20 {
+		return nil, errors.New("not a regular file of at most 64MB")
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

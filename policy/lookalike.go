@@ -65,10 +65,11 @@ func splitSuffix(d string) (base, suffix string) {
 }
 
 // deglyph maps characters that look alike to one of them.
-func deglyph(s string) string {
-	r := strings.NewReplacer("rn", "m", "vv", "w", "0", "o", "1", "l", "i", "l", "5", "s", "-", "")
-	return r.Replace(s)
-}
+func deglyph(s string) string { return glyphs.Replace(s) }
+
+// glyphs is immutable after initialisation (strings.Replacer is safe for
+// concurrent use).
+var glyphs = strings.NewReplacer("rn", "m", "vv", "w", "0", "o", "1", "l", "i", "l", "5", "s", "-", "")
 
 // osaDistance is the optimal string alignment distance (Levenshtein with
 // adjacent transpositions) between a and b, or max+1 once it is certain
