@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"errors"
+
 	"github.com/okuri/okuri/policy/extract/pdf"
 )
 
@@ -12,7 +14,7 @@ func (r *run) pdf(f *file) error {
 	if err != nil {
 		return unscannable("PDF engine unavailable")
 	}
-	return pool.Extract(r.ctx, pdf.Doc{
+	err = pool.Extract(r.ctx, pdf.Doc{
 		R:        f.ra,
 		Size:     f.size,
 		Sink:     r.sink,
@@ -20,4 +22,8 @@ func (r *run) pdf(f *file) error {
 		MaxPages: r.lim.MaxPDFPages,
 		Budget:   r.budget,
 	})
+	if errors.Is(err, pdf.ErrNoText) {
+		return unscannable("PDF has no text layer (image-only, would need OCR)")
+	}
+	return err
 }

@@ -3,6 +3,7 @@ package scan
 import (
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/okuri/okuri/policy/extract/charset"
 	"github.com/okuri/okuri/policy/extract/delim"
@@ -22,9 +23,16 @@ func chooseCharset(declared string, head []byte) (charset.Charset, error) {
 		if !ok {
 			return charset.Unknown, unscannable("unknown charset %q", printable(declared))
 		}
-		// A UTF-16 file with a BOM wins over a (wrong) declaration.
+		// A UTF-16 file with a BOM wins over a (wrong) declaration, and
+		// so does detection when "us-ascii"/"utf-8" text is not UTF-8 at
+		// all (mailers label Shift_JIS attachments that way).
 		if d := charset.Detect(head[:min(len(head), 4)]); (d == charset.UTF16LE || d == charset.UTF16BE) && c != d {
 			return d, nil
+		}
+		if c == charset.UTF8 && !utf8.Valid(head[:max(0, len(head)-3)]) {
+			if d := charset.Detect(head); d.Known() {
+				return d, nil
+			}
 		}
 		return c, nil
 	}

@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"errors"
+	"github.com/okuri/okuri/policy/extract/extracttest"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +120,27 @@ func TestRTF(t *testing.T) {
 	}
 	if res.Verdict == Unscannable {
 		t.Errorf("verdict %s", res.Verdict)
+	}
+}
+
+func TestPDFVerdicts(t *testing.T) {
+	ucs2 := []byte{0x5c, 0x71, 0x75, 0x30, 0x59, 0x2a, 0x90, 0xce} // 山田太郎 in UTF-16BE
+	s, sink := newTest(t)
+	res := scanFile(t, s, "scan.pdf", extracttest.ImagePDF())
+	if res.Verdict != Unscannable || !hasReason(res, "image-only") {
+		t.Errorf("image-only PDF: %s %q", res.Verdict, res.Reasons)
+	}
+	res = scanFile(t, s, "cjk.pdf", extracttest.CJKPDF("UniJIS-UCS2-H", ucs2))
+	if res.Verdict == Unscannable || !strings.Contains(sink.AllText(), "山田太郎") {
+		t.Errorf("CJK PDF: %s %q text %q", res.Verdict, res.Reasons, sink.AllText())
+	}
+}
+
+func TestMislabelledCharset(t *testing.T) {
+	msg := "Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/csv; charset=us-ascii; name=a.csv\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(sjis(t, customers)) + "--X--\r\n"
+	s, sink := newTest(t)
+	scanMsg(t, s, msg)
+	if !strings.Contains(strings.Join(sink.Rows(), "\n"), "山田太郎|ヤマダタロウ") {
+		t.Errorf("Shift_JIS labelled us-ascii not decoded: %q", sink.Rows())
 	}
 }

@@ -292,6 +292,7 @@ func (p Package) plainText(f *zip.File) error {
 		}
 	}()
 	var phonetic int
+	pending := false // text written since the last line break
 	for {
 		k, err := s.Next()
 		if err != nil {
@@ -310,8 +311,20 @@ func (p Package) plainText(f *zip.File) error {
 				phonetic++
 			}
 		case xmltok.EndTag:
-			if string(s.Name()) == "rPh" {
+			switch string(s.Name()) {
+			case "rPh":
 				phonetic--
+			case "r", "t", "span", "fld":
+				// Runs inside a paragraph: keep joining.
+			default:
+				// Any other element ends a line (a property value, a
+				// paragraph, a comment), so values never run together.
+				if pending && tw != nil {
+					if _, err := tw.Write([]byte{'\n'}); err != nil {
+						return err
+					}
+					pending = false
+				}
 			}
 		case xmltok.Text:
 			txt := s.Text()
@@ -324,9 +337,7 @@ func (p Package) plainText(f *zip.File) error {
 			if _, err := tw.Write(txt); err != nil {
 				return err
 			}
-			if _, err := tw.Write([]byte{'\n'}); err != nil {
-				return err
-			}
+			pending = true
 		}
 	}
 }

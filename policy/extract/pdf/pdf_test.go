@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -17,54 +16,6 @@ import (
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/extracttest"
 )
-
-// buildPDF writes a one-page PDF by hand: objs are the bodies of objects
-// 1..n (object 1 must be the catalog).
-func buildPDF(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
-
-func stream(s string) string {
-	return fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(s), s)
-}
-
-// cjkPDF uses a non-embedded CID font with a predefined CMap and no
-// ToUnicode map: the kind of Japanese PDF pure-Go parsers garble.
-func cjkPDF(cmap string, text []byte) []byte {
-	content := fmt.Sprintf("BT /F1 12 Tf 50 800 Td <%X> Tj ET", text)
-	return buildPDF(
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-		stream(content),
-		"<< /Type /Font /Subtype /Type0 /BaseFont /HeiseiMin-W3 /Encoding /"+cmap+" /DescendantFonts [6 0 R] >>",
-		"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HeiseiMin-W3 /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
-		"<< /Type /FontDescriptor /FontName /HeiseiMin-W3 /Flags 6 /FontBBox [-123 -257 1001 910] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 709 /StemV 69 >>",
-	)
-}
-
-func imagePDF() []byte {
-	return buildPDF(
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
-		stream("q 100 0 0 100 50 700 cm /Im1 Do Q"),
-		"<< /Type /XObject /Subtype /Image /Width 2 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 2 >>\nstream\n\x00\xff\nendstream",
-	)
-}
 
 var (
 	poolOnce sync.Once
@@ -101,10 +52,10 @@ func TestPDF(t *testing.T) {
 		want string
 		err  error
 	}{
-		{"UniJIS-UCS2-H without ToUnicode", cjkPDF("UniJIS-UCS2-H", ucs2), want, nil},
-		{"90ms-RKSJ-H without ToUnicode", cjkPDF("90ms-RKSJ-H", rksj), want, nil},
+		{"UniJIS-UCS2-H without ToUnicode", extracttest.CJKPDF("UniJIS-UCS2-H", ucs2), want, nil},
+		{"90ms-RKSJ-H without ToUnicode", extracttest.CJKPDF("90ms-RKSJ-H", rksj), want, nil},
 		{"LibreOffice export", letter, "東京都千代田区丸の内", nil},
-		{"image only", imagePDF(), "", ErrNoText},
+		{"image only", extracttest.ImagePDF(), "", ErrNoText},
 		{"garbage", []byte("%PDF-1.4\nnot really"), "", errors.New("any")},
 	}
 	for _, tc := range tests {
@@ -126,8 +77,8 @@ func TestPDF(t *testing.T) {
 }
 
 func FuzzPDF(f *testing.F) {
-	f.Add(cjkPDF("UniJIS-UCS2-H", []byte{0x5c, 0x71}))
-	f.Add(imagePDF())
+	f.Add(extracttest.CJKPDF("UniJIS-UCS2-H", []byte{0x5c, 0x71}))
+	f.Add(extracttest.ImagePDF())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		run(t, data)
 	})
