@@ -71,7 +71,6 @@ func cellDigits(s []byte, d *[40]byte) (n int, other bool) {
 // accept validates one non-empty cell of column c and records a masked
 // sample while the column still wants one.
 func (e *Engine) accept(c *column, cell []byte) bool {
-	var t numTok
 	switch c.k {
 	case kName:
 		if c.byShape {
@@ -86,6 +85,7 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		}
 		return true
 	case kPhone:
+		var t numTok
 		if !firstNumber(cell, &t) {
 			return false
 		}
@@ -126,6 +126,7 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		}
 		return true
 	case kPostal:
+		var t numTok
 		var d [40]byte
 		// 6 digits: a spreadsheet read 0600001 as a number
 		if n, _ := cellDigits(cell, &d); n != 7 && !(n == 6 && d[0] != '0') {
@@ -138,6 +139,7 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 	case kBirthDate:
 		return e.acceptBirth(c, cell)
 	case kMyNumber:
+		var t numTok
 		var d [40]byte
 		n, other := cellDigits(cell, &d)
 		if (n != 12 || other || !myNumberOK(d[:12])) && !sciDigits(cell, 12) {
@@ -148,6 +150,7 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		}
 		return true
 	case kCreditCard:
+		var t numTok
 		var d [40]byte
 		n, other := cellDigits(cell, &d)
 		// a spreadsheet keeps 15 significant digits: the 16th comes back 0
@@ -163,6 +166,7 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		n, _ := cellDigits(cell, &d)
 		return n == 13 && corporateOK(d[:13])
 	case kBankAccount, kPension, kDriversLicense, kHealthInsurance:
+		var t numTok
 		var d [40]byte
 		n, _ := cellDigits(cell, &d)
 		lo, hi := 4, 20

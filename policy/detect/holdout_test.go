@@ -1,6 +1,9 @@
 package detect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Holdout cases were written after the detectors, in layouts and words
 // the corpus generator does not use, to check that the rules generalise.
@@ -18,6 +21,8 @@ func TestHoldoutTables(t *testing.T) {
 		{"ideographic space names headerless", "山田　花子,090-1234-5678\n鈴木　一郎,080-2222-3333\n高橋　美咲,070-4444-5555\n", true},
 		{"spreadsheet-mangled numbers", "氏名,携帯,郵便番号\n山田花子,9012345678,600001\n", true},
 		{"my number in E notation", "個人番号\n1.23457E+11\n", true},
+		{"list below notes", strings.Repeat("メモ,,\n", 40) + "氏名,電話,住所\n山田 花子,090-1234-5678,東京都渋谷区神宮前1-2-3\n鈴木 一郎,080-2345-6789,大阪府大阪市北区梅田1-1-1\n", true},
+		{"headerless list below notes", strings.Repeat("メモ,,\n", 40) + strings.Repeat("山田 花子,090-1234-5678,東京都渋谷区神宮前1-2-3\n", 30), true},
 		{"dob serial", "氏名,生年月日,電話\n山田花子,29284,090-1234-5678\n", true},
 
 		{"shops", "店舗名,所在地,電話番号,営業時間\n渋谷店,東京都渋谷区道玄坂1-1-1,03-1111-2222,10:00-20:00\n梅田店,大阪府大阪市北区梅田1-1-1,06-1111-2222,10:00-20:00\n", false},

@@ -3,11 +3,20 @@ package detect
 import (
 	"bytes"
 	"math/bits"
+	"slices"
 )
 
 // sampleRows is how many rows a Table buffers to find the header and to
 // classify headerless columns before it streams.
 const sampleRows = 32
+
+// maxColumns bounds the columns a table is classified on (and so the
+// memory of the buffered rows); cells beyond it are not inspected.
+const maxColumns = 1024
+
+// maxWindows bounds how many windows of sampleRows rows are classified
+// before a table that shows nothing recognisable is given up on.
+const maxWindows = 64
 
 // column is one table column: what its header says, what it was
 // decided to hold, and its counts.
@@ -39,6 +48,7 @@ type Table struct {
 	kvRec      record
 	records    int
 	hits       []int // scratch: columns accepted in the current row
+	windows    int   // row windows classified without finding anything
 }
 
 // Table starts a table at loc.
@@ -54,6 +64,9 @@ func (t *Table) Row(cells [][]byte) {
 	if t.classified {
 		t.row(cells)
 		return
+	}
+	if len(cells) > maxColumns {
+		cells = cells[:maxColumns]
 	}
 	cp := make([][]byte, len(cells))
 	for i, c := range cells {
@@ -122,7 +135,9 @@ func (t *Table) classify() {
 	}
 	hdrRow := -1
 	var hdrs []headerInfo
-	for ri := 0; ri < len(rows) && ri < 3; ri++ {
+	// The header is the first row of labels above any data (a title
+	// or notes may come first).
+	for ri := 0; ri < len(rows); ri++ {
 		hs, known, kinds, nonEmpty, values := make([]headerInfo, len(rows[ri])), 0, 0, 0, 0
 		for ci, c := range rows[ri] {
 			c = trimSpace(c)
@@ -148,6 +163,10 @@ func (t *Table) classify() {
 		plain := kinds == 0 && known >= 2 && known*2 >= nonEmpty
 		if values == 0 && (nonEmpty >= 2 || kinds == 1 && nextValues) && (labels || plain) {
 			hdrRow, hdrs = ri, hs
+			break
+		}
+		// a header sits above the data: once data went by, stop looking
+		if values > 0 && nonEmpty >= 2 {
 			break
 		}
 	}
@@ -179,6 +198,15 @@ func (t *Table) classify() {
 			t.hasName = true
 		}
 		t.cols[ci] = c
+	}
+	// Nothing recognisable and no header: the sheet may open with notes
+	// or another block. Look again at the next rows, a bounded number of
+	// times, so that a list further down is not missed.
+	if hdrRow < 0 && t.windows < maxWindows && !slices.ContainsFunc(t.cols, func(c *column) bool { return c.k != kNone }) {
+		t.windows++
+		t.classified = false
+		t.cols = nil
+		return
 	}
 	for _, r := range data {
 		t.row(r)
