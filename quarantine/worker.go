@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/okuri/okuri/relay"
 )
 
@@ -54,6 +56,8 @@ type WorkerOptions struct {
 	Prepare PrepareFunc
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Registerer for the okuri_quarantine_delivery_* metrics; nil: none.
+	Registerer prometheus.Registerer
 }
 
 // Worker delivers queued messages: one scheduler loop, woken by Kick or a
@@ -62,6 +66,7 @@ type WorkerOptions struct {
 type Worker struct {
 	o    WorkerOptions
 	kick chan struct{}
+	m    *workerMetrics
 }
 
 // NewWorker checks opts and fills in defaults.
@@ -103,7 +108,7 @@ func NewWorker(o WorkerOptions) (*Worker, error) {
 			return env, body, nil
 		}
 	}
-	return &Worker{o: o, kick: make(chan struct{}, 1)}, nil
+	return &Worker{o: o, kick: make(chan struct{}, 1), m: newWorkerMetrics(o.Registerer)}, nil
 }
 
 // Kick wakes the loop: call it after queueing or releasing a message.
@@ -175,6 +180,7 @@ func (w *Worker) deliver(ctx context.Context, m *Message) {
 	pending := m.Pending()
 	env, r, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending}, body)
 	var res *relay.Result
+	start := time.Now()
 	if err == nil {
 		sctx, cancel := context.WithTimeout(ctx, w.o.SendTimeout)
 		res, err = w.o.Sender.Send(sctx, env, r)
@@ -187,6 +193,7 @@ func (w *Worker) deliver(ctx context.Context, m *Message) {
 	if len(a.Failed) > 0 && m.From != "" {
 		a.DSN = w.bounce(ctx, m, a, log)
 	}
+	w.m.observe(a, time.Since(start))
 	// Record even if ctx was cancelled mid-send: the upstream may have the
 	// message, and forgetting that would send it again.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

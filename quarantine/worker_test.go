@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/okuri/okuri/internal/smtpsink"
 	"github.com/okuri/okuri/relay"
 )
@@ -49,7 +51,7 @@ func newWorkerT(t *testing.T, s Store, snd relay.Sender, c *fakeClock, instance 
 	w, err := NewWorker(WorkerOptions{
 		Store: s, Sender: snd, Instance: instance, Now: c.Now, Logger: quietLog(),
 		BackoffBase: time.Minute, MaxLifetime: time.Hour, Lease: time.Minute, SendTimeout: 30 * time.Second,
-		DSN: DSNOptions{ReportingMTA: "gw.office.example"},
+		DSN: DSNOptions{ReportingMTA: "gw.office.example"}, Registerer: prometheus.NewRegistry(),
 	})
 	if err != nil {
 		t.Fatal(err)
