@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -10,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -35,9 +38,13 @@ type publisher struct {
 
 	instanceJSON []byte // canonical JSON of instance, for sealRaw
 
-	nc    *nats.Conn
-	js    jetstream.JetStream
-	ready bool // stream ensured on this connection
+	nc        *nats.Conn
+	js        jetstream.JetStream
+	ready     bool           // stream ensured on this connection
+	ackPrefix string         // reply subject prefix of this connection's acks
+	ackCh     chan *nats.Msg // acks
+	ackSub    *nats.Subscription
+	round     uint64 // publish round, part of reply subjects
 
 	failing    bool // last step failed (log once per outage)
 	pendingAck int  // acknowledged events not yet removed from the outbox
@@ -283,12 +290,20 @@ func (p *publisher) connect(ctx context.Context) error {
 			p.m.connected.Set(0)
 			return err
 		}
-		js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(max(p.batch, 1)))
+		js, err := jetstream.New(nc)
 		if err != nil {
 			nc.Close()
 			return fmt.Errorf("audit: jetstream: %w", err)
 		}
+		prefix := nats.NewInbox() + "."
+		ch := make(chan *nats.Msg, 2*max(p.batch, 1))
+		sub, err := nc.ChanSubscribe(prefix+">", ch)
+		if err != nil {
+			nc.Close()
+			return fmt.Errorf("audit: subscribe to acks: %w", err)
+		}
 		p.nc, p.js, p.ready = nc, js, false
+		p.ackPrefix, p.ackCh, p.ackSub = prefix, ch, sub
 	}
 	if !p.ready {
 		cctx, cancel := context.WithTimeout(ctx, p.ackTimeout)
@@ -304,56 +319,81 @@ func (p *publisher) connect(ctx context.Context) error {
 }
 
 // publish sends items in order with their event ids as Nats-Msg-Id and
-// waits for the acks. It returns how many leading items were acknowledged.
+// waits for JetStream's acks. It uses core NATS requests with one reply
+// subscription per connection (cheaper than a future per message); the
+// reply subject carries the round and the item index. It returns how many
+// leading items were acknowledged.
 func (p *publisher) publish(ctx context.Context, items [][]byte) (int, error) {
-	futs := make([]jetstream.PubAckFuture, 0, len(items))
+	p.round++
+	round := strconv.FormatUint(p.round, 10)
 	var perr error
-	for _, it := range items {
-		var hdr struct {
-			ID   string `json:"id"`
-			Type string `json:"type"`
-		}
-		var err error
-		var ok1, ok2 bool
-		hdr.ID, ok1 = topString(it, "id")
-		hdr.Type, ok2 = topString(it, "type")
+	sent := 0
+	for i, it := range items {
+		id, ok1 := topString(it, "id")
+		typ, ok2 := topString(it, "type")
 		if !ok1 || !ok2 {
-			err = json.Unmarshal(it, &hdr)
+			var hdr struct{ ID, Type string }
+			if err := json.Unmarshal(it, &hdr); err != nil {
+				perr = fmt.Errorf("audit: chained outbox entry %d is not JSON: %w", i, err)
+				break
+			}
+			id, typ = hdr.ID, hdr.Type
 		}
-		if err != nil || hdr.ID == "" || validType(hdr.Type) != nil {
+		if id == "" || validType(typ) != nil {
 			// Cannot happen for entries this package chained.
-			perr = fmt.Errorf("audit: chained outbox entry without id/type: %v", err)
+			perr = fmt.Errorf("audit: chained outbox entry without id/type")
 			break
 		}
-		msg := &nats.Msg{Subject: SubjectName(hdr.Type), Data: it, Header: nats.Header{}}
-		f, err := p.js.PublishMsgAsync(msg, jetstream.WithMsgID(hdr.ID), jetstream.WithExpectStream(p.stream.Name))
-		if err != nil {
+		msg := &nats.Msg{
+			Subject: SubjectName(typ),
+			Reply:   p.ackPrefix + round + "." + strconv.Itoa(i),
+			Header:  nats.Header{nats.MsgIdHdr: []string{id}, nats.ExpectedStreamHdr: []string{p.stream.Name}},
+			Data:    it,
+		}
+		if err := p.nc.PublishMsg(msg); err != nil {
 			perr = fmt.Errorf("audit: publish: %w", err)
 			break
 		}
-		futs = append(futs, f)
+		sent++
 	}
+	if sent == 0 {
+		return 0, perr
+	}
+	acked := make([]bool, sent)
+	prefix, got, done := p.ackPrefix+round+".", 0, 0
 	timer := time.NewTimer(p.ackTimeout)
 	defer timer.Stop()
-	acked := 0
-	for _, f := range futs {
+	for got < sent {
+		var m *nats.Msg
 		select {
-		case <-f.Ok():
-			acked++
-			continue
-		case err := <-f.Err():
-			perr = errors.Join(fmt.Errorf("audit: publish ack: %w", err), perr)
+		case m = <-p.ackCh:
 		case <-timer.C:
-			perr = errors.Join(fmt.Errorf("audit: no ack within %s", p.ackTimeout), perr)
+			return done, errors.Join(fmt.Errorf("audit: %d of %d acks missing after %s", sent-got, sent, p.ackTimeout), perr)
 		case <-ctx.Done():
-			perr = errors.Join(ctx.Err(), perr)
+			return done, errors.Join(ctx.Err(), perr)
 		}
-		break
+		idxStr, ok := strings.CutPrefix(m.Subject, prefix)
+		if !ok {
+			continue // a late ack of an earlier round
+		}
+		idx, err := strconv.Atoi(idxStr)
+		if err != nil || idx >= sent || acked[idx] {
+			continue
+		}
+		if len(m.Data) == 0 {
+			// 503 no responders: the stream does not exist (yet).
+			return done, errors.Join(fmt.Errorf("audit: publish: no stream takes %s (status %s)", StreamSubjects, m.Header.Get("Status")), perr)
+		}
+		if bytes.Contains(m.Data, []byte(`"error"`)) {
+			return done, errors.Join(fmt.Errorf("audit: publish rejected: %s", m.Data), perr)
+		}
+		acked[idx] = true
+		got++
+		for done < sent && acked[done] {
+			done++
+		}
 	}
-	if acked < len(futs) && perr == nil {
-		perr = errors.New("audit: publish incomplete")
-	}
-	return acked, perr
+	return done, perr
 }
 
 func (p *publisher) updateGauges(ctx context.Context) {
