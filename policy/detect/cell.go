@@ -181,6 +181,11 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		if n < lo || n > hi {
 			return false
 		}
+		// 保険者番号 (the insurer, 6 or 8 digits) carries a Luhn check
+		// digit; 被保険者記号・番号 (the insured person) is free form
+		if c.hdr.insurer && !((n == 6 || n == 8) && luhn(d[:n])) {
+			return false
+		}
 		if c.acc.wantSample(c.k) && firstNumber(cell, &t) {
 			c.acc.addSample(c.k, maskTok(&t, 0, 2))
 		}

@@ -40,6 +40,7 @@ var headerRules = []headerRule{
 // headerInfo is what a header cell says about its column.
 type headerInfo struct {
 	k       kind
+	insurer bool // 保険者番号 (validated by check digit), not 被保険者…
 	known   bool // a header keyword matched (even a negative one)
 	company bool // the column names companies
 }
@@ -78,7 +79,7 @@ func classifyHeader(cell []byte) headerInfo {
 			if w == "card" && strings.Contains(h, "id") {
 				continue
 			}
-			return headerInfo{k: r.k, known: true}
+			return headerInfo{k: r.k, known: true, insurer: r.k == kHealthInsurance && strings.Contains(h, "保険者番号") && !strings.Contains(h, "被保険者")}
 		}
 	}
 	// generic header words (番号, 日付, 区分 …) still mark a header row

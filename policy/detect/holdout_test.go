@@ -23,6 +23,7 @@ func TestHoldoutTables(t *testing.T) {
 		{"my number in E notation", "個人番号\n1.23457E+11\n", true},
 		{"list below notes", strings.Repeat("メモ,,\n", 40) + "氏名,電話,住所\n山田 花子,090-1234-5678,東京都渋谷区神宮前1-2-3\n鈴木 一郎,080-2345-6789,大阪府大阪市北区梅田1-1-1\n", true},
 		{"headerless list below notes", strings.Repeat("メモ,,\n", 40) + strings.Repeat("山田 花子,090-1234-5678,東京都渋谷区神宮前1-2-3\n", 30), true},
+		{"insurer numbers", "氏名,保険者番号,被保険者記号\n山田 花子,06139992,12-34\n", true},
 		{"dob serial", "氏名,生年月日,電話\n山田花子,29284,090-1234-5678\n", true},
 
 		{"shops", "店舗名,所在地,電話番号,営業時間\n渋谷店,東京都渋谷区道玄坂1-1-1,03-1111-2222,10:00-20:00\n梅田店,大阪府大阪市北区梅田1-1-1,06-1111-2222,10:00-20:00\n", false},
@@ -48,6 +49,8 @@ func TestHoldoutText(t *testing.T) {
 		{"customer label", "お客様：山田 花子\nTEL 090-1234-5678\n", true},
 		{"contractor honorific label", "ご契約者様 鈴木 一郎\n携帯 080-1111-2222\n", true},
 		{"customers in general", "お客様各位\nお問い合わせは 03-1234-5678 まで\n", false},
+		{"private mail and mobile", "連絡先\n090-1234-5678\nhanako.y@docomo.ne.jp\n", true},
+		{"signature with free mail", "山田 太郎\nやまだ保険事務所\nTEL 03-1234-5678 携帯 090-1234-5678\nyamada.hoken@gmail.com\n", false},
 		{"inline record", "山田花子様（昭和55年3月4日生）090-1234-5678 にご連絡ください。\n", true},
 		{"birth suffix", "契約者：鈴木 一郎\n生年月日：1980年3月4日生\n", true},
 		{"ideographic list", "顧客リスト\n山田　花子　　０９０－１２３４－５６７８\n鈴木　一郎　　０８０－２２２２－３３３３\n", true},

@@ -26,10 +26,11 @@ var textInteresting = func() (t [256]bool) {
 // tmatch is one finding in free text, kept until its paragraph ends so
 // that nearby matches can be grouped into pseudo-records.
 type tmatch struct {
-	k      kind
-	line   int32
-	sample string
-	weak   bool // a name known only by its place at the start of a list line
+	k       kind
+	line    int32
+	sample  string
+	weak    bool // a name known only by its place at the start of a list line
+	private bool // an e-mail address at a consumer domain
 }
 
 // kwHit is a context keyword found in the current block.
@@ -62,6 +63,7 @@ type Text struct {
 	// the lines below until a blank line or a few lines without matches.
 	hdr     ctx
 	hdrIdle int
+	private bool // the current paragraph lets consumer e-mails anchor records
 }
 
 // Text starts a free-text document at loc.
@@ -365,6 +367,11 @@ func (t *Text) email(b []byte, at, atLen int) {
 		return
 	}
 	t.match(kEmail, func() string { return maskEmail(m.domain()) })
+	if consumer(m.domain()) {
+		// a carrier or free-mail address belongs to a person: it anchors
+		// a record unless the paragraph is a company's (endPara checks)
+		t.lineM[len(t.lineM)-1].private = true
+	}
 }
 
 // skipPlain returns the index of the first byte at or after i that may be

@@ -260,6 +260,7 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 		return
 	}
 	t.confirmListNames()
+	t.private = !businessParagraph(b[ps:min(pe, ps+8192)])
 	// Names complete records; when every group already is one, names are
 	// still looked for until a few were seen, for the findings' sake.
 	if pe-ps > 0 && (t.acc.count[kName] < 3 || !t.groupRecords(false)) {
@@ -280,6 +281,7 @@ func (t *Text) groupRecords(commit bool) bool {
 		slices.SortStableFunc(t.para, byLine)
 	}
 	var cur uint32
+	var private bool
 	var curKinds [numKinds]kind
 	nk := 0
 	all := true
@@ -288,7 +290,7 @@ func (t *Text) groupRecords(commit bool) bool {
 		if cur == 0 {
 			return
 		}
-		if textRecord(cur) {
+		if textRecord(cur, private && t.private) {
 			if commit {
 				t.records++
 				for _, k := range curKinds[:nk] {
@@ -298,7 +300,7 @@ func (t *Text) groupRecords(commit bool) bool {
 		} else {
 			all = false
 		}
-		cur, nk = 0, 0
+		cur, nk, private = 0, 0, false
 	}
 	for _, m := range t.para {
 		repeat := cur&(1<<m.k) != 0 && (m.k == kName || m.k == kBirthDate || m.k == kMyNumber || m.k == kPolicy)
@@ -310,6 +312,7 @@ func (t *Text) groupRecords(commit bool) bool {
 			nk++
 		}
 		cur |= 1 << m.k
+		private = private || m.private
 		last = m.line
 	}
 	flush()
@@ -317,8 +320,11 @@ func (t *Text) groupRecords(commit bool) bool {
 }
 
 // textRecord decides whether the kinds of one group describe a person.
-func textRecord(kinds uint32) bool {
+func textRecord(kinds uint32, privateMail bool) bool {
 	var personal, anchors int
+	if privateMail {
+		anchors++
+	}
 	for k := kind(1); k < numKinds; k++ {
 		if kinds&(1<<k) == 0 || !k.personal() {
 			continue
@@ -488,4 +494,15 @@ func businessContact(b []byte, ps, pos int) bool {
 	}
 	prev := bytes.TrimRight(b[from:max(from, ls-1)], " \r\t")
 	return bytes.HasSuffix(prev, []byte("部")) || bytes.HasSuffix(prev, []byte("課"))
+}
+
+// businessParagraph reports company markers in a paragraph: there a
+// free-mail address is a small company's, not a customer's.
+func businessParagraph(p []byte) bool {
+	for _, m := range [...]string{"株式会社", "有限会社", "合同会社", "(株)", "（株）", "㈱", "FAX", "Fax", "fax", "ＦＡＸ", "代理店", "事務所", "営業所", "支店", "本社"} {
+		if bytes.Contains(p, []byte(m)) {
+			return true
+		}
+	}
+	return false
 }
