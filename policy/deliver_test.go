@@ -211,3 +211,18 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestUnparseableVisibleCountsAsIndividual(t *testing.T) {
+	p := newPolicy(t, testPolicy)
+	msg := "From: alice@agency.example.jp\r\nTo: \"\x95\\\" <a@gmail.com>, b@example.com\r\nSubject: x\r\n\r\nbody\r\n"
+	f := p.Facts(context.Background(), Input{MailFrom: "alice@agency.example.jp", RcptTo: []string{"a@gmail.com", "b@example.com"},
+		Message: strings.NewReader(msg), Scan: clean(), History: known("gmail.com", "example.com")})
+	d := p.Decide(f)
+	if !d.Rewrite.ForceBCC {
+		t.Fatalf("raw 8-bit display name defeated forced BCC:\n%s", d.Text())
+	}
+	out := deliver(t, d, "alice@agency.example.jp", []string{"a@gmail.com", "b@example.com"}, msg)
+	if got := out["b@example.com"]; strings.Contains(got, "gmail") || !strings.Contains(got, "To: undisclosed-recipients:;\r\n") {
+		t.Fatalf("b sees:\n%q", got)
+	}
+}

@@ -208,12 +208,19 @@ func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
 	for _, a := range in.RcptTo {
 		add(a).Envelope = true
 	}
+	unparseable := 0
 	if h != nil {
 		for _, field := range []string{"to", "cc"} {
 			for _, v := range h.Get(field) {
-				for _, a := range rewrite.Addresses(rewrite.ParseAddressList(v)) {
+				for _, mb := range mailboxes(rewrite.ParseAddressList(v)) {
+					a := mb.Addr
 					if a == "" {
-						continue // unparseable: hidden by rewrites; not counted
+						// Unparseable (raw 8-bit display names, broken
+						// syntax): rewrites hide it; count it as an
+						// external individual so that forced BCC is not
+						// skipped because of it.
+						unparseable += max(1, strings.Count(mb.Raw, "@"))
+						continue
 					}
 					r := add(a)
 					if r.Field == "" {
@@ -239,6 +246,11 @@ func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
 			}
 		}
 	}
+	if unparseable > 0 {
+		f.VisibleExternal += unparseable
+		f.VisibleIndividuals += unparseable
+		f.Notes = append(f.Notes, fmt.Sprintf("%d address(es) in To/Cc could not be parsed: counted as visible external individuals", unparseable))
+	}
 	for d := range domains {
 		f.ExternalDomains = append(f.ExternalDomains, d)
 	}
@@ -246,6 +258,19 @@ func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
 }
 
 func (p *Policy) lookalikeRefs() []string { return p.references }
+
+// mailboxes flattens address-list entries, group members included.
+func mailboxes(es []rewrite.Entry) []rewrite.Mailbox {
+	var out []rewrite.Mailbox
+	for _, e := range es {
+		if e.Group {
+			out = append(out, e.Members...)
+		} else {
+			out = append(out, e.Mailbox)
+		}
+	}
+	return out
+}
 
 func (p *Policy) isInsurer(d string) bool {
 	for _, i := range p.insurers {

@@ -112,10 +112,30 @@ func addrSpec(raw string) string {
 		return ""
 	}
 	local := s[:at]
-	if !strings.HasPrefix(local, `"`) && strings.ContainsAny(local, " \t<>,;:()[]\\") {
+	if strings.HasPrefix(local, `"`) {
+		// A quoted local part must be one well-formed quoted string; text
+		// swallowed by an unterminated quote is not an address.
+		if len(local) < 2 || !strings.HasSuffix(local, `"`) || strings.ContainsAny(local, "<>") || closingQuote(local) != len(local)-1 {
+			return ""
+		}
+	} else if strings.ContainsAny(local, " \t<>,;:()[]\\\"") {
 		return ""
 	}
 	return strings.ToLower(local) + "@" + strings.ToLower(strings.TrimSuffix(s[at+1:], "."))
+}
+
+// closingQuote returns the index of the quote that closes the quoted
+// string starting at s[0], or -1.
+func closingQuote(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
 }
 
 // stripComments removes (comments) outside quoted strings.

@@ -349,3 +349,22 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+func TestAddrSpec(t *testing.T) {
+	tests := map[string]string{
+		`"john doe"@Example.COM`:                `"john doe"@example.com`,
+		`Name <"a\"b"@x.jp>`:                    `"a\"b"@x.jp`,
+		`"unterminated <a@gmail.com>, b@x.jp`:   "",
+		`a@b.jp (comment)`:                      "a@b.jp",
+		`<@relay.jp:a@b.jp>`:                    "a@b.jp",
+		`=?UTF-8?B?5bGx55Sw?= <Taro@Gmail.com>`: "taro@gmail.com",
+		`"Sato, Taro" <t@x.jp>`:                 "t@x.jp",
+		`no address`:                            "",
+		`a@`:                                    "",
+	}
+	for in, want := range tests {
+		if got := addrSpec(in); got != want {
+			t.Errorf("addrSpec(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
