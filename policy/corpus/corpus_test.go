@@ -6,8 +6,8 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -220,28 +220,6 @@ func pad(s string, n int) string {
 	return s
 }
 
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
-func fmtInt(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
-}
-
-func ftoa(f float64) string {
-	v := int(f*1000 + 0.5)
-	s := fmtInt(v / 1000)
-	frac := fmtInt(v % 1000)
-	for len(frac) < 3 {
-		frac = "0" + frac
-	}
-	return s + "." + frac
-}
-
-var _ = slices.Contains[[]string]
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }
