@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/okuri/okuri/policy/extract"
 	"runtime"
 	"strings"
 	"testing"
@@ -131,4 +132,58 @@ func TestMemory50MB(t *testing.T) {
 	if extra > 64<<20 {
 		t.Errorf("extra heap %d MB > 64 MB", extra>>20)
 	}
+}
+
+// discardSink receives extracted content and drops it: the Extract
+// benchmarks measure okuri's extraction alone, without the detectors.
+type discardSink struct{}
+
+func (discardSink) Text(extract.Location) extract.TextWriter   { return discardText{} }
+func (discardSink) Table(extract.Location) extract.TableWriter { return discardTable{} }
+
+type discardText struct{}
+
+func (discardText) Write(p []byte) (int, error) { return len(p), nil }
+func (discardText) Close() error                { return nil }
+
+type discardTable struct{}
+
+func (discardTable) Row([][]byte) error { return nil }
+func (discardTable) Close() error       { return nil }
+
+func benchExtract(b *testing.B, name string, data []byte, size int) {
+	s, err := New(DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, cancel := s.newRun(context.Background())
+		r.sink = discardSink{}
+		f := &file{loc: extract.Location{Part: "1", Path: name}, name: name, ra: bytes.NewReader(data), size: int64(len(data))}
+		if err := r.scanPart(f, true, ""); err != nil {
+			b.Fatal(err)
+		}
+		if v := r.parts[0].Verdict; v != "" {
+			b.Fatalf("verdict %s %s", v, r.parts[0].Reason)
+		}
+		cancel()
+	}
+}
+
+func BenchmarkExtractCSVUTF8(b *testing.B) {
+	data := []byte(benchCSV(32 << 20))
+	benchExtract(b, "list.csv", data, len(data))
+}
+
+func BenchmarkExtractCSVShiftJIS(b *testing.B) {
+	data := sjis(b, benchCSV(32<<20))
+	benchExtract(b, "list.csv", data, len(data))
+}
+
+func BenchmarkExtractXLSX(b *testing.B) {
+	data, xml := benchXLSX(b, 32<<20)
+	benchExtract(b, "list.xlsx", data, xml)
 }
