@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okuri/okuri/config"
 	"github.com/okuri/okuri/policy/scan"
 )
 
@@ -234,5 +235,55 @@ func TestFactsWithoutMessageHolds(t *testing.T) {
 	f := p.Facts(context.Background(), Input{MailFrom: "alice@agency.example.jp", RcptTo: []string{"bob@agency.example.jp"}, Scan: clean(), History: known()})
 	if d := p.Decide(f); d.Action != Quarantine {
 		t.Fatalf("no message to read gave %s", d.Action)
+	}
+}
+
+// TestExampleDefaults checks that examples/okuri.yaml implements issue 5's
+// semantics without a rule written by the operator.
+func TestExampleDefaults(t *testing.T) {
+	cfg, err := config.Load("../examples/okuri.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := known("partner.example.com", "gmail.com", "docomo.ne.jp", "icloud.com")
+	tests := []struct {
+		name string
+		rcpt []string
+		to   string
+		res  *scan.Result
+		hist History
+		want Action
+		bcc  bool
+	}{
+		{"customer list to external: approval", []string{"x@partner.example.com"}, "x@partner.example.com", personal(40, false), hist, HoldApproval, false},
+		{"strong ID to external: approval", []string{"x@partner.example.com"}, "x@partner.example.com", personal(1, true), hist, HoldApproval, false},
+		{"few records to external: self-check", []string{"x@partner.example.com"}, "x@partner.example.com", personal(2, false), hist, HoldSelfCheck, false},
+		{"customer list internal: pass", []string{"bob@agency.example.jp"}, "bob@agency.example.jp", personal(40, true), hist, Pass, false},
+		{"encrypted to external: self-check", []string{"x@partner.example.com"}, "x@partner.example.com", withPart(clean(), scan.Encrypted), hist, HoldSelfCheck, false},
+		{"unscannable to external: self-check", []string{"x@partner.example.com"}, "x@partner.example.com", withPart(clean(), scan.Unscannable), hist, HoldSelfCheck, false},
+		{"three customers: forced BCC", []string{"a@gmail.com", "b@docomo.ne.jp", "c@icloud.com"}, "a@gmail.com, b@docomo.ne.jp, c@icloud.com", clean(), hist, Pass, true},
+		{"first-time domain: self-check", []string{"x@new.example.org"}, "x@new.example.org", clean(), hist, HoldSelfCheck, false},
+		{"look-alike domain, even if delivered before: self-check", []string{"x@agency.exarnple.jp"}, "x@agency.exarnple.jp", clean(), known("agency.exarnple.jp", "x@agency.exarnple.jp"), HoldSelfCheck, false},
+		{"other external mail: delay 0 passes", []string{"x@partner.example.com"}, "x@partner.example.com", clean(), hist, Pass, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := p.Facts(context.Background(), Input{MailFrom: "alice@agency.example.jp", User: "alice@agency.example.jp", RcptTo: tt.rcpt,
+				Message: strings.NewReader(testMessage(tt.to, "", "hello")), Scan: tt.res, History: tt.hist})
+			d := p.Decide(f)
+			if d.Action != tt.want || d.Rewrite.ForceBCC != tt.bcc {
+				t.Fatalf("got %s (bcc %v)\n%s", d.Action, d.Rewrite.ForceBCC, d.Text())
+			}
+			if strings.HasPrefix(tt.name, "look-alike") && d.Rule != "lookalike-domain" {
+				t.Fatalf("decided by %s\n%s", d.Rule, d.Text())
+			}
+			if d.Action == HoldApproval && !slices.Equal(d.Approvers, []string{"boss@agency.example.jp"}) {
+				t.Fatalf("approvers %v", d.Approvers)
+			}
+		})
 	}
 }

@@ -297,8 +297,9 @@ func (p *Policy) senderInsurer(s Sender, d string) bool {
 }
 
 // history looks up first-time domains and addresses of external envelope
-// recipients. A known domain is not a look-alike: the organisation has
-// delivered there before.
+// recipients. A look-alike stays one even when delivered to before: one
+// mistaken release must not whitelist a typo domain; a legitimate
+// look-alike belongs in policy.known_domains.
 func (p *Policy) history(ctx context.Context, f *Facts, h History) {
 	if h == nil {
 		f.Notes = append(f.Notes, "no delivery history available: every external recipient counts as first-time")
@@ -324,9 +325,6 @@ func (p *Policy) history(ctx context.Context, f *Facts, h History) {
 			domains[r.Domain] = known
 		}
 		r.FirstTimeDomain = !known
-		if known {
-			r.Lookalike = ""
-		}
 		ka, err := h.KnownAddress(ctx, r.Address)
 		if err != nil {
 			f.Errors = append(f.Errors, fmt.Sprintf("history: address lookup: %v", err))
