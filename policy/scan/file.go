@@ -106,7 +106,7 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 		// issue treats such archives as encrypted (never clean).
 		return kind, errors.Join(extract.ErrEncrypted, errors.New(string(kind)))
 	case fmtTNEF:
-		return kind, unscannable("TNEF (winmail.dat) is not supported")
+		return kind, r.tnef(f)
 	case fmtImage:
 		r.parts[idx].Reason = "image not inspected (no OCR)"
 		return kind, nil
