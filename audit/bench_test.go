@@ -151,3 +151,16 @@ func BenchmarkSealRaw(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAppendBoltLatency is one sender alone: each Append is its own
+// commit, so ns/op is the latency a message's audit adds when idle (one
+// bbolt fsync).
+func BenchmarkAppendBoltLatency(b *testing.B) {
+	ob := newBoltOutbox(b, openBolt(b), OutboxOptions{Max: -1})
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		if err := ob.Append(ctx, passEvents()...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
