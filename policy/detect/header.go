@@ -34,7 +34,7 @@ var headerRules = []headerRule{
 	{kPostal, []string{"郵便番号", "〒", "zip", "postal", "postcode"}},
 	{kAddress, []string{"住所", "所在地", "address", "住居", "居所", "送付先"}},
 	{kName, []string{"氏名", "名前", "フリガナ", "ふりがな", "カナ", "かな", "契約者", "被保険者", "受取人",
-		"顧客名", "お客様", "会員名", "名義", "name", "姓", "名", "氏", "セイ", "メイ", "読み", "よみ"}},
+		"顧客名", "お客様", "会員名", "名義", "宛名", "name", "姓", "名", "氏", "セイ", "メイ", "読み", "よみ"}},
 }
 
 // headerInfo is what a header cell says about its column.

@@ -161,6 +161,13 @@ func nameAfter(b []byte, i, limit int) (start, end int) {
 // 1 (kanji or romaji name shape) or 2 (katakana reading with a space).
 func nameCell(s []byte) int {
 	s = trimSpace(s)
+	// an addressee: 山田 花子 様
+	for _, h := range [...]string{"様", "殿"} {
+		if len(s) > len(h) && string(s[len(s)-len(h):]) == h {
+			s = trimSpace(s[:len(s)-len(h)])
+			break
+		}
+	}
 	if len(s) == 0 || len(s) > 60 {
 		return 0
 	}

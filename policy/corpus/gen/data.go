@@ -224,3 +224,36 @@ func fullWidth(s string) string {
 	}
 	return sb.String()
 }
+
+// halfKana turns full-width katakana into half-width (ﾔﾏﾀﾞ ﾊﾅｺ), as old
+// systems export readings.
+func halfKana(s string) string {
+	var sb strings.Builder
+	for _, c := range s {
+		if h, ok := halfWidthKana[c]; ok {
+			sb.WriteString(h)
+			continue
+		}
+		sb.WriteRune(c)
+	}
+	return sb.String()
+}
+
+var halfWidthKana = func() map[rune]string {
+	full := []rune("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォッャュョー")
+	half := []rune("ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｯｬｭｮｰ")
+	m := map[rune]string{' ': " "}
+	for i, c := range full {
+		m[c] = string(half[i])
+	}
+	voiced := []rune("ガギグゲゴザジズゼゾダヂヅデドバビブベボ")
+	base := []rune("ｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ")
+	for i, c := range voiced {
+		m[c] = string(base[i]) + "ﾞ"
+	}
+	semi := []rune("パピプペポ")
+	for i, c := range semi {
+		m[c] = string([]rune("ﾊﾋﾌﾍﾎ")[i]) + "ﾟ"
+	}
+	return m
+}()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 // A layout makes a table of n people: a header (nil for none) and a
@@ -58,6 +59,18 @@ var positiveLayouts = []layout{
 		func(r *rand.Rand, i int, p person) []string {
 			return []string{p.name(), fullWidth(p.mobile), "〒" + fullWidth(p.zip), p.pref + fullWidth(p.addr)}
 		}},
+	{"halfwidth", []string{"お客様氏名", "ﾌﾘｶﾞﾅ", "〒", "住所1", "住所2", "TEL"},
+		func(r *rand.Rand, i int, p person) []string {
+			return []string{p.sei.kanji + p.mei.kanji, halfKana(p.kana()), p.zip, p.pref, p.addr, p.home}
+		}},
+	{"barenumbers", []string{"契約者氏名", "携帯番号", "郵便番号", "生年月日"},
+		func(r *rand.Rand, i int, p person) []string {
+			return []string{p.name(), strings.ReplaceAll(p.mobile, "-", ""), strings.ReplaceAll(p.zip, "-", ""), fmt.Sprintf("%d%02d%02d", p.y, p.m, p.d)}
+		}},
+	{"dm", []string{"宛名", "郵便番号", "住所", "建物名"},
+		func(r *rand.Rand, i int, p person) []string {
+			return []string{p.name() + " 様", "〒" + p.zip, p.fullAddr(), ""}
+		}},
 	{"nonames", []string{"証券番号", "生年月日", "電話番号", "住所"},
 		func(r *rand.Rand, i int, p person) []string {
 			return []string{p.policy, dob(r, p, 2), p.mobile, p.fullAddr()}
@@ -95,6 +108,14 @@ var negativeLayouts = []layout{
 	{"accesslog", []string{"timestamp", "level", "ip", "user_id", "latency_ms", "message"},
 		func(r *rand.Rand, i int, p person) []string {
 			return []string{fmt.Sprintf("2024-11-%02dT%02d:%02d:%02dZ", 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60)), []string{"INFO", "WARN", "ERROR"}[r.IntN(3)], fmt.Sprintf("10.%d.%d.%d", r.IntN(256), r.IntN(256), r.IntN(256)), fmt.Sprint(100000 + r.IntN(900000)), fmt.Sprint(r.IntN(2000)), "request completed"}
+		}},
+	{"b2border", []string{"受注番号", "会社名", "担当者", "電話番号", "納品先住所", "金額"},
+		func(r *rand.Rand, i int, p person) []string {
+			return []string{fmt.Sprintf("J%07d", r.IntN(10000000)), []string{"株式会社", "有限会社"}[r.IntN(2)] + []string{"山田商事", "サンプル工業", "みなと物産", "北斗電機"}[r.IntN(4)], p.sei.kanji, p.home, p.fullAddr(), fmt.Sprint(10000 + r.IntN(900000))}
+		}},
+	{"schedule", []string{"日付", "時間", "会議室", "件名", "参加人数"},
+		func(r *rand.Rand, i int, p person) []string {
+			return []string{fmt.Sprintf("2024/%02d/%02d", 1+r.IntN(12), 1+r.IntN(28)), fmt.Sprintf("%02d:00-%02d:00", 9+r.IntN(4), 13+r.IntN(5)), fmt.Sprintf("第%d会議室", 1+r.IntN(5)), []string{"定例会議", "研修", "来客対応", "予算検討"}[r.IntN(4)], fmt.Sprint(2 + r.IntN(20))}
 		}},
 	{"products", []string{"商品名", "型番", "メーカー", "価格"},
 		func(r *rand.Rand, i int, p person) []string {
