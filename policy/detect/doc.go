@@ -11,11 +11,65 @@
 // UTF-8 text and table rows and feeds them to a Report through Text and
 // Table. Everything here is a pure function of those bytes and the Config.
 //
-// Speed: the scanners are byte loops (no regexp), folding full-width
-// digits, hyphen variants, full-width @ and letters as they go; only small
-// windows around a candidate are normalised. The common byte (kana, kanji,
-// letters) is skipped through a 256-entry table.
+// # Candidates and validation
 //
-// Privacy invariant: a Finding carries kinds, counts and masked samples
-// only. Matched values never leave this package unmasked.
+// Numbers are read by one tokenizer (numtok.go) that folds full-width
+// digits, the hyphen variants ‐ ‑ ‒ – — ― − ー － ｰ, full-width slashes,
+// dots and parentheses, and 年/月/日, into digits plus a separator shape.
+// analyze (cand.go) then says what a number could be, from digits and shape
+// alone: a mobile (060/070/080/090) or geographic phone in a plausible
+// grouping, or +81; a business number (0120, 0800, 0570, 0180, 0990 — never
+// personal); a calendar date with a plausible birth year, Western or in an
+// era (昭和/平成/令和/大正/明治, S55.3.4, 元年, ㍼); a postal code; 12 digits
+// passing the My Number mod-11 check; 13 digits passing the corporate
+// number check (a negative signal); 14–19 digits with a card brand's IIN
+// (JCB 3528–3589 included) and Luhn; 10 digits (pension), 7 digits (bank),
+// 6/8 digits with Luhn (health insurer), two letters and seven digits
+// (passport).
+//
+// # Context
+//
+// In free text a candidate becomes a finding only with the evidence its
+// kind needs: My Number, bank account, birth date, pension, passport,
+// licence, insurer and policy numbers need a label nearby (the nearest
+// label within about 40 characters before, or on the same line after); a
+// card needs card grouping or a label; a phone needs a phone grouping or a
+// label; a postal code needs 〒, a label or a prefecture after it. A line
+// of column labels ("氏名 個人番号 住所", as PDF text extraction writes a
+// table header) labels the lines below it. Allow-lists (own domains,
+// phones, addresses) drop matches.
+//
+// # Records
+//
+// Tables: the header row is found among the first rows (a title may come
+// first); each column takes the kind of its header, or, without one, the
+// kind most of its values pass (90 % for check-digit-only numbers). A row
+// is a record when it holds a name and one more personal attribute, a
+// strong ID, or (without a name column) two attributes one of which
+// identifies (birth date, policy number …). Tables of companies (法人番号,
+// 会社名) need a birth date. Key-value form tables (氏名 | 山田 花子) make
+// one record per person.
+//
+// Free text: matches are grouped per paragraph by line proximity; a group
+// is a record when it has an anchor (a labelled name, a name before 様,
+// a birth date, a policy number, a strong ID, a consumer e-mail outside a
+// company paragraph) and another personal kind. A signature (name, company
+// phone, address, company e-mail) has no anchor; "X 様" next to a company
+// name is a business contact. Names at the start of list lines count
+// only when two or more such lines are in the paragraph. Lines with
+// several tabs or commas (a pasted list) go through a Table.
+//
+// # Speed
+//
+// The scanners are byte loops (no regexp). The free-text loop skips eight
+// bytes at a time until a digit, '@', a newline or a full-width form;
+// keywords are searched lazily around candidates only. Tables decide
+// column kinds once and validate each cell with one validator. Numbers and
+// commands are in docs/perf-detect.md.
+//
+// # Privacy
+//
+// A Finding carries kinds, counts and masked samples only (090-****-5678,
+// ****@docomo.ne.jp, 山 **). Matched values never leave this package
+// unmasked.
 package detect
