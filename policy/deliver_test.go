@@ -226,3 +226,16 @@ func TestUnparseableVisibleCountsAsIndividual(t *testing.T) {
 		t.Fatalf("b sees:\n%q", got)
 	}
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"ＣＯＮＦＩＤＥＮＴＩＡＬ": "confidential",
+		"Confidential": "confidential",
+		"ｼｬｶﾞｲﾋ 社外秘":   "シャガイヒ 社外秘",
+		"機密":           "機密",
+	} {
+		if got := fold(in); got != want {
+			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -25,8 +25,41 @@ type keyword struct {
 const maxBodyText = 1 << 20
 
 // fold normalises text for keyword matching: NFKC (full-width letters and
-// digits, half-width katakana) and lower case.
-func fold(s string) string { return strings.ToLower(norm.NFKC.String(s)) }
+// digits, half-width katakana) and ASCII lower case. NFKC is costly on long
+// Japanese text that needs none of it, so it runs only when the text has
+// half-width or full-width forms (U+FF00–U+FFEF, UTF-8 EF BC–BF ..).
+func fold(s string) string {
+	if hasWidthForms(s) {
+		s = norm.NFKC.String(s)
+	}
+	return lowerASCII(s)
+}
+
+func hasWidthForms(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == 0xEF && s[i+1] >= 0xBC && s[i+1] <= 0xBF {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerASCII(s string) string {
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
+		}
+	}
+	return string(b)
+}
 
 // wordDecoder decodes RFC 2047 words in any charset x/text knows
 // (ISO-2022-JP, Shift_JIS, EUC-JP included).
