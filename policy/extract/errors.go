@@ -19,19 +19,18 @@ func (e *LimitError) Error() string { return "limit exceeded: " + e.Limit }
 
 // Limit names of the built-in limits, used in LimitError and in reasons.
 const (
-	LimitTotalBytes   = "max_total_bytes"
-	LimitEntryRatio   = "max_entry_ratio"
-	LimitDepth        = "max_depth"
-	LimitEntries      = "max_entries"
-	LimitParts        = "max_parts"
-	LimitXMLEntities  = "xml_entities"
-	LimitTimeout      = "timeout"
-	LimitTokenSize    = "max_token_bytes"
-	LimitPDFPages     = "max_pdf_pages"
-	LimitZipOverlap   = "zip_overlap"
-	LimitEntrySize    = "max_entry_bytes"
-	LimitFileSize     = "max_file_bytes"
-	LimitTableColumns = "max_columns"
+	LimitTotalBytes  = "max_total_bytes"
+	LimitEntryRatio  = "max_entry_ratio"
+	LimitDepth       = "max_depth"
+	LimitEntries     = "max_entries"
+	LimitParts       = "max_parts"
+	LimitXMLEntities = "xml_entities"
+	LimitTimeout     = "timeout"
+	LimitTokenSize   = "max_token_bytes"
+	LimitPDFPages    = "max_pdf_pages"
+	LimitZipOverlap  = "zip_overlap"
+	LimitEntrySize   = "max_entry_bytes"
+	LimitFileSize    = "max_file_bytes"
 )
 
 // IsLimit reports whether err is or wraps a *LimitError, and its name.

@@ -106,11 +106,9 @@ func (r *run) entity(prefix string, depth int, path []int, e *message.Entity, we
 		return errStop
 	}
 	if strings.HasPrefix(mediaType, "multipart/") {
-		if werr != nil {
-			// Unknown transfer encoding on a multipart is ignored by
-			// go-message (RFC 2045 6.4 quirk); nothing to do.
-			return nil
-		}
+		// A container: Walk descends into it. go-message ignores a
+		// transfer encoding on multiparts (RFC 2045 6.4 quirk), so werr
+		// cannot concern its content.
 		return nil
 	}
 	name := attachmentName(e.Header)
@@ -166,13 +164,11 @@ func (r *run) entity(prefix string, depth int, path []int, e *message.Entity, we
 	return r.runFile(idx, f)
 }
 
-// drain consumes what is left of a part body, as Walk requires.
+// drain consumes what is left of a part body, as Walk requires. Read
+// errors are ignored: the part is already marked unscannable, and an I/O
+// error on the message itself is recorded by errReaderAt.
 func drain(r io.Reader) error {
-	_, err := io.Copy(io.Discard, r)
-	if err != nil {
-		// A decoding error in a part already marked unscannable.
-		return nil
-	}
+	io.Copy(io.Discard, r)
 	return nil
 }
 

@@ -27,7 +27,6 @@ const (
 	fmtMessage format = "message"
 	fmtVCard   format = "vcard"
 	fmtEmpty   format = "empty"
-	fmtBinary  format = "binary"
 )
 
 // sniff decides a file's format from its leading bytes first (content

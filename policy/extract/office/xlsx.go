@@ -6,7 +6,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/xmltok"
 )
 
@@ -316,5 +315,3 @@ func atoi(b []byte) (int, bool) {
 	}
 	return n, true
 }
-
-var _ = extract.LimitTokenSize

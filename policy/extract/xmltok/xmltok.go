@@ -59,7 +59,7 @@ func New(r io.Reader, maxToken int) *Scanner {
 	if maxToken <= 0 {
 		maxToken = DefaultMaxToken
 	}
-	return &Scanner{rd: r, buf: make([]byte, 64<<10), maxTok: maxToken}
+	return &Scanner{rd: r, buf: make([]byte, min(64<<10, maxToken)), maxTok: maxToken}
 }
 
 // Name returns the local name (without namespace prefix) of the current tag.
@@ -191,6 +191,9 @@ func (s *Scanner) scanMarkup() (Kind, bool) {
 	}
 	s.r += end + 1
 	tag := data[1:end]
+	if len(tag) == 0 {
+		return EOF, true // "<>": not a tag, skipped
+	}
 	if tag[0] == '/' {
 		s.tag = tag[1:]
 		s.name = localName(s.tag)
