@@ -188,6 +188,8 @@ func (c *Config) validatePolicy(bad func(key, msg string)) {
 	}
 	if p.ForceBCC.Threshold < 0 || p.ForceBCC.Threshold == 1 {
 		bad("policy.force_bcc.threshold", "must be at least 2: one visible external address shows nobody to anybody else")
+	} else if m := c.SMTP.Limits.MaxRecipients; m > 0 && p.ForceBCC.Threshold > m {
+		bad("policy.force_bcc.threshold", "exceeds smtp.limits.max_recipients ("+strconv.Itoa(m)+"): forced BCC could never apply")
 	}
 	switch p.ForceBCC.Count {
 	case "", "individuals", "external":
@@ -316,9 +318,36 @@ func (c *Config) validateRule(key string, r Rule, groups, names map[string]bool,
 			}
 		}
 	}
+	if w.Keyword != nil && *w.Keyword && len(c.Policy.Keywords) == 0 {
+		bad(wk+".keyword", "policy.keywords is empty: no message can match")
+	}
+	if w.InsurerMismatch != nil && *w.InsurerMismatch && !c.anyInsurer() {
+		bad(wk+".insurer_mismatch", "no insurer domains in policy.insurer_domains or directory.groups[].insurers: no message can match")
+	}
+	maxRcpt := c.SMTP.Limits.MaxRecipients
+	for _, n := range []struct {
+		key string
+		v   *int
+	}{{"min_external", w.MinExternal}, {"min_visible_individuals", w.MinVisibleIndividuals}, {"min_external_domains", w.MinExternalDomains}} {
+		if n.v != nil && maxRcpt > 0 && *n.v > maxRcpt {
+			bad(wk+"."+n.key, "exceeds smtp.limits.max_recipients ("+strconv.Itoa(maxRcpt)+"): no message can match")
+		}
+	}
 	if (w.MinRecords != nil || w.StrongIDs != nil && *w.StrongIDs || len(w.Kinds) > 0) && len(w.Content) > 0 && !slices.Contains(w.Content, "personal_data") {
 		bad(wk+".content", "findings conditions need personal_data among the verdicts: no message can match")
 	}
+}
+
+func (c *Config) anyInsurer() bool {
+	if len(c.Policy.InsurerDomains) > 0 {
+		return true
+	}
+	for _, g := range c.Dir.Groups {
+		if len(g.Insurers) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // validateDirectoryUsers checks that approvers, fallback approvers,
