@@ -35,8 +35,8 @@ type tmatch struct {
 
 // kwHit is a context keyword found in the current block.
 type kwHit struct {
-	pos int
-	c   ctx
+	pos, end int
+	c        ctx
 }
 
 // Text receives one free-text document: a body, DOCX paragraphs, PDF
@@ -328,8 +328,8 @@ func (t *Text) context(b []byte, s, e int) (all ctx, nearest ctx) {
 		to = e + nl
 	}
 	if t.kwTo < to {
-		t.e.kw.scan(b, max(from, t.kwTo), to, func(pos, _ int, c ctx) {
-			t.hits = append(t.hits, kwHit{pos, c})
+		t.e.kw.scan(b, max(from, t.kwTo), to, func(pos, end int, c ctx) {
+			t.hits = append(t.hits, kwHit{pos, end, c})
 		})
 		t.kwTo = to
 	}
@@ -343,7 +343,7 @@ func (t *Text) context(b []byte, s, e int) (all ctx, nearest ctx) {
 			break
 		}
 		all |= h.c
-		if h.pos < s && h.pos > best && h.c&labelCtx != 0 {
+		if h.pos < s && h.pos > best && h.c&labelCtx != 0 && !t.covered(k) {
 			best = h.pos
 			nearest = h.c
 		}
@@ -353,6 +353,23 @@ func (t *Text) context(b []byte, s, e int) (all ctx, nearest ctx) {
 		t.hits = slices.DeleteFunc(t.hits, func(h kwHit) bool { return h.pos < from })
 	}
 	return all, nearest
+}
+
+// covered reports a keyword hit inside a longer one (コード inside
+// お客様コード): the longer keyword is the label.
+func (t *Text) covered(k int) bool {
+	h := t.hits[k]
+	for j := k - 1; j >= 0 && h.pos-t.hits[j].pos < 64; j-- {
+		if o := t.hits[j]; o.pos <= h.pos && o.end >= h.end && o.end-o.pos > h.end-h.pos {
+			return true
+		}
+	}
+	for j := k + 1; j < len(t.hits) && t.hits[j].pos <= h.pos; j++ {
+		if o := t.hits[j]; o.end >= h.end && o.end-o.pos > h.end-h.pos {
+			return true
+		}
+	}
+	return false
 }
 
 // labelCtx are the categories that label a value (as opposed to
