@@ -20,6 +20,7 @@ func xlsxFixture(t testing.TB) []byte {
 		zent{name: "xl/comments1.xml", data: []byte(`<comments><commentList><comment ref="A2"><text><r><t>要確認コメント</t></r></text></comment></commentList></comments>`)},
 		zent{name: "docProps/core.xml", data: []byte(`<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>作成者名</dc:creator></cp:coreProperties>`)},
 		zent{name: "xl/styles.xml", data: []byte(`<styleSheet><numFmts><numFmt formatCode="STYLE-NOT-TEXT"/></numFmts></styleSheet>`)},
+		zent{name: "xl/pivotCache/pivotCacheRecords1.xml", data: []byte(`<pivotCacheRecords><r><s v="ピボット山田"/><n v="42"/></r></pivotCacheRecords>`)},
 	)
 }
 
@@ -84,7 +85,7 @@ func TestOffice(t *testing.T) {
 			file:    "顧客.xlsx",
 			data:    xlsxFixture,
 			rows:    []string{"氏名||電話番号", "山田太郎|27000|090-1234-5678", "佐藤 & 花子||080-2345-6789", "hidden-value"},
-			text:    []string{"要確認コメント", "作成者名"},
+			text:    []string{"要確認コメント", "作成者名", "ピボット山田"},
 			absent:  []string{"ヤマダ", "STYLE-NOT-TEXT"},
 			sheet:   "顧客",
 			verdict: PersonalData,

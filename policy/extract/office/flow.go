@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/xmltok"
@@ -293,6 +294,7 @@ func (p Package) plainText(f *zip.File) error {
 	}()
 	var phonetic int
 	pending := false // text written since the last line break
+	attrs := strings.Contains(strings.ToLower(f.Name), "pivotcache")
 	for {
 		k, err := s.Next()
 		if err != nil {
@@ -309,6 +311,20 @@ func (p Package) plainText(f *zip.File) error {
 		case xmltok.StartTag:
 			if string(s.Name()) == "rPh" && !s.SelfClosing() {
 				phonetic++
+			}
+			if attrs {
+				// Pivot caches keep cell values in attributes:
+				// <s v="山田太郎"/>, <cacheField name="氏名">.
+				for _, a := range [...]string{"v", "name"} {
+					if v, ok := s.Attr(a); ok && len(v) > 0 {
+						if tw == nil {
+							tw = p.Sink.Text(p.loc(f.Name))
+						}
+						if _, err := tw.Write(append(v, '\n')); err != nil {
+							return err
+						}
+					}
+				}
 			}
 		case xmltok.EndTag:
 			switch string(s.Name()) {
