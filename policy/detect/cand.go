@@ -81,7 +81,9 @@ func analyze(t *numTok, er era, gannen bool) (c cand, di dateInfo) {
 		c |= candBank
 	}
 	if n == 12 && (t.ng == 1 || t.groups(4, 4, 4) && !t.hasSep('/') && !t.hasSep('.')) {
-		c |= cand12
+		if licenceOK(d) {
+			c |= cand12
+		}
 		if myNumberOK(d) {
 			c |= candMyNum
 		}

@@ -186,6 +186,9 @@ func (e *Engine) accept(c *column, cell []byte) bool {
 		if c.hdr.insurer && !((n == 6 || n == 8) && luhn(d[:n])) {
 			return false
 		}
+		if c.k == kDriversLicense && !licenceOK(d[:12]) {
+			return false
+		}
 		if c.acc.wantSample(c.k) && firstNumber(cell, &t) {
 			c.acc.addSample(c.k, maskTok(&t, 0, 2))
 		}

@@ -79,6 +79,8 @@ var textCases = []struct {
 	{"era short birth date", "生年月日 S55.3.4 携帯 090-1234-5678\n", true, []string{"birth_date", "phone"}},
 	{"gannen", "被保険者 鈴木 一郎 生年月日 平成元年5月1日\n", true, []string{"birth_date", "name"}},
 	{"passport", "旅券番号 TK1234567\n", true, []string{"passport"}},
+	{"driver's licence", "運転免許証番号：459803358720\n", true, []string{"drivers_license"}},
+	{"licence number failing its check", "運転免許証番号：459803358730\n", false, nil},
 	{"pension", "基礎年金番号 1234-567890\n", true, []string{"pension_number"}},
 	{"bank account with name", "口座名義 ヤマダ ハナコ 様\n口座番号 普通 1234567\n", true, []string{"bank_account", "name"}},
 	{"pasted csv", "以下のリストです。\n\n氏名,生年月日,電話番号,住所\n山田 花子,1980/03/04,090-1234-5678,東京都渋谷区神宮前1-2-3\n鈴木 一郎,1975/11/30,080-2345-6789,大阪府大阪市北区梅田1-1-1\n\nよろしくお願いします。\n", true,
