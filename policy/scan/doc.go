@@ -30,6 +30,24 @@
 // password-protected ZIP). Result.Reasons and the per-part verdicts keep
 // every reason, so policy rules can act on all of them (Result.Has).
 //
+// # Formats
+//
+// MIME: nested multiparts, base64/quoted-printable/7bit/8bit/binary,
+// RFC 2047 and RFC 2231 file names in any charset (ISO-2022-JP,
+// Shift_JIS), message/rfc822 opened recursively, text/html tag-stripped
+// with tables as tables, the Subject header. Charsets: UTF-8 (BOM),
+// UTF-16LE/BE, Shift_JIS/CP932, EUC-JP, ISO-2022-JP and the WHATWG
+// single-byte sets; undeclared or mislabelled text is detected.
+// Files: TXT, CSV/TSV (byte-level splitter), JSON and XML as text, vCard
+// (one row per card), HTML, RTF, XLSX/DOCX/PPTX and ODS/ODT/ODP,
+// XLS/DOC/PPT and Outlook MSG (OLE2), PDF (PDFium), TNEF winmail.dat,
+// ZIP (nested, Shift_JIS names) and gzip. Encrypted: ZIP entries with the
+// encryption flag, OLE2 EncryptedPackage (password OOXML), XLS FILEPASS,
+// DOC fEncrypted, PPT CryptSession, password PDF, and 7z/RAR (no decoder,
+// so treated as encrypted). Anything else is unscannable.
+//
 // Images are not text and are not inspected (there is no OCR); they are
-// listed as parts with a reason but do not make a message unscannable.
+// listed as parts with a reason but do not make a message unscannable. A
+// PDF without any text layer, however, is unscannable: it is a document,
+// and a scanned customer list is exactly what must not pass unread.
 package scan
