@@ -278,6 +278,11 @@ func TestExampleDefaults(t *testing.T) {
 			if d.Action != tt.want || d.Rewrite.ForceBCC != tt.bcc {
 				t.Fatalf("got %s (bcc %v)\n%s", d.Action, d.Rewrite.ForceBCC, d.Text())
 			}
+			if ja, en := d.Reason(); ja == "" || en == "" {
+				t.Errorf("no reason")
+			} else {
+				t.Logf("%s / %s", ja, en)
+			}
 			if strings.HasPrefix(tt.name, "look-alike") && d.Rule != "lookalike-domain" {
 				t.Fatalf("decided by %s\n%s", d.Rule, d.Text())
 			}

@@ -109,6 +109,10 @@ func (d *Decision) Text() string {
 		fmt.Fprintf(&b, " — rule %s", d.Rule)
 	}
 	b.WriteByte('\n')
+	if d.Action != Pass {
+		rj, re := d.Reason()
+		fmt.Fprintf(&b, "  保留理由 reason: %s / %s\n", rj, re)
+	}
 	if d.Hold > 0 {
 		fmt.Fprintf(&b, "  期限 deadline: %s after receipt\n", d.Hold)
 	}
@@ -207,4 +211,81 @@ func (d *Decision) Text() string {
 		}
 	}
 	return b.String()
+}
+
+// Reason says in a few words why the message got its decision, for notice
+// mails and the UI (Japanese first, then English): the deciding rule's
+// conditions that held, in rule order.
+func (d *Decision) Reason() (ja, en string) {
+	switch d.Rule {
+	case "":
+		return "送信条件に該当しませんでした", "no rule applied"
+	case RuleOnError:
+		return "メールを最後まで検査できなかったため", "the message could not be fully checked"
+	case RuleUnscannable:
+		return "検査できないファイルを社外に送信しようとしたため", "a file that cannot be scanned is going outside"
+	}
+	var jas, ens []string
+	external := false
+	for _, r := range d.Explanation.Rules {
+		if r.Name != d.Rule {
+			continue
+		}
+		for _, c := range r.Conditions {
+			if !c.OK || c.Want == "no" {
+				continue
+			}
+			if c.Key == "external" || c.Key == "min_external" || c.Key == "split.external" {
+				external = true
+				continue
+			}
+			j, e := reasonPhrase(c)
+			if j != "" && !slices.Contains(jas, j) {
+				jas, ens = append(jas, j), append(ens, e)
+			}
+		}
+	}
+	if len(jas) == 0 {
+		if external {
+			return "社外宛てのメールのため", "mail to an external recipient"
+		}
+		return "ルール「" + d.Rule + "」に該当したため", "rule " + d.Rule + " applied"
+	}
+	return strings.Join(jas, "、") + "ため", strings.Join(ens, ", ")
+}
+
+func reasonPhrase(c Condition) (ja, en string) {
+	switch c.Key {
+	case "content":
+		switch {
+		case strings.Contains(c.Want, "personal_data") && strings.Contains(c.Got, "personal_data"):
+			return "個人情報（個人データ）が含まれる", "contains personal data"
+		case strings.Contains(c.Want, "unscannable") && strings.Contains(c.Got, "unscannable"):
+			return "検査できないファイルが含まれる", "has a file that cannot be scanned"
+		case strings.Contains(c.Want, "encrypted") && strings.Contains(c.Got, "encrypted"):
+			return "暗号化ファイル（パスワード付き）が含まれる", "has an encrypted file"
+		}
+		return "", ""
+	case "kinds", "min_records", "max_records":
+		return "個人情報（個人データ）が含まれる", "contains personal data"
+	case "strong_ids":
+		return "マイナンバー（個人番号）等が含まれる", "contains a strong ID such as My Number"
+	case "min_visible_external", "min_visible_individuals", "force_bcc.threshold":
+		return "複数の社外の宛先が互いに見える", "several external recipients can see each other"
+	case "min_external_domains":
+		return "複数の社外ドメインに送信する", "goes to several external domains"
+	case "first_time_domain", "first_time_address":
+		return "初めての送信先が含まれる", "includes a first-time recipient"
+	case "lookalike_domain":
+		return "類似ドメインの宛先が含まれる", "includes a look-alike domain"
+	case "individual":
+		return "個人の宛先が含まれる", "includes an individual's address"
+	case "insurer_mismatch":
+		return "担当外の保険会社に個人情報を送信する", "sends personal data to another insurer"
+	case "keyword":
+		return "社外秘などのキーワードが含まれる", "contains a keyword such as 社外秘"
+	case "min_attachments", "attachment_types":
+		return "添付ファイルがある", "has attachments"
+	}
+	return "", ""
 }
