@@ -103,6 +103,30 @@ func (x *cfbDoc) read(name string) ([]byte, error) {
 	return x.readFile(f)
 }
 
+// open returns a stream as a reader bounded like read.
+func (x *cfbDoc) open(name string) (io.Reader, error) {
+	f := x.streams[name]
+	if f == nil {
+		return nil, extract.Malformed("compound file", fmt.Errorf("missing stream %s", name))
+	}
+	if f.Size < 0 || f.Size > x.Size {
+		return nil, extract.Malformed("compound file", fmt.Errorf("stream larger than file"))
+	}
+	return x.Budget.Reader(safeReader{f}, f.Size, extract.LimitFileSize), nil
+}
+
+// safeReader turns panics of the third-party stream reader into errors.
+type safeReader struct{ f *mscfb.File }
+
+func (s safeReader) Read(p []byte) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("compound file reader panic")
+		}
+	}()
+	return s.f.Read(p)
+}
+
 func (x *cfbDoc) readFile(f *mscfb.File) (data []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -1,7 +1,9 @@
 package cfb
 
 import (
+	"bufio"
 	"encoding/binary"
+	"io"
 	"math"
 	"strconv"
 	"unicode/utf16"
@@ -31,36 +33,71 @@ const (
 // maxXLSColumn is BIFF8's column limit.
 const maxXLSColumn = 256
 
+// biff reads BIFF8 records from a stream without holding the whole
+// workbook stream in memory: only the current record (and, for records
+// that may continue, its CONTINUE records) is buffered.
 type biff struct {
-	data []byte
-	pos  int
+	br   *bufio.Reader
+	pos  int64 // stream offset of the next record
+	body []byte
+	cont []byte
+	offs []int
+	err  error
+}
+
+// record reads one record header and body into buf.
+func (b *biff) record(buf []byte) (typ uint16, body []byte, ok bool) {
+	var h [4]byte
+	if _, err := io.ReadFull(b.br, h[:]); err != nil {
+		b.setErr(err)
+		return 0, nil, false
+	}
+	typ = binary.LittleEndian.Uint16(h[:])
+	n := int(binary.LittleEndian.Uint16(h[2:]))
+	body = append(buf[:0], make([]byte, n)...)
+	if _, err := io.ReadFull(b.br, body); err != nil {
+		b.setErr(err)
+		return 0, nil, false
+	}
+	b.pos += int64(4 + n)
+	return typ, body, true
+}
+
+func (b *biff) setErr(err error) {
+	if err != io.EOF && b.err == nil {
+		b.err = err
+	}
 }
 
 // next returns the next record and, for records that may continue, the
-// bodies of the CONTINUE records that follow it.
+// bodies of the CONTINUE records that follow it. Slices are valid until
+// the next call.
 func (b *biff) next() (typ uint16, body []byte, conts [][]byte, ok bool) {
-	if b.pos+4 > len(b.data) {
+	typ, b.body, ok = b.record(b.body)
+	if !ok {
 		return 0, nil, nil, false
 	}
-	typ = binary.LittleEndian.Uint16(b.data[b.pos:])
-	n := int(binary.LittleEndian.Uint16(b.data[b.pos+2:]))
-	start := b.pos + 4
-	if start+n > len(b.data) {
-		return 0, nil, nil, false
-	}
-	body = b.data[start : start+n]
-	b.pos = start + n
 	if typ == recSST || typ == recString || typ == recLabel {
-		for b.pos+4 <= len(b.data) && binary.LittleEndian.Uint16(b.data[b.pos:]) == recContinue {
-			m := int(binary.LittleEndian.Uint16(b.data[b.pos+2:]))
-			if b.pos+4+m > len(b.data) {
+		b.cont, b.offs = b.cont[:0], b.offs[:0]
+		for {
+			h, err := b.br.Peek(2)
+			if err != nil || binary.LittleEndian.Uint16(h) != recContinue {
 				break
 			}
-			conts = append(conts, b.data[b.pos+4:b.pos+4+m])
-			b.pos += 4 + m
+			var c []byte
+			if _, c, ok = b.record(nil); !ok {
+				break
+			}
+			b.cont = append(b.cont, c...)
+			b.offs = append(b.offs, len(b.cont))
+		}
+		start := 0
+		for _, e := range b.offs {
+			conts = append(conts, b.cont[start:e])
+			start = e
 		}
 	}
-	return typ, body, conts, true
+	return typ, b.body, conts, true
 }
 
 func (x *cfbDoc) xls() error {
@@ -68,11 +105,11 @@ func (x *cfbDoc) xls() error {
 	if x.streams[name] == nil {
 		name = "Book"
 	}
-	data, err := x.read(name)
+	rd, err := x.open(name)
 	if err != nil {
 		return err
 	}
-	b := &biff{data: data}
+	b := &biff{br: bufio.NewReaderSize(rd, 64<<10)}
 	var (
 		sst      []string
 		sheets   = map[uint32]string{}
@@ -142,6 +179,9 @@ func (x *cfbDoc) xls() error {
 		recStart := uint32(b.pos)
 		typ, body, conts, ok := b.next()
 		if !ok {
+			if b.err != nil {
+				return extract.Malformed("xls", b.err)
+			}
 			break
 		}
 		le := binary.LittleEndian
