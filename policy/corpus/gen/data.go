@@ -257,3 +257,16 @@ var halfWidthKana = func() map[rune]string {
 	}
 	return m
 }()
+
+// licence returns a driver's licence number with a valid commission code
+// and check digit.
+func licence(r *rand.Rand) string {
+	codes := []int{10, 20, 22, 30, 43, 44, 45, 54, 62, 63, 73, 90, 97}
+	d := fmt.Sprintf("%02d%02d%06d", codes[r.IntN(len(codes))], r.IntN(100), r.IntN(1000000))
+	w := []int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2}
+	s := 0
+	for i := 0; i < 10; i++ {
+		s += int(d[i]-'0') * w[i]
+	}
+	return d + fmt.Sprint((11-s%11)%10) + fmt.Sprint(r.IntN(2))
+}

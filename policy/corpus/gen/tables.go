@@ -71,6 +71,10 @@ var positiveLayouts = []layout{
 		func(r *rand.Rand, i int, p person) []string {
 			return []string{p.name() + " 様", "〒" + p.zip, p.fullAddr(), ""}
 		}},
+	{"ids", []string{"氏名", "運転免許証番号", "旅券番号", "基礎年金番号"},
+		func(r *rand.Rand, i int, p person) []string {
+			return []string{p.name(), licence(r), fmt.Sprintf("%s%07d", []string{"TK", "TR", "TZ", "MU"}[r.IntN(4)], r.IntN(10000000)), fmt.Sprintf("%04d-%06d", r.IntN(10000), r.IntN(1000000))}
+		}},
 	{"nonames", []string{"証券番号", "生年月日", "電話番号", "住所"},
 		func(r *rand.Rand, i int, p person) []string {
 			return []string{p.policy, dob(r, p, 2), p.mobile, p.fullAddr()}
