@@ -198,7 +198,7 @@ func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
 			r.Insurer = p.isInsurer(d)
 			r.InsurerOther = r.Insurer && !p.senderInsurer(f.Sender, d)
 			if d != "" {
-				r.Lookalike = Lookalike(d, p.lookalikeRefs())
+				r.Lookalike = Lookalike(d, p.references)
 			}
 		}
 		idx[addr] = len(f.Recipients)
@@ -256,8 +256,6 @@ func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
 	}
 	slices.Sort(f.ExternalDomains)
 }
-
-func (p *Policy) lookalikeRefs() []string { return p.references }
 
 // mailboxes flattens address-list entries, group members included.
 func mailboxes(es []rewrite.Entry) []rewrite.Mailbox {
