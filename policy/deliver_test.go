@@ -239,3 +239,12 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+func TestLookalikeShortNames(t *testing.T) {
+	refs := []string{"live.jp", "gmail.com", "au.com"}
+	for d, want := range map[string]string{"line.jp": "", "life.jp": "", "live.com": "live.jp", "gmial.com": "gmail.com", "av.com": "", "au.co.jp": "au.com"} {
+		if got := Lookalike(d, refs); got != want {
+			t.Errorf("Lookalike(%q) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -14,7 +14,7 @@ var publicSuffixes = []string{
 // Lookalike returns the reference domain d resembles, or "" if none: d is
 // not a reference (nor a subdomain of one) but differs from one by a
 // public-suffix swap, by homoglyphs (rn/m, 0/o, 1/l, vv/w), or by an edit
-// distance of at most 2 (at most 1 for short names) counting swapped
+// distance of at most 2 (1 for names of 5 letters, none below) counting swapped
 // neighbours as one edit. refs are lower case.
 func Lookalike(d string, refs []string) string {
 	d = strings.ToLower(d)
@@ -35,11 +35,13 @@ func Lookalike(d string, refs []string) string {
 		// Compare names without their public suffix so that "ab.co.jp"
 		// and "ab.jp" style differences above are not double counted and
 		// short names are judged by their own length.
+		// Short names are a few edits from many unrelated names ("live"
+		// and "line"): judge them by suffix swaps and homoglyphs only.
 		max := 2
 		if len(rBase) < 6 {
 			max = 1
 		}
-		if len(rBase) < 4 {
+		if len(rBase) < 5 {
 			continue
 		}
 		if dSuf == rSuf && osaDistance(dBase, rBase, max) <= max {
