@@ -126,7 +126,9 @@ func (r *run) zip(idx int, f *file) error {
 		return err
 	}
 	if kind := office.Kind(z); kind != "" {
-		r.parts[idx].ContentType = kind
+		if !r.parts[idx].mime {
+			r.parts[idx].ContentType = kind // MIME parts keep the declared type
+		}
 		return office.Extract(office.Package{
 			Zip:      z,
 			Sink:     r.sink,

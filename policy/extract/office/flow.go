@@ -118,6 +118,7 @@ func (fl *flow) start(s *xmltok.Scanner) error {
 		fl.nTable++
 		loc := fl.p.loc(fl.entry)
 		if v, ok := s.Attr("name"); ok && fl.odf {
+			loc = fl.p.Loc // a named sheet: the name says where
 			loc.Sheet = string(v)
 		} else {
 			loc.Sheet = "table " + strconv.Itoa(fl.nTable)

@@ -158,7 +158,9 @@ func (x *xlsx) sheet(p Package, f *zip.File) error {
 		return err
 	}
 	defer rc.Close()
-	loc := p.loc(f.Name)
+	// The sheet name says where the rows are; the XML entry name would
+	// only clutter findings.
+	loc := p.Loc
 	loc.Sheet = x.names[strings.ToLower(f.Name)]
 	if loc.Sheet == "" {
 		loc.Sheet = strings.TrimSuffix(path.Base(f.Name), ".xml")
