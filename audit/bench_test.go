@@ -1,3 +1,5 @@
+//go:build unix
+
 package audit
 
 import (
@@ -6,19 +8,6 @@ import (
 	"testing"
 	"time"
 )
-
-// Pass-path events as the gateway emits them: received, decided, delivered.
-func passEvents() []Event {
-	return []Event{
-		{Type: TypeMessageReceived, MessageID: "01M84SXZ3N78W2DPB3PK7QF175", Sender: "tanaka@agency.example.jp",
-			Recipients: []string{"customer@example.com"}, Size: 48213, Attachments: 1,
-			Subject: &Subject{HMAC: "3f2a9c0d5e6b7a8c9d0e1f2a3b4c5d6e", Len: 18}},
-		{Type: TypeMessageDecided, MessageID: "01M84SXZ3N78W2DPB3PK7QF175", Decision: "pass",
-			Explanation: "no rule matched", Findings: map[string]int{}},
-		{Type: TypeMessageDelivered, MessageID: "01M84SXZ3N78W2DPB3PK7QF175", Recipients: []string{"customer@example.com"},
-			Upstream: &Upstream{Code: 250, Enhanced: "2.0.0", Reply: "Ok: queued as 4Xyz", Accepted: 1}},
-	}
-}
 
 // BenchmarkAppendBolt measures the mail-path cost of recording one
 // message's three events (ns/op is per message; see ns/event) with

@@ -202,6 +202,7 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 		l.emb = &embedded{dir: filepath.Join(opts.DataDir, "nats"), listen: opts.EmbeddedListen,
 			sync: opts.EmbeddedSync, name: "okuri-audit-" + opts.Instance, logger: logger}
 		if err := l.emb.start(); err != nil {
+			l.emb.close()
 			return nil, err
 		}
 		dial = l.emb.dial
@@ -296,7 +297,7 @@ func (l *Log) Close(ctx context.Context) error {
 		l.cancel()
 		<-l.done
 		if l.emb != nil {
-			l.emb.stop()
+			l.emb.close()
 		}
 		if d, derr := l.outbox.queue().depth(context.Background()); derr == nil && d > 0 {
 			l.logger.Warn("audit: events left in the outbox at shutdown; published on next start", "count", d)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -28,11 +29,19 @@ type embedded struct {
 	name   string
 	logger *slog.Logger
 
-	mu sync.Mutex
-	ns *server.Server
+	mu      sync.Mutex
+	ns      *server.Server
+	release func() // store lock
 }
 
 func (e *embedded) start() error {
+	if e.release == nil {
+		release, err := lockDir(e.dir)
+		if err != nil {
+			return err
+		}
+		e.release = release
+	}
 	opts := &server.Options{
 		ServerName:   e.name,
 		JetStream:    true,
@@ -46,6 +55,10 @@ func (e *embedded) start() error {
 		host, port, err := net.SplitHostPort(e.listen)
 		if err != nil {
 			return fmt.Errorf("audit: embedded NATS listen %q: %w", e.listen, err)
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			// The embedded server has no authentication.
+			return fmt.Errorf("audit: embedded NATS listen %q: only loopback addresses (use an external NATS cluster with credentials otherwise)", e.listen)
 		}
 		opts.Host = host
 		if opts.Port, err = strconv.Atoi(port); err != nil {
@@ -77,6 +90,36 @@ func (e *embedded) stop() {
 		ns.Shutdown()
 		ns.WaitForShutdown()
 	}
+}
+
+// close stops the server and releases the store lock.
+func (e *embedded) close() {
+	e.stop()
+	if e.release != nil {
+		e.release()
+		e.release = nil
+	}
+}
+
+// OpenEmbeddedStore starts a NATS server on the JetStream store of a
+// stopped gateway's data directory (DataDir/nats) and returns a client
+// connection to it, for the CLI. It fails while a gateway holds the store.
+// close stops the server.
+func OpenEmbeddedStore(dataDir string) (nc *nats.Conn, close func(), err error) {
+	e := &embedded{dir: filepath.Join(dataDir, "nats"), sync: time.Second, name: "okuri-audit-cli",
+		logger: slog.New(slog.DiscardHandler)}
+	if err := e.start(); err != nil {
+		if e.release != nil {
+			e.release()
+		}
+		return nil, nil, err
+	}
+	nc, err = e.dial(context.Background())
+	if err != nil {
+		e.close()
+		return nil, nil, err
+	}
+	return nc, func() { nc.Close(); e.close() }, nil
 }
 
 func (e *embedded) server() *server.Server {

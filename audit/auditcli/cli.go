@@ -32,7 +32,7 @@ import (
 const usage = `usage: okuri audit <command> [flags]
 
 commands:
-  verify  [-nats URL -stream NAME | -file EXPORT.jsonl] [-pubkey PEM] [-since D] [-json]
+  verify  [-nats URL -stream NAME | -data DIR | -file EXPORT.jsonl] [-pubkey PEM] [-since D] [-json]
           check every instance's hash chain; exit 1 on any problem
   tail    [-nats URL -stream NAME] [-f] [-type T] [-since D] [-tz ZONE]
           print events for people (日本語 / English)
@@ -41,6 +41,10 @@ commands:
           csv is UTF-8 with BOM for Excel
   report  -month 2026-11 [-format csv|html] [-tz ZONE] [-nats URL -stream NAME | -file F]
           monthly evidence report (証跡レポート) for No.118 / 指針5-5
+
+Sources: -nats URL (default $OKURI_AUDIT_NATS_URL or nats://127.0.0.1:4222) with
+-stream NAME (default OKURI_AUDIT); -data DIR reads the embedded store of a
+stopped gateway; -file reads a JSONL export.
 
 D is a duration back from now (90m, 24h, 7d) or a date/time (2026-11-01, 2026-11-01T09:00:00+09:00).
 `
@@ -85,6 +89,7 @@ type source struct {
 	natsURL string
 	stream  string
 	file    string
+	dataDir string
 }
 
 func (s *source) flags(fs *flag.FlagSet, withFile bool) {
@@ -93,6 +98,7 @@ func (s *source) flags(fs *flag.FlagSet, withFile bool) {
 	if withFile {
 		fs.StringVar(&s.file, "file", "", "read a JSONL export instead of the stream")
 	}
+	fs.StringVar(&s.dataDir, "data", "", "read the embedded JetStream store in this data directory (gateway stopped)")
 }
 
 func envOr(k, def string) string {
@@ -137,11 +143,22 @@ func (s *source) each(ctx context.Context, since time.Time, follow bool, fn func
 		}
 		return nil
 	}
-	nc, err := nats.Connect(s.natsURL, nats.Name("okuri-audit-cli"), nats.Timeout(5*time.Second))
-	if err != nil {
-		return fmt.Errorf("connect %s: %w", s.natsURL, err)
+	var nc *nats.Conn
+	if s.dataDir != "" {
+		c, closeFn, err := audit.OpenEmbeddedStore(s.dataDir)
+		if err != nil {
+			return err
+		}
+		defer closeFn()
+		nc = c
+	} else {
+		c, err := nats.Connect(s.natsURL, nats.Name("okuri-audit-cli"), nats.Timeout(5*time.Second))
+		if err != nil {
+			return fmt.Errorf("connect %s: %w", s.natsURL, err)
+		}
+		defer c.Close()
+		nc = c
 	}
-	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return err

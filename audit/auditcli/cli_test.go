@@ -201,3 +201,37 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// The embedded default has no TCP port: the CLI reads the store of a
+// stopped gateway with -data, and refuses while the gateway holds it.
+func TestCLIEmbeddedStore(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "s.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ob, err := audit.NewBoltOutbox(db, audit.OutboxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ob.Close()
+	l, err := audit.Open(context.Background(), audit.Options{DataDir: dir, Instance: "emb-1", PollInterval: 10 * time.Millisecond}, ob, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Emit(context.Background(), audit.Event{Type: audit.TypeGatewayStarted}, audit.Event{Type: audit.TypeUILogin}); err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n > 0; n, _ = l.Pending(context.Background()) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, out := run(t, "verify", "-data", dir); code != 2 || !strings.Contains(out, "in use") {
+		t.Errorf("verify -data while the gateway runs: %d %s", code, out)
+	}
+	l.Close(context.Background())
+	code, out := run(t, "verify", "-data", dir)
+	if code != 0 || !strings.Contains(out, "instance emb-1: seq 1..3") {
+		t.Errorf("verify -data: %d\n%s", code, out)
+	}
+}
