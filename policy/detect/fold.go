@@ -2,6 +2,7 @@ package detect
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -167,3 +168,18 @@ func isKanji(r rune) bool {
 
 // isHiragana reports whether r is a hiragana letter.
 func isHiragana(r rune) bool { return r >= 0x3041 && r <= 0x3096 }
+
+// decodeRune is utf8.DecodeRune with the three-byte case (kana, kanji)
+// inlined; invalid input decodes as in utf8.
+func decodeRune(b []byte) (rune, int) {
+	if len(b) >= 3 && b[0]&0xF0 == 0xE0 && b[1]&0xC0 == 0x80 && b[2]&0xC0 == 0x80 {
+		r := rune(b[0]&0x0F)<<12 | rune(b[1]&0x3F)<<6 | rune(b[2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	if len(b) > 0 && b[0] < 0x80 {
+		return rune(b[0]), 1
+	}
+	return utf8.DecodeRune(b)
+}

@@ -19,7 +19,7 @@ func nameRun(b []byte, i, limit int) (end int, kanji, kana, runes int) {
 	end = i
 	spaces := 0
 	for i < limit && runes < 12 {
-		r, n := utf8.DecodeRune(b[i:limit])
+		r, n := decodeRune(b[i:limit])
 		switch {
 		case isKanji(r):
 			kanji++
@@ -56,7 +56,7 @@ func nameBefore(b []byte, from, s int) int {
 		if k < from {
 			break
 		}
-		r, _ := utf8.DecodeRune(b[k:j])
+		r, _ := decodeRune(b[k:j])
 		switch {
 		case isKanji(r):
 			kanji++

@@ -103,7 +103,9 @@ func (t *Text) Write(p []byte) (int, error) {
 // ("\n\n" or "\n\r\n"), or -1.
 func paraCut(p []byte) int {
 	end := len(p)
-	for {
+	// look back a bounded distance: drainLong handles long paragraphs
+	stop := max(0, len(p)-8192)
+	for end > stop {
 		i := bytes.LastIndexByte(p[:end], '\n')
 		if i < 0 {
 			return -1
@@ -117,6 +119,7 @@ func paraCut(p []byte) int {
 		}
 		end = i
 	}
+	return -1
 }
 
 // drainLong scans a pending paragraph that grew too long, at its last

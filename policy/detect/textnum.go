@@ -260,7 +260,9 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 		return
 	}
 	t.confirmListNames()
-	t.private = !businessParagraph(b[ps:min(pe, ps+8192)])
+	// only paragraphs with a consumer e-mail pay for the company check
+	t.private = slices.ContainsFunc(t.para, func(m tmatch) bool { return m.private }) &&
+		!businessParagraph(b[ps:min(pe, ps+8192)])
 	// Names complete records; when every group already is one, names are
 	// still looked for until a few were seen, for the findings' sake.
 	if pe-ps > 0 && (t.acc.count[kName] < 3 || !t.groupRecords(false)) {
