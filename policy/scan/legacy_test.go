@@ -23,7 +23,7 @@ func TestFixtures(t *testing.T) {
 		{file: "letter.doc", text: []string{"契約者：山田太郎 様", "090-1234-5678", "佐藤花子"}, verdict: PersonalData},
 		{file: "letter.docx", text: []string{"契約者：山田太郎 様"}, rows: []string{"佐藤花子|080-2345-6789"}, verdict: PersonalData},
 		{file: "letter.odt", text: []string{"契約者：山田太郎 様"}, rows: []string{"佐藤花子|080-2345-6789"}, verdict: PersonalData},
-		{file: "letter.pdf", text: []string{"佐藤花子", "090-1234-5678", "東京都千代田区丸の内"}, verdict: PersonalData},
+		{file: "letter.pdf", text: []string{"契約者：山田太郎 様", "090-1234-5678", "東京都千代田区丸の内"}, verdict: PersonalData},
 		{file: "letter-password.pdf", verdict: Encrypted},
 	}
 	// One scanner for all: the PDF engine starts once (seconds).

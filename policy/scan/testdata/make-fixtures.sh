@@ -30,9 +30,11 @@ soffice --headless --infilter="CSV:44,34,76,1" --convert-to ods --outdir "$tmp" 
 soffice --headless --convert-to doc:"MS Word 97" --outdir "$tmp" "$tmp/letter.html" >/dev/null
 soffice --headless --convert-to docx:"MS Word 2007 XML" --outdir "$tmp" "$tmp/letter.html" >/dev/null
 soffice --headless --convert-to odt --outdir "$tmp" "$tmp/letter.html" >/dev/null
-soffice --headless --convert-to pdf:writer_web_pdf_Export --outdir "$tmp" "$tmp/letter.html" >/dev/null
+# PDFs from the ODT (Writer), not from the HTML (Writer/Web's PDF export
+# drops the first paragraph).
+soffice --headless --convert-to pdf:writer_pdf_Export --outdir "$tmp" "$tmp/letter.odt" >/dev/null
 cp "$tmp/letter.pdf" "$tmp/letter-plain.pdf"
-soffice --headless --convert-to 'pdf:writer_web_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"secret"}}' --outdir "$tmp/enc" "$tmp/letter.html" >/dev/null
+soffice --headless --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"secret"}}' --outdir "$tmp/enc" "$tmp/letter.odt" >/dev/null
 
 cp "$tmp/customers.xls" customers.xls
 cp "$tmp/customers.xlsx" customers.xlsx
