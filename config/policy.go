@@ -153,7 +153,7 @@ type When struct {
 	SenderGroups []string `yaml:"sender_groups"`
 }
 
-// Policy actions, weakest hold first after the non-hold ones.
+// policyActions are the rule actions; package policy gives them meaning.
 var policyActions = []string{"pass", "force_bcc", "split", "delay", "hold_selfcheck", "hold_approval", "quarantine", "reject", "add_header", "notify"}
 
 var contentVerdicts = []string{"personal_data", "encrypted", "unscannable", "clean"}
