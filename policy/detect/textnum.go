@@ -3,7 +3,6 @@ package detect
 import (
 	"bytes"
 	"slices"
-	"unicode/utf8"
 )
 
 // number classifies the number starting at b[i] and returns where
@@ -451,7 +450,7 @@ func lineName(b []byte, ls, le int) (int, int) {
 		return -1, -1
 	}
 	for j := 0; j < len(w); {
-		r, n := utf8.DecodeRune(w[j:])
+		r, n := decodeRune(w[j:])
 		switch r {
 		case '部', '課', '店', '所', '様', '係', '室':
 			return -1, -1
