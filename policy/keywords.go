@@ -118,8 +118,12 @@ func (p *Policy) bodyKeywords(h *rewrite.Header, br *bufio.Reader) ([]KeywordHit
 		return nil, fmt.Errorf("parse: %w", err)
 	}
 	var text strings.Builder
+	parts := 0
 	werr := ent.Walk(func(path []int, e *message.Entity, err error) error {
-		if text.Len() >= maxBodyText {
+		// The scanner's own limits (depth 10, 1000 parts) bound this walk
+		// too: a hostile nesting must not cost more here than there.
+		parts++
+		if text.Len() >= maxBodyText || len(path) > 10 || parts > 1000 {
 			return errStopWalk
 		}
 		mt, params, _ := e.Header.ContentType()
