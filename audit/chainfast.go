@@ -80,7 +80,14 @@ func splice(obj []byte, add []member) (out []byte, ok bool) {
 		out = append(out, '"', ':')
 		out = append(out, val...)
 	}
-	prevKey := ""
+	emitRaw := func(m []byte) { // an existing `"key":value` member
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = append(out, m...)
+	}
+	var prevKey []byte
 	i := 1
 	for i < len(obj)-1 {
 		if obj[i] == ',' {
@@ -96,8 +103,8 @@ func splice(obj []byte, add []member) (out []byte, ok bool) {
 			}
 			j++
 		}
-		key := string(obj[i+1 : j])
-		if j+1 >= len(obj) || obj[j+1] != ':' || (prevKey != "" && key <= prevKey) {
+		key := obj[i+1 : j]
+		if j+1 >= len(obj) || obj[j+1] != ':' || (prevKey != nil && bytes.Compare(key, prevKey) <= 0) {
 			return nil, false
 		}
 		prevKey = key
@@ -106,14 +113,14 @@ func splice(obj []byte, add []member) (out []byte, ok bool) {
 		if !ok {
 			return nil, false
 		}
-		for len(add) > 0 && add[0].key <= key {
-			if add[0].key == key {
+		for len(add) > 0 && add[0].key <= string(key) { // no allocation: compiler optimises the conversion
+			if add[0].key == string(key) {
 				return nil, false
 			}
 			emit(add[0].key, add[0].val)
 			add = add[1:]
 		}
-		emit(key, obj[vs:ve])
+		emitRaw(obj[i:ve])
 		i = ve
 	}
 	for _, m := range add {
@@ -161,6 +168,12 @@ func skipValue(b []byte, i int) (int, bool) {
 // topString returns the value of a top-level string member of a
 // canonical object without decoding it (no escapes allowed in it).
 func topString(obj []byte, key string) (string, bool) {
+	b, ok := topBytes(obj, key)
+	return string(b), ok
+}
+
+// topBytes is topString without the copy.
+func topBytes(obj []byte, key string) ([]byte, bool) {
 	var pat []byte
 	switch key {
 	case "id":
@@ -179,22 +192,22 @@ func topString(obj []byte, key string) (string, bool) {
 			s := i + len(pat)
 			e := bytes.IndexByte(obj[s:], '"')
 			if e < 0 || bytes.IndexByte(obj[s:s+e], '\\') >= 0 {
-				return "", false
+				return nil, false
 			}
-			return string(obj[s : s+e]), true
+			return obj[s : s+e], true
 		}
 		// skip this member
 		j := bytes.IndexByte(obj[i+1:], '"')
 		if j < 0 {
-			return "", false
+			return nil, false
 		}
 		ve, ok := skipValue(obj, i+1+j+2)
 		if !ok {
-			return "", false
+			return nil, false
 		}
 		i = ve
 	}
-	return "", false
+	return nil, false
 }
 
 var (
@@ -223,21 +236,22 @@ func (p *publisher) sealRaw(raw []byte, seq uint64, prev string) (final []byte, 
 	if !rawIsCanonical(raw) {
 		return nil, "", false
 	}
-	if t, ok := topString(raw, "type"); !ok || validType(t) != nil {
+	if t, ok := topBytes(raw, "type"); !ok || validTypeBytes(t) != nil {
 		return nil, "", false
 	}
-	if id, ok := topString(raw, "id"); !ok || id == "" {
+	if id, ok := topBytes(raw, "id"); !ok || len(id) == 0 {
 		return nil, "", false
 	}
 	if p.instanceJSON == nil {
 		p.instanceJSON = jsonString(p.instance)
 	}
-	add := make([]member, 0, 3)
-	add = append(add, member{"instance", p.instanceJSON})
+	var addBuf [3]member
+	var seqBuf [20]byte
+	add := append(addBuf[:0], member{"instance", p.instanceJSON})
 	if prev != "" {
 		add = append(add, member{"prev", quoteHex(prev)})
 	}
-	add = append(add, member{"seq", strconv.AppendUint(nil, seq, 10)})
+	add = append(add, member{"seq", strconv.AppendUint(seqBuf[:0], seq, 10)})
 	canon, ok := splice(raw, add)
 	if !ok {
 		return nil, "", false

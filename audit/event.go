@@ -206,8 +206,12 @@ func Unmarshal(b []byte) (Event, error) {
 
 // validType accepts dot-separated lowercase words: they become NATS
 // subject tokens, so no wildcards, spaces or empty tokens.
-func validType(t string) error {
-	if t == "" {
+func validType(t string) error { return validTypeOf(t) }
+
+func validTypeBytes(t []byte) error { return validTypeOf(t) }
+
+func validTypeOf[S string | []byte](t S) error {
+	if len(t) == 0 {
 		return fmt.Errorf("audit: event without type")
 	}
 	prevDot := true
