@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/cfb"
@@ -11,7 +12,7 @@ import (
 // (whose attachments become nested parts), and encrypted OOXML (an
 // EncryptedPackage stream), which is "encrypted".
 func (r *run) cfb(f *file) error {
-	return cfb.Extract(cfb.Doc{
+	err := cfb.Extract(cfb.Doc{
 		R:      f.ra,
 		Size:   f.size,
 		Sink:   r.sink,
@@ -28,4 +29,8 @@ func (r *run) cfb(f *file) error {
 			return r.scanPart(child, true, "")
 		},
 	})
+	if errors.Is(err, cfb.ErrUnsupported) {
+		return unscannable("unsupported OLE2 document (not XLS/DOC/PPT/MSG of Office 97 or later)")
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"errors"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -118,6 +119,9 @@ func (r *run) rtf(f *file) error {
 	err := markup.RTF(r.reader(f), tw)
 	if cerr := tw.Close(); err == nil {
 		err = cerr
+	}
+	if errors.Is(err, markup.ErrEmbeddedObject) {
+		return unscannable("RTF embeds an object that is not scanned")
 	}
 	return err
 }

@@ -144,3 +144,12 @@ func TestMislabelledCharset(t *testing.T) {
 		t.Errorf("Shift_JIS labelled us-ascii not decoded: %q", sink.Rows())
 	}
 }
+
+func TestRTFObjectUnscannable(t *testing.T) {
+	rtf := `{\rtf1\ansi 顧客一覧を添付します\par{\object\objemb{\*\objclass Excel.Sheet.12}{\*\objdata 0105000002000000}}}`
+	s, _ := newTest(t)
+	res := scanFile(t, s, "a.rtf", []byte(rtf))
+	if res.Verdict != Unscannable || !hasReason(res, "embeds an object") {
+		t.Errorf("verdict %s %q", res.Verdict, res.Reasons)
+	}
+}

@@ -27,6 +27,10 @@ func (x *cfbDoc) word() error {
 	if flags&0x0100 != 0 || flags&0x8000 != 0 {
 		return extract.ErrEncrypted
 	}
+	if nFib := le.Uint16(wd[2:]); nFib < 0x00C1 {
+		// Word 6/95 and older: a different FIB and text layout.
+		return ErrUnsupported
+	}
 	table := "0Table"
 	if flags&0x0200 != 0 {
 		table = "1Table"

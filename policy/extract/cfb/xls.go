@@ -189,7 +189,12 @@ func (x *cfbDoc) xls() error {
 		case recFilePass:
 			return extract.ErrEncrypted
 		case recBOF:
-			if len(body) >= 4 && le.Uint16(body[2:]) == 0x0010 {
+			if len(body) < 4 || le.Uint16(body) != 0x0600 {
+				// BIFF5 and older store strings differently; reading
+				// them as BIFF8 would produce garbage, not a verdict.
+				return ErrUnsupported
+			}
+			if le.Uint16(body[2:]) == 0x0010 {
 				if err := closeSheet(); err != nil {
 					return err
 				}

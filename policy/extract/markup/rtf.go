@@ -36,6 +36,11 @@ var rtfInfo = map[string]bool{
 	"manager": true, "category": true, "keywords": true, "doccomm": true, "comment": true,
 }
 
+// ErrEmbeddedObject reports an RTF document that embeds an OLE object
+// (\object): its text was extracted, but the object (often a spreadsheet)
+// was not, so the document is not fully scanned.
+var ErrEmbeddedObject = errors.New("rtf embeds an object")
+
 // RTF extracts the text of an RTF document and writes it as UTF-8.
 // Bytes given as \'hh escapes are decoded in the document's code page
 // (\ansicpg932 or a Japanese font charset means Shift_JIS).
@@ -50,6 +55,7 @@ type rtfParser struct {
 	w       extract.TextWriter
 	cs      charset.Charset
 	stack   []rtfGroup
+	object  bool // an embedded \object was skipped
 	cur     rtfGroup
 	out     []byte
 	pending []byte // \'hh bytes awaiting charset decoding
@@ -62,7 +68,13 @@ func (p *rtfParser) run() error {
 		c, err := p.br.ReadByte()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return p.flush(true)
+				if err := p.flush(true); err != nil {
+					return err
+				}
+				if p.object {
+					return ErrEmbeddedObject
+				}
+				return nil
 			}
 			return err
 		}
@@ -197,6 +209,9 @@ func (p *rtfParser) control() error {
 func (p *rtfParser) word(w string, num int, hasNum bool) error {
 	if rtfSkip[w] {
 		p.cur.skip = true
+		if w == "object" || w == "objdata" {
+			p.object = true
+		}
 		return nil
 	}
 	if rtfInfo[w] {

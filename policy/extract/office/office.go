@@ -161,15 +161,20 @@ func partRole(kind, name string) role {
 			return roleFlow
 		}
 		return roleText
-	case isImage(ext):
+	case isMedia(ext), strings.HasPrefix(lower, "objectreplacements/"), strings.HasPrefix(lower, "pictures/"):
+		// Images, fonts, audio and video carry no text to scan (the
+		// same rule as image attachments); ODF object replacements are
+		// preview images of embedded objects, whose content.xml is read.
 		return roleSkip
 	}
 	return roleNested
 }
 
-func isImage(ext string) bool {
+func isMedia(ext string) bool {
 	switch ext {
-	case ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".ico", ".jfif", ".webp":
+	case ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".ico", ".jfif", ".webp", ".svm", ".emz", ".wdp",
+		".odttf", ".ttf", ".otf", ".fntdata",
+		".mp3", ".mp4", ".m4a", ".wav", ".wma", ".wmv", ".avi", ".mov", ".mpg", ".mpeg":
 		return true
 	}
 	return false
