@@ -99,3 +99,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestEmptyKeyHasAPosition(t *testing.T) {
+	_, err := Parse("x.yaml", []byte("&0000:\n00: 0000\n"))
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want problems, got %v", err)
+	}
+	for _, p := range ps {
+		if p.Key == "" || p.Line < 1 {
+			t.Fatalf("problem without key: %+v", p)
+		}
+	}
+}

@@ -131,7 +131,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		p := join(path, k.Value)
+		name := k.Value
+		if name == "" || k.Kind != yaml.ScalarNode {
+			name = "(empty key)"
+		}
+		p := join(path, name)
 		idx, ok := fields[k.Value]
 		if !ok {
 			d.add(k.Line, p, "unknown key")
