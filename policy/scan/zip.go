@@ -140,7 +140,7 @@ func (r *run) zip(idx int, f *file) error {
 		})
 	}
 	for _, e := range z.Files {
-		if strings.HasSuffix(e.Name, "/") {
+		if strings.HasSuffix(e.Name, "/") || osMetadata(e.Name) {
 			continue
 		}
 		if err := r.entry(z, f, e); err != nil {
@@ -215,4 +215,14 @@ func (r *run) gzip(f *file) error {
 		depth: f.depth + 1,
 	}
 	return r.scanPart(child, true, "")
+}
+
+// osMetadata reports archive entries that operating systems add to
+// folders, not user content: macOS resource forks (__MACOSX/, ._name),
+// Finder and Explorer caches. They are binary and would otherwise make
+// every archive made on a Mac unscannable.
+func osMetadata(name string) bool {
+	base := path.Base(name)
+	return strings.HasPrefix(name, "__MACOSX/") || strings.Contains(name, "/__MACOSX/") ||
+		base == ".DS_Store" || strings.EqualFold(base, "Thumbs.db") || strings.EqualFold(base, "desktop.ini")
 }

@@ -145,7 +145,7 @@ func partRole(kind, name string) role {
 		base == "settings.xml", base == "fonttable.xml", base == "websettings.xml",
 		base == "calcchain.xml", base == "presprops.xml", base == "viewprops.xml",
 		base == "tablestyles.xml", strings.Contains(lower, "/printersettings/"),
-		strings.HasPrefix(lower, "configurations2/"), strings.HasPrefix(lower, "thumbnails/"),
+		strings.HasPrefix(lower, "configurations2/"), strings.HasPrefix(lower, "thumbnails/"), base == "layout-cache",
 		strings.Contains(lower, "/slidelayouts/"), strings.Contains(lower, "/slidemasters/"),
 		strings.Contains(lower, "/notesmasters/"), strings.Contains(lower, "/handoutmasters/"):
 		return roleSkip
