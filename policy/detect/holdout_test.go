@@ -40,6 +40,17 @@ func TestHoldoutTables(t *testing.T) {
 	}
 }
 
+func TestTableCellText(t *testing.T) {
+	e := newEngine(t)
+	r := e.NewReport()
+	tb := r.Table(Location{Path: "form.docx"})
+	tb.Row([][]byte{[]byte("ご契約者情報\n氏名：山田 花子\n生年月日：昭和55年3月4日\n電話：090-1234-5678")})
+	tb.Close()
+	if s := r.Summary(); !s.PersonalData {
+		t.Errorf("form in one cell missed: %+v %+v", s, r.Findings())
+	}
+}
+
 func TestHoldoutText(t *testing.T) {
 	e := newEngine(t)
 	cases := []struct {

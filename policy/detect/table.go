@@ -49,6 +49,7 @@ type Table struct {
 	records    int
 	hits       []int // scratch: columns accepted in the current row
 	windows    int   // row windows classified without finding anything
+	txt        *Text // free text found in unclassified cells (forms, notes)
 }
 
 // Table starts a table at loc.
@@ -77,7 +78,7 @@ func (t *Table) Row(cells [][]byte) {
 	}
 	t.buf = append(t.buf, cp)
 	if len(t.buf) >= sampleRows {
-		t.classify()
+		t.classify(false)
 	}
 }
 
@@ -88,9 +89,12 @@ func (t *Table) Close() {
 		return
 	}
 	if !t.classified {
-		t.classify()
+		t.classify(true)
 	}
 	t.closed = true
+	if t.txt != nil {
+		t.txt.Close()
+	}
 	if t.kv {
 		t.closeKV()
 	}
@@ -117,8 +121,9 @@ func colLetter(i int) string {
 }
 
 // classify finds the header, decides each column's kind and replays the
-// buffered rows.
-func (t *Table) classify() {
+// buffered rows. Unless final, a window with nothing recognisable is
+// dropped and the next rows are looked at instead.
+func (t *Table) classify(final bool) {
 	t.classified = true
 	rows := t.buf
 	t.buf = nil
@@ -202,7 +207,7 @@ func (t *Table) classify() {
 	// Nothing recognisable and no header: the sheet may open with notes
 	// or another block. Look again at the next rows, a bounded number of
 	// times, so that a list further down is not missed.
-	if hdrRow < 0 && t.windows < maxWindows && !slices.ContainsFunc(t.cols, func(c *column) bool { return c.k != kNone }) {
+	if !final && hdrRow < 0 && t.windows < maxWindows && !slices.ContainsFunc(t.cols, func(c *column) bool { return c.k != kNone }) {
 		t.windows++
 		t.classified = false
 		t.cols = nil
@@ -266,6 +271,9 @@ func (t *Table) row(cells [][]byte) {
 		}
 		c := t.cols[ci]
 		if c.k == kNone {
+			if len(cell) >= minTextCell {
+				t.textCell(cell)
+			}
 			continue
 		}
 		cell = trimSpace(cell)
@@ -367,4 +375,18 @@ func (r *record) has(k kind) bool { return r.kinds&(1<<k) != 0 }
 func (r *record) add(k kind, c *column) {
 	r.kinds |= 1 << k
 	r.cols = append(r.cols, c)
+}
+
+// minTextCell is the length from which a cell of an unclassified column
+// is scanned as free text: a form laid out in one cell, a notes column
+// with "携帯 090-…".
+const minTextCell = 24
+
+// textCell scans one long cell as its own paragraph.
+func (t *Table) textCell(cell []byte) {
+	if t.txt == nil {
+		t.txt = t.r.Text(t.loc)
+	}
+	t.txt.Write(cell)
+	t.txt.Write([]byte("\n\n"))
 }
