@@ -25,6 +25,7 @@ type Config struct {
 	Dir     Directory `yaml:"directory"`
 	Metrics Metrics   `yaml:"metrics"`
 	Policy  Policy    `yaml:"policy"`
+	UI      UI        `yaml:"ui"`
 
 	// path is the file the config was read from; relative paths in the
 	// config are relative to its directory.

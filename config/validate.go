@@ -59,6 +59,7 @@ func (c *Config) validate(at func(string) int) Problems {
 	}
 	c.validateDirectory(bad)
 	c.validatePolicy(bad)
+	c.validateUI(bad)
 	if c.Metrics.Listen != "" && !validHostPort(c.Metrics.Listen) {
 		bad("metrics.listen", "must be host:port, e.g. 127.0.0.1:9465")
 	}
