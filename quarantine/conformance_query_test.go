@@ -105,6 +105,28 @@ func testList(t *testing.T, open opener) {
 			t.Fatalf("counts %v", n)
 		}
 	}
+	for _, tc := range []struct {
+		scope Scope
+		st    State
+		want  int
+	}{
+		{everyone, StateQueued, 10},
+		{Scope{Groups: []string{"support"}}, StateHeldSelfCheck, 10},                 // i%4==1 is always odd
+		{Scope{Groups: []string{"sales"}}, StateHeldSelfCheck, 0},                    // never even
+		{Scope{Sender: "TARO"}, StateHeldApproval, 4},                                // i%3==0 && i%4==0: 0,12,24,36
+		{Scope{Groups: []string{"sales"}, Sender: "taro"}, StateHeldApproval, 10},    // sales holds every i%4==0
+		{Scope{Groups: []string{"support"}, Sender: "taro"}, StateHeldSelfCheck, 10}, // union, no double count
+		{Scope{Groups: []string{"support"}, Sender: "hanako"}, StateHeldApproval, 3}, // 4,16,28
+		{Scope{}, StateQueued, 0},
+	} {
+		n, err := s.CountScope(ctx, tc.scope, tc.st)
+		if err != nil || n[tc.st] != tc.want || len(n) > 1 {
+			t.Errorf("count scope %+v %s: %v %v, want %d", tc.scope, tc.st, n, err, tc.want)
+		}
+	}
+	if n, _ := s.CountScope(ctx, Scope{Groups: []string{"sales", "support"}}); total(n) != 40 {
+		t.Errorf("count scope all states: %v", n)
+	}
 	// A transition moves the message between state lists and counts.
 	m := all[0]
 	if _, err := s.Transition(ctx, m.ID, Change{From: StateHeldApproval, To: StateRejected, Actor: Actor{Kind: ActorApprover, User: "boss"}}); err != nil {

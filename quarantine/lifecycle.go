@@ -174,6 +174,9 @@ const (
 	ixState = "st:"  // + state
 	ixSend  = "snd:" // + lower-cased sender
 	ixGroup = "grp:" // + group
+	ixGS    = "gs:"  // + group + ixSep + state
+	ixSS    = "ss:"  // + lower-cased sender + ixSep + state
+	ixSep   = "\x1f"
 	ixDue   = "due"  // queued messages by next attempt (or lease expiry)
 	ixHold  = "hold" // held_* messages by deadline
 	ixTerm  = "term" // terminal messages with a body, by terminal time
@@ -197,10 +200,10 @@ func memberID(member string) string {
 func indexEntries(m *Message) []ixEntry {
 	l := []ixEntry{{ixAll, m.ID}, {ixState + string(m.State), m.ID}}
 	for _, s := range m.senders() {
-		l = append(l, ixEntry{ixSend + s, m.ID})
+		l = append(l, ixEntry{ixSend + s, m.ID}, ixEntry{ixSS + s + ixSep + string(m.State), m.ID})
 	}
 	if m.Group != "" {
-		l = append(l, ixEntry{ixGroup + m.Group, m.ID})
+		l = append(l, ixEntry{ixGroup + m.Group, m.ID}, ixEntry{ixGS + m.Group + ixSep + string(m.State), m.ID})
 	}
 	switch {
 	case m.State == StateQueued && !m.Purged:

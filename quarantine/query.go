@@ -44,19 +44,7 @@ func (c *core) List(ctx context.Context, q Query) (*Page, error) {
 	if !sc.All && len(sc.Groups) == 0 && sc.Sender == "" {
 		return &Page{}, nil
 	}
-	set := ixAll
-	switch {
-	case q.Sender != "":
-		set = ixSend + strings.ToLower(strings.TrimSpace(q.Sender))
-	case q.Group != "":
-		set = ixGroup + q.Group
-	case !sc.All && len(sc.Groups) == 1 && sc.Sender == "":
-		set = ixGroup + sc.Groups[0]
-	case !sc.All && len(sc.Groups) == 0:
-		set = ixSend + strings.ToLower(strings.TrimSpace(sc.Sender))
-	case q.State != "":
-		set = ixState + string(q.State)
-	}
+	set := q.indexSet()
 	hi := q.Before
 	if !q.Until.IsZero() {
 		if u := idBound(q.Until); hi == "" || u < hi {
@@ -104,6 +92,82 @@ func (c *core) List(ctx context.Context, q Query) (*Page, error) {
 		p.Next = page[limit-1].ID
 	}
 	return p, nil
+}
+
+// indexSet picks the most selective index for q: sender or group (from
+// the query, else from a scope of one group or only a sender), combined
+// with the state when one is asked for; else the state; else all.
+func (q *Query) indexSet() string {
+	sc := q.Scope
+	sender, group := strings.ToLower(strings.TrimSpace(q.Sender)), q.Group
+	if sender == "" && group == "" && !sc.All {
+		if len(sc.Groups) == 1 && sc.Sender == "" {
+			group = sc.Groups[0]
+		} else if len(sc.Groups) == 0 {
+			sender = strings.ToLower(strings.TrimSpace(sc.Sender))
+		}
+	}
+	switch {
+	case sender != "" && q.State != "":
+		return ixSS + sender + ixSep + string(q.State)
+	case sender != "":
+		return ixSend + sender
+	case group != "" && q.State != "":
+		return ixGS + group + ixSep + string(q.State)
+	case group != "":
+		return ixGroup + group
+	case q.State != "":
+		return ixState + string(q.State)
+	}
+	return ixAll
+}
+
+// CountScope returns the number of messages per state inside scope, for
+// the given states (all states when none). For a scope other than All it
+// reads the scope's group/state and sender/state indexes, so it costs the
+// number of messages counted.
+func (c *core) CountScope(ctx context.Context, scope Scope, states ...State) (map[State]int, error) {
+	if len(states) == 0 {
+		states = States
+	}
+	n := map[State]int{}
+	if scope.All {
+		all, err := c.Counts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range states {
+			if all[s] > 0 {
+				n[s] = all[s]
+			}
+		}
+		return n, nil
+	}
+	for _, st := range states {
+		var sets []string
+		for _, g := range scope.Groups {
+			sets = append(sets, ixGS+g+ixSep+string(st))
+		}
+		if sender := strings.ToLower(strings.TrimSpace(scope.Sender)); sender != "" {
+			sets = append(sets, ixSS+sender+ixSep+string(st))
+		}
+		seen := map[string]bool{}
+		for _, set := range sets {
+			err := c.b.scanRev(ctx, set, "", "", 5000, func(ids []string) (bool, error) {
+				for _, id := range ids {
+					seen[id] = true
+				}
+				return true, nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("count scope: %w", err)
+			}
+		}
+		if len(seen) > 0 {
+			n[st] = len(seen)
+		}
+	}
+	return n, nil
 }
 
 func (q *Query) matches(m *Message, text string) bool {

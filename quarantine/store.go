@@ -53,6 +53,12 @@ type Store interface {
 	// Counts returns the number of messages per state (tombstones included).
 	Counts(ctx context.Context) (map[State]int, error)
 
+	// CountScope returns the number of messages per state inside scope
+	// (e.g. messages waiting for an approver's groups), for the given
+	// states or all. O(1) per state for Scope{All: true}, otherwise
+	// proportional to the messages counted.
+	CountScope(ctx context.Context, scope Scope, states ...State) (map[State]int, error)
+
 	// Acquire leases up to limit queued messages due at now to owner until
 	// now+lease. A message leased by one owner is returned to no other
 	// owner until the lease expires or is released with Complete.
