@@ -3,16 +3,18 @@ package office
 import (
 	"archive/zip"
 	"bytes"
+	"math"
 	"path"
 	"strings"
 
+	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/xmltok"
 )
 
 // xlsx holds what a workbook's sheets need: shared strings and sheet names.
 type xlsx struct {
 	strs  []byte // all shared strings, concatenated
-	offs  []int  // end offset of string i in strs
+	offs  []uint32 // end offset of string i in strs (4 bytes per string)
 	names map[string]string
 	row   [][]byte
 	cell  []byte
@@ -51,7 +53,7 @@ func loadWorkbook(p Package) (*xlsx, error) {
 			case "si":
 				inSI = !s.SelfClosing()
 				if s.SelfClosing() {
-					x.offs = append(x.offs, len(x.strs))
+					x.offs = append(x.offs, uint32(len(x.strs)))
 				}
 			case "t":
 				inT = !s.SelfClosing()
@@ -64,7 +66,10 @@ func loadWorkbook(p Package) (*xlsx, error) {
 			switch string(s.Name()) {
 			case "si":
 				if inSI {
-					x.offs = append(x.offs, len(x.strs))
+					if len(x.strs) > math.MaxUint32 {
+						return nil, &extract.LimitError{Limit: extract.LimitTokenSize}
+					}
+					x.offs = append(x.offs, uint32(len(x.strs)))
 				}
 				inSI = false
 			case "t":
@@ -85,7 +90,7 @@ func (x *xlsx) shared(i int) []byte {
 	if i < 0 || i >= len(x.offs) {
 		return nil
 	}
-	start := 0
+	start := uint32(0)
 	if i > 0 {
 		start = x.offs[i-1]
 	}
