@@ -13,7 +13,7 @@ import (
 
 // xlsx holds what a workbook's sheets need: shared strings and sheet names.
 type xlsx struct {
-	strs  []byte // all shared strings, concatenated
+	strs  []byte   // all shared strings, concatenated
 	offs  []uint32 // end offset of string i in strs (4 bytes per string)
 	names map[string]string
 	row   [][]byte
