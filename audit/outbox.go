@@ -89,6 +89,9 @@ type queue interface {
 	ack(ctx context.Context, n int) error
 	// depth returns the number of raw plus chained entries.
 	depth(ctx context.Context) (int, error)
+	// lease makes sure this publisher is the only one of its instance;
+	// it is renewed on every round.
+	lease(ctx context.Context) error
 	// bound returns OutboxOptions.Max after defaults (<= 0: unbounded).
 	bound() int
 	// kick returns a channel that receives when new raw entries exist

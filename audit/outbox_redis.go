@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,8 @@ type RedisOutbox struct {
 	kChained string
 	kHead    string
 	kLost    string
+	kLease   string
+	token    string // this process's publisher lease token
 	c        *committer
 	kickc    chan struct{}
 }
@@ -41,6 +44,7 @@ func NewRedisOutbox(rdb redis.UniversalClient, prefix, instance string, opts Out
 	o := &RedisOutbox{
 		rdb: rdb, opts: opts, optsErr: err, instance: instance,
 		kRaw: base + "raw", kChained: base + "chained", kHead: base + "head", kLost: base + "lost",
+		kLease: base + "publisher", token: NewID(),
 		kickc: make(chan struct{}, 1),
 	}
 	o.c = newCommitter(opts.MaxBatch, o.flush)
@@ -285,7 +289,51 @@ func (o *RedisOutbox) depth(ctx context.Context) (int, error) {
 	return int(a.Val() + b.Val()), nil
 }
 
+// leaseTTL is how long a publisher lease lasts without renewal.
+const leaseTTL = time.Minute
+
+var leaseScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == false or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+`)
+
+// ErrPublisherElsewhere means another process publishes this instance's
+// chain (two gateways configured with the same instance name).
+var ErrPublisherElsewhere = errors.New("audit: another process publishes this instance's events (instance names must be unique)")
+
+// lease takes or renews the publisher lease of this instance: two
+// publishers of one chain would remove each other's unpublished events.
+func (o *RedisOutbox) lease(ctx context.Context) error {
+	ok, err := leaseScript.Run(ctx, o.rdb, []string{o.kLease}, o.token, leaseTTL.Milliseconds()).Int()
+	if err != nil {
+		return fmt.Errorf("audit: redis publisher lease: %w", err)
+	}
+	if ok != 1 {
+		return ErrPublisherElsewhere
+	}
+	return nil
+}
+
+var unleaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+end
+return 1
+`)
+
+// unlease gives the lease up at an orderly stop, so a restarted gateway
+// publishes at once (after a crash it waits up to leaseTTL).
+func (o *RedisOutbox) unlease(ctx context.Context) error {
+	return unleaseScript.Run(ctx, o.rdb, []string{o.kLease}, o.token).Err()
+}
+
 // keys lists every key the outbox uses (for tests and cleanup).
-func (o *RedisOutbox) keys() []string { return []string{o.kRaw, o.kChained, o.kHead, o.kLost} }
+func (o *RedisOutbox) keys() []string {
+	return []string{o.kRaw, o.kChained, o.kHead, o.kLost, o.kLease}
+}
 
 func (o *RedisOutbox) bound() int { return o.opts.Max }

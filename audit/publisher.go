@@ -114,6 +114,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // step chains what is waiting and publishes one batch. It returns how
 // many events it chained or published (0: idle).
 func (p *publisher) step(ctx context.Context) (int, error) {
+	if err := p.q.lease(ctx); err != nil {
+		return 0, err
+	}
 	n, err := p.chainPending(ctx)
 	if err != nil {
 		return 0, err
@@ -433,6 +436,9 @@ func (p *publisher) close() {
 	defer cancel()
 	if err := p.flushAck(ctx); err != nil {
 		p.logger.Warn("audit: could not remove published events; they are re-published (and deduplicated) on restart", "err", err)
+	}
+	if u, ok := p.q.(interface{ unlease(context.Context) error }); ok {
+		_ = u.unlease(ctx)
 	}
 	if p.nc != nil {
 		p.nc.Close()

@@ -97,3 +97,31 @@ func TestRedisOutboxBound(t *testing.T) {
 		t.Errorf("append over the bound: %v", err)
 	}
 }
+
+func TestRedisSecondPublisherOfAnInstanceIsRefused(t *testing.T) {
+	rdb, a, prefix := newRedisOutbox(t, "dup", OutboxOptions{})
+	b := NewRedisOutbox(rdb, prefix, "dup", OutboxOptions{})
+	defer b.Close()
+	ctx := context.Background()
+	if err := a.lease(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.lease(ctx); err != nil {
+		t.Fatalf("renewal: %v", err)
+	}
+	if err := b.lease(ctx); err != ErrPublisherElsewhere {
+		t.Fatalf("second publisher: %v", err)
+	}
+	if err := a.unlease(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.lease(ctx); err != nil {
+		t.Fatalf("after the first gave the lease up: %v", err)
+	}
+	other := NewRedisOutbox(rdb, prefix, "other", OutboxOptions{})
+	defer other.Close()
+	if err := other.lease(ctx); err != nil {
+		t.Fatalf("another instance: %v", err)
+	}
+	rdb.Del(ctx, other.keys()...)
+}
