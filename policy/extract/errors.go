@@ -29,7 +29,6 @@ const (
 	LimitTokenSize   = "max_token_bytes"
 	LimitPDFPages    = "max_pdf_pages"
 	LimitZipOverlap  = "zip_overlap"
-	LimitEntrySize   = "max_entry_bytes"
 	LimitFileSize    = "max_file_bytes"
 )
 
