@@ -64,6 +64,8 @@ type Text struct {
 	hdr     ctx
 	hdrIdle int
 	private bool // the current paragraph lets consumer e-mails anchor records
+	// paraStart is where the current paragraph starts in the block
+	paraStart int
 }
 
 // Text starts a free-text document at loc.
@@ -170,6 +172,7 @@ func (t *Text) Close() {
 func (t *Text) process(b []byte) {
 	t.hits = t.hits[:0]
 	t.kwTo = 0
+	t.paraStart = 0
 	paraStart, lineStart := 0, 0
 	i := 0
 	for i < len(b) {
@@ -188,6 +191,7 @@ func (t *Text) process(b []byte) {
 			if blank {
 				t.endPara(b, paraStart, lineStart)
 				paraStart = i + 1
+				t.paraStart = paraStart
 			}
 			lineStart = i + 1
 			t.line++
@@ -325,7 +329,10 @@ func (t *Text) match(k kind, sample func() string) {
 // with candidates pay for the search.
 func (t *Text) context(b []byte, s, e int) (all ctx, nearest ctx) {
 	w := t.e.cfg.Window * 3
-	from := max(0, s-w)
+	// context stays inside the paragraph: a blank line separates
+	// unrelated text, and blocks are cut at blank lines, so this also
+	// keeps results independent of how the text was chunked
+	from := max(t.paraStart, s-w)
 	to := min(len(b), e+t.e.cfg.Window)
 	if nl := bytes.IndexByte(b[e:to], '\n'); nl >= 0 {
 		to = e + nl
