@@ -17,15 +17,20 @@ type Config struct {
 	// events. Default: the host name.
 	Instance string `yaml:"instance"`
 	// DataDir holds generated TLS keys, spool files and the embedded store.
-	DataDir string    `yaml:"data_dir"`
-	Log     Log       `yaml:"log"`
-	SMTP    SMTP      `yaml:"smtp"`
-	Relay   Relay     `yaml:"relay"`
-	Domains Domains   `yaml:"domains"`
-	Dir     Directory `yaml:"directory"`
-	Metrics Metrics   `yaml:"metrics"`
-	Policy  Policy    `yaml:"policy"`
-	UI      UI        `yaml:"ui"`
+	DataDir   string    `yaml:"data_dir"`
+	Log       Log       `yaml:"log"`
+	SMTP      SMTP      `yaml:"smtp"`
+	Relay     Relay     `yaml:"relay"`
+	Domains   Domains   `yaml:"domains"`
+	Dir       Directory `yaml:"directory"`
+	Metrics   Metrics   `yaml:"metrics"`
+	Policy    Policy    `yaml:"policy"`
+	UI        UI        `yaml:"ui"`
+	Store     Store     `yaml:"store"`
+	Queue     Queue     `yaml:"queue"`
+	Retention Retention `yaml:"retention"`
+	Audit     Audit     `yaml:"audit"`
+	Scan      Scan      `yaml:"scan"`
 
 	// path is the file the config was read from; relative paths in the
 	// config are relative to its directory.
@@ -175,7 +180,15 @@ func Default() *Config {
 			PoolSize: 8,
 			PoolIdle: Duration(30 * time.Second),
 		},
-		Dir:     Directory{UsersFile: "users.yaml"},
+		Dir:   Directory{UsersFile: "users.yaml"},
+		Store: Store{Backend: "embedded", RedisPrefix: "okuri"},
+		Queue: Queue{MaxLifetime: Duration(5 * day), BackoffBase: Duration(time.Minute),
+			BackoffMax: Duration(2 * time.Hour), Concurrency: 4, Lease: Duration(10 * time.Minute)},
+		Retention: Retention{Bodies: Duration(90 * day), Records: Duration(400 * day)},
+		Audit: Audit{Stream: "OKURI_AUDIT", MaxAge: Duration(400 * day), Replicas: 1,
+			OutboxMax: 1000000, OutboxOverflow: "drop", Subjects: "hash"},
+		Scan: Scan{MaxTotalBytes: 1 << 30, MaxFileBytes: 256 << 20, MaxEntryRatio: 200, MaxDepth: 10,
+			MaxEntries: 10000, MaxParts: 1000, MaxPDFPages: 2000, Timeout: Duration(60 * time.Second)},
 		Metrics: Metrics{Listen: "127.0.0.1:9465"},
 	}
 }

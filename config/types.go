@@ -10,14 +10,19 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Duration is a time.Duration written as "30s", "5m", "2h".
+// Duration is a time.Duration written as "30s", "5m", "2h", or "90d".
 type Duration time.Duration
 
-// UnmarshalYAML parses a Go duration string.
+// UnmarshalYAML parses a Go duration string, or whole days as "90d".
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
+	if days, ok := strings.CutSuffix(n.Value, "d"); ok && err != nil {
+		var nd int64
+		nd, err = strconv.ParseInt(days, 10, 32)
+		v = time.Duration(nd) * 24 * time.Hour
+	}
 	if err != nil {
-		return fmt.Errorf("not a duration (use e.g. 30s, 5m, 2h): %q", n.Value)
+		return fmt.Errorf("not a duration (use e.g. 30s, 5m, 2h, 90d): %q", n.Value)
 	}
 	if v < 0 {
 		return fmt.Errorf("must not be negative")

@@ -23,6 +23,7 @@ func (c *Config) applyDerivedDefaults() {
 			c.SMTP.Hostname = host
 		}
 	}
+	c.storeDefaults()
 	if c.Relay.HeloName == "" {
 		c.Relay.HeloName = c.SMTP.Hostname
 	}
@@ -60,6 +61,9 @@ func (c *Config) validate(at func(string) int) Problems {
 	c.validateDirectory(bad)
 	c.validatePolicy(bad)
 	c.validateUI(bad)
+	c.validateStore(bad)
+	c.validateAudit(bad)
+	c.validateScan(bad)
 	if c.Metrics.Listen != "" && !validHostPort(c.Metrics.Listen) {
 		bad("metrics.listen", "must be host:port, e.g. 127.0.0.1:9465")
 	}

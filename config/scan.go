@@ -1,0 +1,34 @@
+package config
+
+// Scan bounds the work scanning one message may cause; anything over a
+// limit is "unscannable", never clean.
+type Scan struct {
+	MaxTotalBytes Size     `yaml:"max_total_bytes"` // default 1GB decoded and decompressed per message
+	MaxFileBytes  Size     `yaml:"max_file_bytes"`  // default 256MB per attachment or archive entry
+	MaxEntryRatio int64    `yaml:"max_entry_ratio"` // default 200 (uncompressed/compressed)
+	MaxDepth      int      `yaml:"max_depth"`       // default 10 (MIME, messages, archives together)
+	MaxEntries    int      `yaml:"max_entries"`     // default 10000 archive entries per message
+	MaxParts      int      `yaml:"max_parts"`       // default 1000 MIME parts per message
+	MaxPDFPages   int      `yaml:"max_pdf_pages"`   // default 2000
+	Timeout       Duration `yaml:"timeout"`         // default 60s per message
+}
+
+func (c *Config) validateScan(bad func(key, msg string)) {
+	s := c.Scan
+	for _, f := range []struct {
+		key string
+		v   int64
+	}{
+		{"scan.max_total_bytes", int64(s.MaxTotalBytes)}, {"scan.max_file_bytes", int64(s.MaxFileBytes)},
+		{"scan.max_entry_ratio", s.MaxEntryRatio}, {"scan.max_depth", int64(s.MaxDepth)},
+		{"scan.max_entries", int64(s.MaxEntries)}, {"scan.max_parts", int64(s.MaxParts)},
+		{"scan.max_pdf_pages", int64(s.MaxPDFPages)}, {"scan.timeout", int64(s.Timeout)},
+	} {
+		if f.v <= 0 {
+			bad(f.key, "must be greater than zero")
+		}
+	}
+	if s.MaxFileBytes > s.MaxTotalBytes {
+		bad("scan.max_file_bytes", "must not exceed scan.max_total_bytes")
+	}
+}
