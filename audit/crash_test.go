@@ -75,3 +75,49 @@ func TestCrashBetweenPublishAndAckIsDeduplicated(t *testing.T) {
 		t.Errorf("stream holds %d messages, want 21 (chain start + 20, no duplicates)", len(msgs))
 	}
 }
+
+// A restarted gateway continues its chain: one chain start, seq without
+// gaps across the restart, for the embedded server too (same data dir).
+func TestRestartContinuesChain(t *testing.T) {
+	db := openBolt(t)
+	ob := newBoltOutbox(t, db, OutboxOptions{})
+	dir := t.TempDir()
+	for life := 0; life < 3; life++ {
+		l, err := Open(context.Background(), fastOptions(Options{DataDir: dir}), ob, nil, testLogger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Emit(context.Background(), Event{Type: TypeGatewayStarted}); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Emit(context.Background(), mailEvents(5, "r")...); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Emit(context.Background(), Event{Type: TypeGatewayStopped}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		l.Close(ctx) // drains the outbox first
+		cancel()
+		if d, _ := ob.queue().depth(context.Background()); d != 0 {
+			t.Fatalf("life %d: %d events left after Close", life, d)
+		}
+	}
+	nc, closeStore, err := OpenEmbeddedStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore()
+	js, _ := jetstream.New(nc)
+	msgs := readAll(t, js, "OKURI_AUDIT")
+	checkStream(t, msgs, "test-1", 3*7)
+	starts := 0
+	for _, m := range msgs {
+		if m.ev.Type == TypeAuditChainRestarted {
+			starts++
+		}
+	}
+	if starts != 1 || len(msgs) != 22 {
+		t.Errorf("%d chain starts, %d messages; want 1 and 22", starts, len(msgs))
+	}
+}
