@@ -33,6 +33,11 @@ type User struct {
 	Aliases []string `yaml:"aliases,omitempty"`
 	// Password is an argon2id PHC hash written by `okuri user add|passwd`.
 	Password string `yaml:"password"`
+	// TOTP is the base32 secret of the user's authenticator app (two-factor
+	// authentication in the approvals UI); empty: not enrolled. See totp.go.
+	TOTP string `yaml:"totp,omitempty"`
+	// RecoveryCodes are SHA-256 hashes (hex) of unused recovery codes.
+	RecoveryCodes []string `yaml:"recovery_codes,omitempty"`
 }
 
 type file struct {
