@@ -68,6 +68,7 @@ func TestHoldoutText(t *testing.T) {
 		{"ideographic list", "顧客リスト\n山田　花子　　０９０－１２３４－５６７８\n鈴木　一郎　　０８０－２２２２－３３３３\n", true},
 		{"my number alone", "個人番号 1234 5678 9018\n", myNumberOK([]byte("123456789018"))},
 
+		{"branch lines with spaced addresses", "新宿 東京都 新宿区西新宿1-1-1 03-1111-2222\n梅田 大阪府 大阪市北区梅田1-1-1 06-1111-2222\n札幌 中央区 北一条西2-3 011-111-2222\n", false},
 		{"invoice to a contact", "請求書\n株式会社ABC 経理部 山田 太郎 様\n〒100-0005 東京都千代田区丸の内1-1-1\nTEL 03-1234-5678\n請求金額 ¥110,000\n", false},
 		{"company then contact", "〒100-0005\n東京都千代田区丸の内1-1-1\n株式会社ABC 総務部\n山田 太郎 様\n", false},
 		{"newsletter", "お客様各位\n\n年末年始の営業についてお知らせします。\n12月28日〜1月4日は休業いたします。\nお問い合わせ：0120-000-111\n〒150-0001 東京都渋谷区神宮前1-1-1 株式会社サンプル\n", false},

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"slices"
+	"unicode/utf8"
 )
 
 // number classifies the number starting at b[i] and returns where
@@ -449,7 +450,14 @@ func lineName(b []byte, ls, le int) (int, int) {
 	if bytes.IndexByte(w, ' ') < 0 && !bytes.Contains(w, []byte("\u3000")) {
 		return -1, -1
 	}
+	// a place, not a person: 新宿 東京都…, 札幌 中央区
+	if last, _ := utf8.DecodeLastRune(w); last == '市' || last == '区' || last == '町' || last == '村' || last == '郡' {
+		return -1, -1
+	}
 	for j := 0; j < len(w); {
+		if prefectureAt(w, j) > 0 {
+			return -1, -1
+		}
 		r, n := decodeRune(w[j:])
 		switch r {
 		case '部', '課', '店', '所', '様', '係', '室':
