@@ -184,6 +184,9 @@ func nameCell(s []byte) int {
 			hasSpace = true
 		}
 	}
+	if notPerson(s) {
+		return 0
+	}
 	if kanji == 0 && hasSpace {
 		return 2
 	}

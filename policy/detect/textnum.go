@@ -450,26 +450,8 @@ func lineName(b []byte, ls, le int) (int, int) {
 	if bytes.IndexByte(w, ' ') < 0 && !bytes.Contains(w, []byte("\u3000")) {
 		return -1, -1
 	}
-	// a place, not a person: 新宿 東京都…, 札幌 中央区
-	if last, _ := utf8.DecodeLastRune(w); last == '市' || last == '区' || last == '町' || last == '村' || last == '郡' {
+	if notPerson(w) {
 		return -1, -1
-	}
-	for j := 0; j < len(w); {
-		if prefectureAt(w, j) > 0 {
-			return -1, -1
-		}
-		r, n := decodeRune(w[j:])
-		switch r {
-		case '部', '課', '店', '所', '様', '係', '室':
-			return -1, -1
-		case '支', '営', '会', '株', '本', '合', '小', 'セ':
-			for _, nn := range notListNames {
-				if bytes.HasPrefix(w[j:], []byte(nn)) {
-					return -1, -1
-				}
-			}
-		}
-		j += n
 	}
 	return i, e
 }
@@ -512,6 +494,32 @@ func businessParagraph(p []byte) bool {
 		if bytes.Contains(p, []byte(m)) {
 			return true
 		}
+	}
+	return false
+}
+
+// notPerson reports name-shaped words that are places or organisations:
+// 新宿 支店, 札幌 中央区, 東京都 …, 営業 二課.
+func notPerson(w []byte) bool {
+	if last, _ := utf8.DecodeLastRune(w); last == '市' || last == '区' || last == '町' || last == '村' || last == '郡' {
+		return true
+	}
+	for j := 0; j < len(w); {
+		if prefectureAt(w, j) > 0 {
+			return true
+		}
+		r, n := decodeRune(w[j:])
+		switch r {
+		case '部', '課', '店', '所', '様', '係', '室', '社':
+			return true
+		case '支', '営', '会', '株', '本', '合', '小', 'セ':
+			for _, nn := range notListNames {
+				if bytes.HasPrefix(w[j:], []byte(nn)) {
+					return true
+				}
+			}
+		}
+		j += n
 	}
 	return false
 }
