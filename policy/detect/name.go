@@ -191,6 +191,9 @@ func nameCell(s []byte) int {
 		return 2
 	}
 	if kanji > 0 && kanji <= 8 {
+		if runes < 3 && !hasSpace {
+			return 0 // 千葉, 福岡: a surname alone or a place; full names are longer
+		}
 		for _, nn := range notNames {
 			if string(s) == nn {
 				return 0

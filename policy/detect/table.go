@@ -284,6 +284,9 @@ func (t *Table) row(cells [][]byte) {
 		if !t.e.accept(c, cell) {
 			continue
 		}
+		if k == kName && c.byShape && t.placeLabel(cells, cell) {
+			continue
+		}
 		if k == kPostal {
 			k = kAddress
 		}
@@ -389,4 +392,15 @@ func (t *Table) textCell(cell []byte) {
 	}
 	t.txt.Write(cell)
 	t.txt.Write([]byte("\n\n"))
+}
+
+// placeLabel reports a headerless "name" that is the row's own address
+// (千葉 | 千葉県千葉市… : a branch named after its town).
+func (t *Table) placeLabel(cells [][]byte, name []byte) bool {
+	for ci, c := range t.cols {
+		if c.k == kAddress && ci < len(cells) && bytes.Contains(cells[ci], trimSpace(name)) {
+			return true
+		}
+	}
+	return false
 }
