@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,6 +36,11 @@ func checkResult(t *testing.T, res *Result, err error) {
 	for _, p := range res.Parts {
 		if p.Verdict == "" {
 			t.Fatalf("part %s without verdict", p.Path)
+		}
+		// Panics are recovered into verdicts in production; here they
+		// are bugs to find.
+		if strings.Contains(p.Reason, "internal error") {
+			t.Fatalf("part %s: extractor panicked", p.Path)
 		}
 	}
 }
