@@ -92,6 +92,8 @@ func FuzzText(f *testing.F) {
 	f.Add("a.html", []byte("<html><body><table><tr><td>a&nbsp;b</td></tr></table><script>x</script></body></html>"))
 	f.Add("a.rtf", []byte(`{\rtf1\ansi\ansicpg932{\fonttbl{\f0\fcharset128 MS;}}\f0 \'8e\'81\u23665?\par}`))
 	f.Add("a.txt", []byte("\xff\xfeA\x00B\x00"))
+	f.Add("a.json", []byte(`[{"氏名":"山田","n":1.5e3,"x":[null,true,{"y":"z"}]}]`))
+	f.Add("a.vcf", []byte("BEGIN:VCARD\r\nN;ENCODING=QUOTED-PRINTABLE:=E5=\r\n=B1=B1\r\nEND:VCARD\r\n"))
 	s := fuzzScanner(f)
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		res, err := s.ScanFile(context.Background(), name, bytes.NewReader(data), int64(len(data)))

@@ -134,3 +134,10 @@ func gzipWriter(w io.Writer, name string) *gzip.Writer {
 	zw.Name = name
 	return zw
 }
+
+// newSink gives s a fresh recording sink.
+func newSink(s *Scanner) *extracttest.Sink {
+	sink := extracttest.New()
+	s.tee = sink
+	return sink
+}

@@ -26,6 +26,7 @@ const (
 	fmtText    format = "text"
 	fmtMessage format = "message"
 	fmtVCard   format = "vcard"
+	fmtJSON    format = "json"
 	fmtEmpty   format = "empty"
 )
 
@@ -68,6 +69,8 @@ func sniff(name, ctype string, head []byte) format {
 	case ext == ".vcf" || ext == ".vcard" || ctype == "text/vcard" || ctype == "text/x-vcard" || ctype == "text/directory" ||
 		bytes.HasPrefix(bytes.ToUpper(bytes.TrimLeft(head[:min(len(head), 64)], " \t\r\n\xef\xbb\xbf")), []byte("BEGIN:VCARD")):
 		return fmtVCard
+	case ext == ".json" || ctype == "application/json":
+		return fmtJSON
 	case ext == ".eml" || ctype == "message/rfc822":
 		return fmtMessage
 	case ext == ".xml" || ctype == "text/xml" || ctype == "application/xml" || bytes.HasPrefix(head, []byte("<?xml")):

@@ -8,6 +8,7 @@ import (
 
 	"github.com/okuri/okuri/policy/extract/charset"
 	"github.com/okuri/okuri/policy/extract/delim"
+	"github.com/okuri/okuri/policy/extract/jsontext"
 	"github.com/okuri/okuri/policy/extract/markup"
 )
 
@@ -61,6 +62,17 @@ func (r *run) text(f *file, kind format, head []byte) error {
 	c, err := chooseCharset(f.charset, head)
 	if err != nil {
 		return err
+	}
+	if kind == fmtJSON {
+		tw := r.sink.Text(f.loc)
+		err := jsontext.Extract(charset.NewReader(c, r.reader(f)), tw)
+		tw.Close()
+		if !errors.Is(err, jsontext.ErrNotJSON) {
+			return err
+		}
+		// Not JSON after all: scan the bytes as plain text (what was
+		// already written is valid text too).
+		kind = fmtText
 	}
 	var consumer io.Writer
 	var closer func() error

@@ -35,3 +35,20 @@ func spaced(b []byte) string {
 	}
 	return s.String()
 }
+
+func TestJSON(t *testing.T) {
+	js := `{"customers":[{"氏名":"山田太郎","電話番号":"090-1234-5678","age":49,"vip":true},{"氏名":"佐藤花子","電話番号":"080-2345-6789"}]}`
+	s, sink := newTest(t)
+	scanFile(t, s, "export.json", []byte(js))
+	all := sink.AllText()
+	for _, w := range []string{"氏名: 山田太郎\n電話番号: 090-1234-5678\nage: 49\nvip: true\n", "氏名: 佐藤花子"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("missing %q in %q", w, all)
+		}
+	}
+	sink2 := newSink(s)
+	res := scanFile(t, s, "broken.json", []byte(`{"a": "山田太郎 090-1234-5678`))
+	if res.Verdict == Unscannable || !strings.Contains(sink2.AllText(), "090-1234-5678") {
+		t.Errorf("invalid JSON not scanned as text: %s %q", res.Verdict, sink2.AllText())
+	}
+}
