@@ -75,10 +75,11 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "okuri audit: unknown command %q\n%s", args[0], usage)
 		return 2
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "okuri audit %s: %v\n", args[0], err)
-		}
+		fmt.Fprintf(stderr, "okuri audit %s: %v\n", args[0], err)
 		return 2
 	}
 	return code
