@@ -1,12 +1,18 @@
 // Package gateway wires one accepted message through okuri: smtpd hands it
-// over, and the gateway relays it (and, as scanning, policy and quarantine
-// land, scans, decides and holds it) and returns the SMTP reply.
+// over; the gateway scans it, asks the policy for a decision, and then
+// relays it (with the decided header rewrite), stores it as held, or
+// rejects it — and records every step as an audit event.
 //
-// The invariant this package owns: the client gets 250 only when the
-// upstream accepted the message for at least one recipient (or, later,
-// when it is durably stored). Upstream and internal error texts never
-// reach the client: replies are generic with the queue id as reference,
-// and the details go to the log.
+// Invariants this package owns:
+//   - The client gets 250 only when the upstream accepted the message for
+//     at least one recipient, or the message is durably stored (held, or
+//     queued for the delivery worker when the upstream failed for now).
+//   - A scan or policy error never passes a message: the policy turns it
+//     into a hold (quarantine by default); when even storing fails, 451.
+//   - Upstream and internal error texts never reach the client: replies
+//     are generic with the queue id as reference, details go to the log.
+//   - Logs and metrics carry ids, counts, outcomes and domains, never
+//     recipient local parts, subjects or content.
 package gateway
 
 import (
@@ -14,125 +20,131 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
 
+	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/policy"
+	"github.com/okuri/okuri/policy/scan"
+	"github.com/okuri/okuri/quarantine"
 	"github.com/okuri/okuri/relay"
 	"github.com/okuri/okuri/smtpd"
 )
 
-// Options configures a Gateway.
+// Auditor records audit events; *audit.Log implements it.
+type Auditor interface {
+	Emit(ctx context.Context, evs ...audit.Event) error
+}
+
+// Notifier tells people about held mail (the approvals UI's notices).
+type Notifier interface {
+	// Held is called after a message was stored as held or quarantined.
+	Held(ctx context.Context, m *quarantine.Message, d *policy.Decision)
+	// Rejected is called after a message was refused by a reject rule.
+	Rejected(ctx context.Context, m *quarantine.Message, d *policy.Decision)
+}
+
+// Options configures a Gateway. Relay, Scanner, Policy and Store are required.
 type Options struct {
-	Relay      relay.Sender
-	Logger     *slog.Logger
+	Relay   relay.Sender
+	Scanner *scan.Scanner
+	// Policy returns the current policy; it changes on SIGHUP.
+	Policy func() *policy.Policy
+	Store  quarantine.Store
+	// Kick wakes the delivery worker after a message was queued.
+	Kick     func()
+	Audit    Auditor  // nil: no audit events (tests only)
+	Notifier Notifier // nil: no notices
+	DSN      quarantine.DSNOptions
+	Logger   *slog.Logger
+	// Registerer for metrics; nil: a private registry.
 	Registerer prometheus.Registerer
 }
 
 // Gateway implements smtpd.Handler.
 type Gateway struct {
-	relay    relay.Sender
-	log      *slog.Logger
-	messages *prometheus.CounterVec
-	refused  prometheus.Counter
-	latency  prometheus.Histogram
+	o       Options
+	log     *slog.Logger
+	metrics *metrics
 }
 
 // New returns a Gateway.
-func New(opts Options) (g *Gateway, err error) {
-	if opts.Relay == nil {
-		return nil, errors.New("gateway: a relay is required")
+func New(o Options) (*Gateway, error) {
+	if o.Relay == nil || o.Scanner == nil || o.Policy == nil || o.Store == nil {
+		return nil, errors.New("gateway: relay, scanner, policy and store are required")
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Registerer == nil {
-		opts.Registerer = prometheus.NewRegistry()
+	if o.Registerer == nil {
+		o.Registerer = prometheus.NewRegistry()
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("gateway: metrics: %v", r)
-		}
-	}()
-	f := promauto.With(opts.Registerer)
-	return &Gateway{
-		relay: opts.Relay,
-		log:   opts.Logger,
-		messages: f.NewCounterVec(prometheus.CounterOpts{Name: "okuri_messages_total",
-			Help: "Messages handled, by outcome (delivered, partial, tempfail, rejected)."}, []string{"outcome"}),
-		refused: f.NewCounter(prometheus.CounterOpts{Name: "okuri_relay_refused_recipients_total",
-			Help: "Recipients the upstream refused for messages delivered to others."}),
-		latency: f.NewHistogram(prometheus.HistogramOpts{Name: "okuri_relay_send_duration_seconds",
-			Help:    "Time from handing a message to the upstream until its final reply.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}),
-	}, nil
+	if o.Kick == nil {
+		o.Kick = func() {}
+	}
+	m, err := newMetrics(o.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	return &Gateway{o: o, log: o.Logger, metrics: m}, nil
 }
 
-// Handle implements smtpd.Handler: the pass path, synchronous.
+// Handle implements smtpd.Handler.
 func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	start := time.Now()
-	res, err := g.relay.Send(ctx, relay.Envelope{From: m.From, To: m.To}, m.Body.Reader())
-	g.latency.Observe(time.Since(start).Seconds())
 	log := g.log.With("queue_id", m.QueueID, "user", m.User, "client_ip", m.ClientIP.String(),
 		"rcpts", len(m.To), "size", m.Body.Size())
-	if err != nil {
-		rep, outcome := replyFor(ctx, err, m.QueueID)
-		g.messages.WithLabelValues(outcome).Inc()
-		log.Warn("message not delivered", "outcome", outcome, "reply", rep.Code, "err", err,
-			"refused", describeRefused(errRefused(err)), "upstream_ms", time.Since(start).Milliseconds())
-		return rep
+	hdr := displayHeaders(m.Body)
+
+	res, scanErr := g.scan(ctx, m)
+	pol := g.o.Policy()
+	facts := pol.Facts(ctx, policy.Input{
+		MailFrom: m.From, RcptTo: m.To, User: m.User,
+		Message: m.Body.Reader(), Scan: res, ScanErr: scanErr,
+		History: policy.KnownFunc(func(ctx context.Context, s string) (bool, error) {
+			_, ok, err := g.o.Store.Known(ctx, s)
+			return ok, err
+		}),
+	})
+	d := pol.Decide(facts)
+	g.metrics.scanSeconds.Observe(time.Since(start).Seconds())
+	log = log.With("verdict", d.Verdict, "action", string(d.Action), "rule", d.Rule)
+
+	if err := g.emit(ctx, receivedEvent(m, hdr, res), decidedEvent(m, &d)); err != nil {
+		log.Error("audit log refused the message's events", "err", err)
+		g.metrics.outcome("tempfail")
+		return reply(451, 4, 3, 0, "Audit log unavailable, try again later (ref "+m.QueueID+")")
 	}
-	outcome := "delivered"
-	if len(res.Refused) > 0 {
-		outcome = "partial"
-		g.refused.Add(float64(len(res.Refused)))
+	switch {
+	case d.Action == policy.Reject:
+		return g.reject(ctx, m, hdr, res, &d, log)
+	case d.Action.Held():
+		return g.hold(ctx, m, hdr, res, &d, log)
 	}
-	g.messages.WithLabelValues(outcome).Inc()
-	log.Info("message delivered", "outcome", outcome, "accepted", len(res.Accepted),
-		"refused", describeRefused(res.Refused), "upstream_ms", time.Since(start).Milliseconds())
-	return smtpd.Reply{Code: 250, Enhanced: [3]int{2, 0, 0}, Text: "Ok: delivered as " + m.QueueID}
+	return g.deliver(ctx, m, hdr, res, &d, log)
 }
 
-// replyFor maps a relay failure to a safe client reply: 451 unless the
-// upstream said no for good.
-func replyFor(ctx context.Context, err error, qid string) (smtpd.Reply, string) {
-	ref := " (ref " + qid + ")"
-	if ctx.Err() != nil {
-		return smtpd.Reply{Code: 451, Enhanced: [3]int{4, 3, 2}, Text: "Gateway shutting down, try again later" + ref}, "tempfail"
-	}
-	var re *relay.Error
-	if !errors.As(err, &re) || re.Temporary {
-		return smtpd.Reply{Code: 451, Enhanced: [3]int{4, 4, 1}, Text: "Upstream temporarily unavailable, try again later" + ref}, "tempfail"
-	}
-	if re.Op == "rcpt" {
-		return smtpd.Reply{Code: 550, Enhanced: [3]int{5, 1, 0}, Text: "Upstream refused every recipient" + ref}, "rejected"
-	}
-	return smtpd.Reply{Code: 554, Enhanced: [3]int{5, 0, 0}, Text: "Upstream refused the message" + ref}, "rejected"
-}
-
-func errRefused(err error) []*relay.RecipientError {
-	var re *relay.Error
-	if errors.As(err, &re) {
-		return re.Refused
-	}
-	return nil
-}
-
-// describeRefused names refused recipients by domain and code only: local
-// parts of customer addresses are personal data and stay out of logs.
-func describeRefused(rs []*relay.RecipientError) string {
-	if len(rs) == 0 {
-		return ""
-	}
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		domain := r.Rcpt
-		if at := strings.LastIndexByte(domain, '@'); at >= 0 {
-			domain = domain[at+1:]
+// scan runs the scanner; a panic in an extractor becomes a scan error, so
+// the policy holds the message instead of the process dying or the
+// message passing.
+func (g *Gateway) scan(ctx context.Context, m *smtpd.Message) (res *scan.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.log.Error("scanner panicked", "queue_id", m.QueueID, "panic", fmt.Sprint(r))
+			res, err = nil, fmt.Errorf("scanner panic: %v", r)
 		}
-		parts[i] = fmt.Sprintf("*@%s:%d", domain, r.Code)
+	}()
+	return g.o.Scanner.Scan(ctx, m.Body, m.Body.Size())
+}
+
+func (g *Gateway) emit(ctx context.Context, evs ...audit.Event) error {
+	if g.o.Audit == nil {
+		return nil
 	}
-	return strings.Join(parts, ",")
+	return g.o.Audit.Emit(ctx, evs...)
+}
+
+func reply(code, a, b, c int, text string) smtpd.Reply {
+	return smtpd.Reply{Code: code, Enhanced: [3]int{a, b, c}, Text: text}
 }

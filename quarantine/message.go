@@ -1,6 +1,7 @@
 package quarantine
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -78,6 +79,9 @@ type Decision struct {
 	Verdict     string    `json:"verdict,omitempty"` // "personal_data", "clean", "encrypted", "unscannable"
 	Explanation string    `json:"explanation,omitempty"`
 	Findings    []Finding `json:"findings,omitempty"`
+	// Policy is the full policy decision (policy.Decision as JSON): the
+	// rewrite a released message gets, and the structured explanation.
+	Policy json.RawMessage `json:"policy,omitempty"`
 }
 
 // Actor is who caused a state change.

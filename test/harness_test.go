@@ -5,7 +5,9 @@ package test
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,6 +65,7 @@ type env struct {
 	t       *testing.T
 	dir     string
 	Sink    *smtpsink.Sink
+	sinkTLS *tls.Config
 	CAFile  string // trusted root for the sink's certificate
 	cfgPath string
 	Cfg     cfgVars
@@ -76,6 +79,7 @@ type cfgVars struct {
 	ShutdownGrace                        string // default 10s
 	Extra                                string // appended under smtp: (indented 2)
 	Limits                               string // lines under smtp.limits (indented 4)
+	Tail                                 string // top-level YAML appended at the end
 }
 
 const configTemplate = `instance: e2e
@@ -105,7 +109,11 @@ directory:
   users_file: {{.UsersFile}}
 metrics:
   listen: 127.0.0.1:0
-`
+queue:
+  backoff_base: 500ms
+  backoff_max: 1s
+  lease: 30s
+{{.Tail}}`
 
 var tmpl = template.Must(template.New("cfg").Parse(configTemplate))
 
@@ -125,13 +133,40 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	sink := smtpsink.Start(t, smtpsink.Options{TLS: srvTLS})
-	e := &env{t: t, dir: dir, Sink: sink, CAFile: caFile}
+	e := &env{t: t, dir: dir, Sink: sink, sinkTLS: srvTLS, CAFile: caFile}
 	e.Cfg = cfgVars{
 		DataDir: filepath.Join(dir, "data"), Upstream: "smtp://" + sink.Addr, CAFile: caFile,
 		UsersFile: filepath.Join(dir, "users.yaml"), Listen: "127.0.0.1:0", AllowPlaintextLoopback: true,
 	}
 	e.addUser("alice@agency.test", "alicePass-123", "-alias", "sales@agency.test")
 	return e
+}
+
+// restartSinkAt starts a new sink on addr (the old one's port), as an
+// upstream coming back after an outage.
+func (e *env) restartSinkAt(addr string) *smtpsink.Sink {
+	e.t.Helper()
+	var err error
+	for range 50 { // the old listener's port may take a moment to free
+		var s *smtpsink.Sink
+		s, err = startSinkAt(e.t, e.sinkTLS, addr)
+		if err == nil {
+			e.Sink = s
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e.t.Fatalf("restart sink at %s: %v", addr, err)
+	return nil
+}
+
+func startSinkAt(t *testing.T, tc *tls.Config, addr string) (s *smtpsink.Sink, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	ln.Close()
+	return smtpsink.Start(t, smtpsink.Options{TLS: tc, Addr: addr}), nil
 }
 
 func (e *env) addUser(addr, pw string, extra ...string) {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/okuri/okuri/internal/smtpsink"
 )
 
 // A message with the things relays like to "fix": 8-bit text, a leading
@@ -322,53 +324,72 @@ func readLine(t *testing.T, c net.Conn) string {
 	}
 }
 
-func TestUpstreamDownGives451AndDeliversNothing(t *testing.T) {
+// TestUpstreamDownQueuesAndDeliversLater: with the upstream down the
+// message is stored durably as queued and the client gets 250; when the
+// upstream comes back the worker delivers it, once.
+func TestUpstreamDownQueuesAndDeliversLater(t *testing.T) {
 	e := newEnv(t)
-	down := e.Sink.Addr
+	addr := e.Sink.Addr
 	e.Sink.Close()
-	e.Cfg.Upstream = "smtp://" + down
 	p := e.start()
 	c := dialAuth(t, e, p, "alice@agency.test", "alicePass-123")
 	defer c.Close()
-	err := send(c, "alice@agency.test", []string{"x@example.test"}, "From: alice@agency.test\r\n\r\nhi\r\n")
-	if smtpCode(err) != 451 || !strings.Contains(err.Error(), "ref ") {
-		t.Fatalf("want 451 with a reference, got %v", err)
+	if err := send(c, "alice@agency.test", []string{"x@agency.test"}, "From: alice@agency.test\r\n\r\nqueued body\r\n"); err != nil {
+		t.Fatalf("upstream down: want 250 queued, got %v", err)
 	}
-	if strings.Contains(err.Error(), "refused") && strings.Contains(err.Error(), "127.0.0.1") {
-		t.Fatalf("internal detail leaked: %v", err)
+	p.waitLog(`"msg":"upstream unavailable; message queued"`, 5*time.Second)
+	sink := e.restartSinkAt(addr)
+	msgs := sink.Wait(t, 1, 15*time.Second)
+	time.Sleep(1500 * time.Millisecond) // a second delivery would arrive by now
+	if n := len(sink.Messages()); n != 1 || !strings.Contains(string(msgs[0].Data), "queued body") {
+		t.Fatalf("sink got %d messages after the upstream returned; want exactly 1", n)
 	}
 }
 
 func TestUpstreamRefusesRecipients(t *testing.T) {
 	e := newEnv(t)
-	e.Sink.Refuse("gone@example.test", 550)
-	e.Sink.Refuse("full@example.test", 452)
+	e.Sink.Refuse("gone@agency.test", 550)
+	e.Sink.Refuse("full@agency.test", 452)
 	p := e.start()
 	c := dialAuth(t, e, p, "alice@agency.test", "alicePass-123")
 	defer c.Close()
-	// Some refused: delivered to the rest, 250.
-	if err := send(c, "alice@agency.test", []string{"ok@example.test", "gone@example.test"}, "From: alice@agency.test\r\n\r\nhi\r\n"); err != nil {
+	// Some refused for good: delivered to the rest, 250, and a DSN to the
+	// sender names the refused one.
+	if err := send(c, "alice@agency.test", []string{"ok@agency.test", "gone@agency.test"}, "From: alice@agency.test\r\nSubject: partial\r\n\r\nhi\r\n"); err != nil {
 		t.Fatalf("partial: %v", err)
 	}
-	m := e.Sink.Wait(t, 1, 5*time.Second)[0]
-	if len(m.To) != 1 || m.To[0] != "ok@example.test" {
-		t.Fatalf("sink envelope %v", m.To)
+	msgs := e.Sink.Wait(t, 2, 10*time.Second)
+	var orig, dsn *smtpsink.Message
+	for i := range msgs {
+		if msgs[i].From == "" {
+			dsn = &msgs[i]
+		} else {
+			orig = &msgs[i]
+		}
 	}
-	// All refused permanently: 550, and the upstream's text stays out of the reply.
-	err := send(c, "alice@agency.test", []string{"gone@example.test"}, "From: alice@agency.test\r\n\r\nhi\r\n")
+	if orig == nil || len(orig.To) != 1 || orig.To[0] != "ok@agency.test" {
+		t.Fatalf("original at sink: %+v", orig)
+	}
+	if dsn == nil || dsn.To[0] != "alice@agency.test" || !strings.Contains(string(dsn.Data), "gone@agency.test") ||
+		!strings.Contains(string(dsn.Data), "multipart/report") {
+		t.Fatalf("DSN at sink: %+v", dsn)
+	}
+	// All refused for good: 550, no DSN (the client has the answer), and
+	// the upstream's text stays out of the reply.
+	err := send(c, "alice@agency.test", []string{"gone@agency.test"}, "From: alice@agency.test\r\n\r\nhi\r\n")
 	if smtpCode(err) != 550 || strings.Contains(err.Error(), "10.1.2.3") {
 		t.Fatalf("all refused: want 550 without upstream text, got %v", err)
 	}
-	// All refused, one only for now: 451.
+	// One refused for good, one for now: 250 queued, a DSN for the first.
 	c.Reset()
-	err = send(c, "alice@agency.test", []string{"gone@example.test", "full@example.test"}, "From: alice@agency.test\r\n\r\nhi\r\n")
-	if smtpCode(err) != 451 {
-		t.Fatalf("all refused, one temporarily: want 451, got %v", err)
+	if err := send(c, "alice@agency.test", []string{"gone@agency.test", "full@agency.test"}, "From: alice@agency.test\r\n\r\nhi\r\n"); err != nil {
+		t.Fatalf("one temporary refusal: want 250 queued, got %v", err)
 	}
-	if n := len(e.Sink.Messages()); n != 1 {
-		t.Fatalf("sink got %d messages, want 1", n)
+	e.Sink.Wait(t, 3, 10*time.Second)
+	p.waitLog(`"refused":"*@agency.test:550"`, 2*time.Second)
+	if n := len(e.Sink.Messages()); n != 3 {
+		t.Fatalf("sink got %d messages, want 3 (original, 2 DSNs)", n)
 	}
-	p.waitLog(`"refused":"*@example.test:550"`, 2*time.Second)
 }
 
 func TestMetricsAndHealth(t *testing.T) {

@@ -15,17 +15,24 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/oklog/ulid/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/certs"
 	"github.com/okuri/okuri/config"
 	"github.com/okuri/okuri/directory"
 	"github.com/okuri/okuri/gateway"
 	"github.com/okuri/okuri/monitor"
+	"github.com/okuri/okuri/policy"
+	"github.com/okuri/okuri/policy/scan"
+	"github.com/okuri/okuri/quarantine"
 	"github.com/okuri/okuri/relay"
 	"github.com/okuri/okuri/smtpd"
 	"github.com/okuri/okuri/spool"
@@ -78,17 +85,131 @@ type app struct {
 	log     *slog.Logger
 	smtp    *smtpd.Server
 	monitor *monitor.Server
+	backend *backend
+	policy  atomic.Pointer[policy.Policy]
+	stop    context.CancelFunc // stops the worker and sweeper
+	loops   sync.WaitGroup
 	closers []func() error
 }
 
 func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log}
+	ctx := context.Background()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("data dir: %w", err)
+	for _, dir := range []string{cfg.DataDir, filepath.Join(cfg.DataDir, "spool")} {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("data dir: %w", err)
+		}
 	}
+	serverTLS, err := serverTLSConfig(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := policy.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.policy.Store(pol)
+	scanner, err := scan.New(scanOptions(cfg))
+	if err != nil {
+		return nil, err
+	}
+	sender, err := newSender(cfg, log, reg)
+	if err != nil {
+		return nil, err
+	}
+	if a.backend, err = openBackend(ctx, cfg, log, reg); err != nil {
+		return nil, err
+	}
+	st := a.backend.store
+	worker, err := quarantine.NewWorker(quarantine.WorkerOptions{
+		Store: st, Sender: sender, Lease: cfg.Queue.Lease.D(), SendTimeout: cfg.Relay.Timeout.D() * 5,
+		BackoffBase: cfg.Queue.BackoffBase.D(), BackoffMax: cfg.Queue.BackoffMax.D(),
+		MaxLifetime: cfg.Queue.MaxLifetime.D(), Concurrency: cfg.Queue.Concurrency,
+		DSN:     quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
+		Prepare: gateway.Prepare, Logger: log, Registerer: reg,
+	})
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	sweeper, err := quarantine.NewSweeper(quarantine.SweeperOptions{
+		Store: st, BodyRetention: cfg.Retention.Bodies.D(), RecordRetention: cfg.Retention.Records.D(),
+		OnQueued: worker.Kick, Logger: log,
+	})
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	a.stop = stop
+	a.loops.Add(2)
+	go func() { defer a.loops.Done(); worker.Run(runCtx) }()
+	go func() { defer a.loops.Done(); sweeper.Run(runCtx) }()
+
+	gw, err := gateway.New(gateway.Options{
+		Relay: sender, Scanner: scanner, Policy: a.policy.Load, Store: st, Kick: worker.Kick,
+		Audit: a.backend.audit, DSN: quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
+		Logger: log, Registerer: reg,
+	})
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	settings, err := smtpSettings(cfg)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	l := cfg.SMTP.Limits
+	a.smtp, err = smtpd.New(smtpd.Options{
+		Hostname: cfg.SMTP.Hostname, Listen: cfg.SMTP.Listen, ListenTLS: cfg.SMTP.ListenTLS,
+		TLS: serverTLS, AllowPlaintextLoopback: cfg.SMTP.Auth.AllowPlaintextLoopback,
+		Limits: smtpd.Limits{
+			MaxMessageBytes: int64(l.MaxMessageBytes), MaxRecipients: l.MaxRecipients,
+			MaxLineLength: l.MaxLineLength, MaxHeaderBytes: int64(l.MaxHeaderBytes),
+			CommandTimeout: l.CommandTimeout.D(), DataTimeout: l.DataTimeout.D(),
+			MaxConnections: l.MaxConnections, MaxConnectionsPerIP: l.MaxConnectionsPerIP,
+		},
+		Spool:      spool.New(filepath.Join(cfg.DataDir, "spool"), int64(l.SpoolMemoryBytes)),
+		Logger:     log,
+		Registerer: reg,
+		NewQueueID: func() string { return ulid.Make().String() },
+	}, settings, gw)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	if cfg.Metrics.Listen != "" {
+		if a.monitor, err = monitor.Listen(cfg.Metrics.Listen, reg, log); err != nil {
+			a.close()
+			return nil, err
+		}
+		a.closers = append(a.closers, a.monitor.Close)
+	}
+	if err := a.smtp.Start(); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.monitor != nil {
+		a.monitor.SetCheck("store", func(ctx context.Context) error {
+			_, err := st.Counts(ctx)
+			return err
+		})
+	}
+	a.emit(audit.Event{Type: audit.TypeGatewayStarted, Actor: audit.System, Attrs: map[string]string{"version": version}})
+	return a, nil
+}
+
+func (a *app) emit(evs ...audit.Event) {
+	if err := a.backend.audit.Emit(context.Background(), evs...); err != nil {
+		a.log.Error("audit event not recorded", "type", evs[0].Type, "err", err)
+	}
+}
+
+func serverTLSConfig(cfg *config.Config, log *slog.Logger) (*tls.Config, error) {
 	hosts := []string{cfg.SMTP.Hostname, "localhost", "127.0.0.1", "::1"}
 	cert, generated, err := certs.Load(cfg.SMTP.TLS.CertFile, cfg.SMTP.TLS.KeyFile, cfg.DataDir, hosts)
 	if err != nil {
@@ -102,56 +223,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	if cfg.SMTP.TLS.MinVersion == "1.3" {
 		minTLS = tls.VersionTLS13
 	}
-	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: minTLS}
-
-	sender, err := newSender(cfg, log, reg)
-	if err != nil {
-		return nil, err
-	}
-	gw, err := gateway.New(gateway.Options{Relay: sender, Logger: log, Registerer: reg})
-	if err != nil {
-		return nil, err
-	}
-	settings, err := smtpSettings(cfg)
-	if err != nil {
-		return nil, err
-	}
-	spoolDir := filepath.Join(cfg.DataDir, "spool")
-	if err := os.MkdirAll(spoolDir, 0o700); err != nil {
-		return nil, fmt.Errorf("spool dir: %w", err)
-	}
-	l := cfg.SMTP.Limits
-	a.smtp, err = smtpd.New(smtpd.Options{
-		Hostname: cfg.SMTP.Hostname, Listen: cfg.SMTP.Listen, ListenTLS: cfg.SMTP.ListenTLS,
-		TLS: serverTLS, AllowPlaintextLoopback: cfg.SMTP.Auth.AllowPlaintextLoopback,
-		Limits: smtpd.Limits{
-			MaxMessageBytes: int64(l.MaxMessageBytes), MaxRecipients: l.MaxRecipients,
-			MaxLineLength: l.MaxLineLength, MaxHeaderBytes: int64(l.MaxHeaderBytes),
-			CommandTimeout: l.CommandTimeout.D(), DataTimeout: l.DataTimeout.D(),
-			MaxConnections: l.MaxConnections, MaxConnectionsPerIP: l.MaxConnectionsPerIP,
-		},
-		Spool:      spool.New(spoolDir, int64(l.SpoolMemoryBytes)),
-		Logger:     log,
-		Registerer: reg,
-		NewQueueID: func() string { return ulid.Make().String() },
-	}, settings, gw)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Metrics.Listen != "" {
-		if a.monitor, err = monitor.Listen(cfg.Metrics.Listen, reg, log); err != nil {
-			return nil, err
-		}
-		a.closers = append(a.closers, a.monitor.Close)
-	}
-	if err := a.smtp.Start(); err != nil {
-		a.close()
-		return nil, err
-	}
-	if a.monitor != nil {
-		a.monitor.SetCheck("smtp", func(context.Context) error { return nil })
-	}
-	return a, nil
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: minTLS}, nil
 }
 
 func newSender(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer) (relay.Sender, error) {
@@ -238,12 +310,19 @@ func (a *app) reload(path string, level *slog.LevelVar) {
 		a.log.Error("config reload refused", "err", err)
 		return
 	}
+	pol, err := policy.New(cfg)
+	if err != nil {
+		a.log.Error("config reload refused", "err", err)
+		return
+	}
 	for _, key := range restartOnly(a.cfg, cfg) {
 		a.log.Warn("config change needs a restart to take effect", "key", key)
 	}
 	a.smtp.SetSettings(st)
+	a.policy.Store(pol)
 	level.Set(parseLevel(cfg.Log.Level))
-	a.log.Info("config reloaded", "users", st.Directory.Len(), "trusted_networks", len(st.Trusted))
+	a.log.Info("config reloaded", "users", st.Directory.Len(), "trusted_networks", len(st.Trusted), "rules", len(pol.Rules()))
+	a.emit(audit.Event{Type: audit.TypeConfigReloaded, Actor: audit.System})
 }
 
 // restartOnly lists changed keys that a reload does not apply.
@@ -263,22 +342,42 @@ func restartOnly(old, cur *config.Config) []string {
 	diff("relay", old.Relay, cur.Relay)
 	diff("data_dir", old.DataDir, cur.DataDir)
 	diff("metrics", old.Metrics, cur.Metrics)
+	diff("store", old.Store, cur.Store)
+	diff("queue", old.Queue, cur.Queue)
+	diff("retention", old.Retention, cur.Retention)
+	diff("audit", old.Audit, cur.Audit)
+	diff("scan", old.Scan, cur.Scan)
+	diff("domains", old.Domains, cur.Domains)
+	diff("ui", old.UI, cur.UI)
 	diff("log.format", old.Log.Format, cur.Log.Format)
 	return keys
 }
 
 func (a *app) shutdown(ctx context.Context) error {
 	err := a.smtp.Shutdown(ctx)
+	a.emit(audit.Event{Type: audit.TypeGatewayStopped, Actor: audit.System})
 	a.close()
 	return err
 }
 
+// close stops everything in reverse order of start: listeners, then the
+// worker and sweeper, then the audit publisher (which flushes what it can)
+// and the store.
 func (a *app) close() {
 	if a.smtp != nil {
 		a.smtp.Close()
 	}
 	for _, c := range a.closers {
 		c()
+	}
+	if a.stop != nil {
+		a.stop()
+		a.loops.Wait()
+	}
+	if a.backend != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		a.backend.close(ctx)
+		cancel()
 	}
 }
 
@@ -298,4 +397,3 @@ func parseLevel(s string) slog.Level {
 	}
 	return l
 }
-

@@ -32,12 +32,12 @@ type Sink struct {
 	Addr string
 	srv  *smtp.Server
 
-	mu       sync.Mutex
-	msgs     []Message
-	refuse   map[string]*smtp.SMTPError // by recipient
-	dataErr  *smtp.SMTPError
-	conns    map[*smtp.Conn]bool
-	arrived  chan struct{}
+	mu      sync.Mutex
+	msgs    []Message
+	refuse  map[string]*smtp.SMTPError // by recipient
+	dataErr *smtp.SMTPError
+	conns   map[*smtp.Conn]bool
+	arrived chan struct{}
 }
 
 // Options configures a Sink.
@@ -46,6 +46,7 @@ type Options struct {
 	Implicit bool        // serve implicit TLS instead (needs TLS)
 	Username string      // require AUTH PLAIN with these credentials when set
 	Password string
+	Addr     string // listen address; default 127.0.0.1:0
 }
 
 // Start runs a sink until the test ends.
@@ -59,12 +60,16 @@ func Start(t testing.TB, opts Options) *Sink {
 	srv.MaxMessageBytes = 200 << 20
 	srv.MaxLineLength = 10000
 	srv.ErrorLog = discardLogger{}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
 	var ln net.Listener
 	var err error
 	if opts.Implicit {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", opts.TLS)
+		ln, err = tls.Listen("tcp", addr, opts.TLS)
 	} else {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
+		ln, err = net.Listen("tcp", addr)
 	}
 	if err != nil {
 		t.Fatalf("smtpsink: listen: %v", err)

@@ -1,0 +1,102 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/okuri/okuri/policy"
+	"github.com/okuri/okuri/policy/scan"
+	"github.com/okuri/okuri/quarantine"
+	"github.com/okuri/okuri/smtpd"
+)
+
+var heldStates = map[policy.Action]quarantine.State{
+	policy.Delay:         quarantine.StateHeldDelay,
+	policy.HoldSelfCheck: quarantine.StateHeldSelfCheck,
+	policy.HoldApproval:  quarantine.StateHeldApproval,
+	policy.Quarantine:    quarantine.StateQuarantined,
+}
+
+// hold stores the message durably in its hold state and only then answers
+// 250 with the hold id (DESIGN: "250 2.0.0 Ok: held as <id> (<reason>)").
+func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
+	rec := record(m, hdr, res, d, heldStates[d.Action])
+	rec.HoldUntil = d.Deadline(m.Received)
+	if err := g.o.Store.Put(ctx, rec, m.Body.Reader()); err != nil {
+		return g.storeFailed(m, err, log)
+	}
+	g.metrics.outcome("held")
+	log.Info("message held", "id", rec.ID, "state", string(rec.State), "deadline", rec.HoldUntil)
+	if g.o.Notifier != nil {
+		g.o.Notifier.Held(ctx, rec, d)
+	}
+	return reply(250, 2, 0, 0, "Ok: held as "+rec.ID+" ("+d.ReplyReason()+")")
+}
+
+func (g *Gateway) reject(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
+	code, enh, text := d.RejectReply()
+	g.metrics.outcome("rejected")
+	log.Info("message rejected by policy", "reply", code)
+	if err := g.emit(ctx, rejectedEvent(m, d)); err != nil {
+		log.Error("audit: rejection event not recorded", "err", err)
+	}
+	if g.o.Notifier != nil {
+		g.o.Notifier.Rejected(ctx, record(m, hdr, res, d, quarantine.StateRejected), d)
+	}
+	var e [3]int
+	for i, p := range strings.SplitN(enh, ".", 3) {
+		for _, c := range p {
+			e[i] = e[i]*10 + int(c-'0')
+		}
+	}
+	return smtpd.Reply{Code: code, Enhanced: e, Text: text + " (ref " + m.QueueID + ")"}
+}
+
+// storeFailed answers when a message could not be stored: 452 4.3.1 when
+// out of space (RFC 3463), else 451. The client keeps the message.
+func (g *Gateway) storeFailed(m *smtpd.Message, err error, log *slog.Logger) smtpd.Reply {
+	g.metrics.outcome("tempfail")
+	log.Error("storing the message failed", "err", err)
+	if errors.Is(err, quarantine.ErrStorageFull) {
+		return reply(452, 4, 3, 1, "Insufficient system storage, try again later (ref "+m.QueueID+")")
+	}
+	return reply(451, 4, 3, 0, "Temporary storage failure, try again later (ref "+m.QueueID+")")
+}
+
+// record builds the quarantine record of a message and its decision.
+func record(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, st quarantine.State) *quarantine.Message {
+	pj, _ := json.Marshal(d) // plain data: cannot fail
+	rec := &quarantine.Message{
+		Received: m.Received, From: m.From, To: append([]string(nil), m.To...),
+		Headers: hdr, AuthUser: m.User, ClientIP: m.ClientIP.String(),
+		Group: d.ApproverGroup, State: st,
+		Decision: quarantine.Decision{
+			Action: string(d.Action), Rule: d.Rule, Verdict: d.Verdict,
+			Explanation: d.Text(), Findings: findings(res), Policy: pj,
+		},
+	}
+	return rec
+}
+
+// findings summarises the scan's findings for the record: kinds, counts,
+// where, and the detector's masked samples — never values.
+func findings(res *scan.Result) []quarantine.Finding {
+	if res == nil {
+		return nil
+	}
+	fs := make([]quarantine.Finding, 0, len(res.Findings))
+	for _, f := range res.Findings {
+		where := f.Where.Path
+		if where == "" {
+			where = "part " + f.Where.Part
+		}
+		if f.Where.Sheet != "" {
+			where += " / " + f.Where.Sheet
+		}
+		fs = append(fs, quarantine.Finding{Kind: f.Kind, Count: f.Count, Samples: f.Samples, Where: where})
+	}
+	return fs
+}
