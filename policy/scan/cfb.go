@@ -25,6 +25,7 @@ func (r *run) cfb(f *file) error {
 				ra:    bytes.NewReader(data),
 				size:  int64(len(data)),
 				depth: f.depth + 1,
+				part:  f.part,
 			}
 			return r.scanPart(child, true, "")
 		},

@@ -19,6 +19,7 @@ type file struct {
 	ra      io.ReaderAt
 	size    int64
 	depth   int
+	part    int // index of this file's part (parent of what it contains)
 }
 
 // head returns up to n leading bytes.
@@ -39,7 +40,8 @@ func (r *run) reader(f *file) io.Reader {
 	return r.budget.Reader(io.NewSectionReader(f.ra, 0, f.size), 0, "")
 }
 
-// scanPart records a bare file or archive entry as a part, then scans it.
+// scanPart records a bare file or a file found inside f.part (its parent
+// part) as a part of its own, then scans it.
 func (r *run) scanPart(f *file, attachment bool, ctype string) error {
 	p := Part{
 		Path:        f.loc.Part + "/" + f.loc.Path,
@@ -48,7 +50,8 @@ func (r *run) scanPart(f *file, attachment bool, ctype string) error {
 		Size:        f.size,
 		Attachment:  attachment,
 	}
-	idx := r.addPart(p, f.loc, false)
+	idx := r.addPart(p, f.loc, false, f.part)
+	f.part = idx
 	return r.runFile(idx, f)
 }
 
@@ -111,7 +114,7 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 		r.parts[idx].Reason = "image not inspected (no OCR)"
 		return kind, nil
 	case fmtMessage:
-		return kind, r.message(r.reader(f), f.loc.Part, f.depth+1)
+		return kind, r.message(r.reader(f), f.loc.Part, f.depth+1, idx)
 	case fmtRTF:
 		return kind, r.rtf(f)
 	case fmtVCard:

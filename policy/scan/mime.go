@@ -14,10 +14,10 @@ import (
 // errStop ends a MIME walk early after a limit was recorded.
 var errStop = errors.New("stop walk")
 
-// message walks one RFC 5322 message: the top-level one (prefix "") or an
-// attached message/rfc822 part (prefix is its part number). depth counts
-// the nesting levels already entered.
-func (r *run) message(rd io.Reader, prefix string, depth int) error {
+// message walks one RFC 5322 message: the top-level one (prefix "",
+// parent -1) or an attached message (prefix is its part number, parent
+// its part index). depth counts the nesting levels already entered.
+func (r *run) message(rd io.Reader, prefix string, depth, parent int) error {
 	ent, err := message.ReadWithOptions(rd, &message.ReadOptions{MaxHeaderBytes: 1 << 20})
 	if ent == nil {
 		if err == nil {
@@ -39,7 +39,7 @@ func (r *run) message(rd io.Reader, prefix string, depth int) error {
 		if path == nil && rootErr != nil {
 			werr = rootErr
 		}
-		return r.entity(prefix, depth, path, e, werr)
+		return r.entity(prefix, depth, parent, path, e, werr)
 	})
 	if errors.Is(werr, errStop) {
 		return nil
@@ -85,7 +85,7 @@ func partNumber(prefix string, path []int) string {
 }
 
 // entity handles one node of the MIME tree.
-func (r *run) entity(prefix string, depth int, path []int, e *message.Entity, werr error) error {
+func (r *run) entity(prefix string, depth, parent int, path []int, e *message.Entity, werr error) error {
 	if err := r.budget.Err(); err != nil {
 		if r.fatal(err) {
 			return err
@@ -119,7 +119,7 @@ func (r *run) entity(prefix string, depth int, path []int, e *message.Entity, we
 		ContentType: mediaType,
 		Attachment:  name != "" || strings.EqualFold(disp, "attachment"),
 	}
-	idx := r.addPart(p, extract.Location{Part: num}, true)
+	idx := r.addPart(p, extract.Location{Part: num}, true, parent)
 	if werr != nil && message.IsUnknownEncoding(werr) {
 		r.setPart(idx, Unscannable, "unknown transfer encoding")
 		return drain(e.Body)
@@ -130,7 +130,7 @@ func (r *run) entity(prefix string, depth int, path []int, e *message.Entity, we
 	}
 	body := r.budget.Reader(e.Body, 0, "")
 	if mediaType == "message/rfc822" || mediaType == "message/global" {
-		if err := r.message(body, num, depth+len(path)+1); err != nil {
+		if err := r.message(body, num, depth+len(path)+1, idx); err != nil {
 			return err
 		}
 		return drain(e.Body)
@@ -157,6 +157,7 @@ func (r *run) entity(prefix string, depth int, path []int, e *message.Entity, we
 		ra:      sp,
 		size:    sp.size,
 		depth:   depth + len(path),
+		part:    idx,
 	}
 	if name != "" || !strings.HasPrefix(mediaType, "text/") {
 		f.loc.Path = safeName(name)

@@ -28,13 +28,15 @@ type run struct {
 
 type partState struct {
 	Part
-	loc  extract.Location
-	mime bool // a MIME part: owns every location with its part number
+	loc    extract.Location
+	mime   bool // a MIME part: owns every location with its part number
+	parent int  // index of the containing part, -1 for none
 }
 
-// addPart records a part and returns its index.
-func (r *run) addPart(p Part, loc extract.Location, mime bool) int {
-	r.parts = append(r.parts, partState{Part: p, loc: loc, mime: mime})
+// addPart records a part inside part parent (-1: none) and returns its
+// index. Parts are added after their parents, which finish relies on.
+func (r *run) addPart(p Part, loc extract.Location, mime bool, parent int) int {
+	r.parts = append(r.parts, partState{Part: p, loc: loc, mime: mime, parent: parent})
 	return len(r.parts) - 1
 }
 
@@ -108,12 +110,12 @@ func (r *run) finish(err error, ioErr error) (*Result, error) {
 			p.Verdict = PersonalData
 		}
 	}
-	// A container is at least as strong as what it contains.
-	for i := range r.parts {
-		for j := range r.parts {
-			if i != j && contains(&r.parts[i], &r.parts[j]) {
-				r.parts[i].Verdict = stronger(r.parts[i].Verdict, r.parts[j].Verdict)
-			}
+	// A container is at least as strong as what it contains. Children
+	// come after their parents, so one backward pass propagates through
+	// any depth.
+	for i := len(r.parts) - 1; i >= 0; i-- {
+		if p := r.parts[i].parent; p >= 0 {
+			r.parts[p].Verdict = stronger(r.parts[p].Verdict, r.parts[i].Verdict)
 		}
 	}
 	if personal {
@@ -156,18 +158,4 @@ func within(p *partState, part, path string) bool {
 		return true
 	}
 	return path == p.loc.Path || strings.HasPrefix(path, p.loc.Path+"/")
-}
-
-// contains reports whether part b lies inside part a.
-func contains(a, b *partState) bool {
-	if b.mime && !a.mime {
-		return false
-	}
-	if a.mime && !b.mime {
-		return within(a, b.loc.Part, b.loc.Path)
-	}
-	if a.mime && b.mime {
-		return strings.HasPrefix(b.loc.Part, a.loc.Part+".")
-	}
-	return b.loc.Part == a.loc.Part && strings.HasPrefix(b.loc.Path, a.loc.Path+"/")
 }

@@ -65,7 +65,7 @@ func (s *Scanner) Scan(ctx context.Context, msg io.ReaderAt, size int64) (*Resul
 	defer cancel()
 	var ioErr error
 	src := errReaderAt{r: msg, size: size, err: &ioErr}
-	err := r.message(io.NewSectionReader(src, 0, size), "", 0)
+	err := r.message(io.NewSectionReader(src, 0, size), "", 0, -1)
 	return r.finish(err, ioErr)
 }
 
@@ -81,6 +81,7 @@ func (s *Scanner) ScanFile(ctx context.Context, name string, rd io.ReaderAt, siz
 		name: name,
 		ra:   src,
 		size: size,
+		part: -1,
 	}
 	err := r.scanPart(f, true, "")
 	return r.finish(err, ioErr)

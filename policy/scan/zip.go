@@ -158,12 +158,13 @@ func (r *run) entry(z *extract.Zip, parent *file, e *zip.File) error {
 		name:  path.Base(e.Name),
 		depth: parent.depth + 1,
 	}
-	idx := r.addPart(Part{
+	child.part = r.addPart(Part{
 		Path:       child.loc.Part + "/" + child.loc.Path,
 		Name:       e.Name,
 		Size:       int64(e.UncompressedSize64),
 		Attachment: true,
-	}, child.loc, false)
+	}, child.loc, false, parent.part)
+	idx := child.part
 	if child.depth > r.lim.MaxDepth {
 		r.setPart(idx, Unscannable, "limit "+extract.LimitDepth+" exceeded")
 		return nil
@@ -213,6 +214,7 @@ func (r *run) gzip(f *file) error {
 		ra:    sp,
 		size:  sp.size,
 		depth: f.depth + 1,
+		part:  f.part,
 	}
 	return r.scanPart(child, true, "")
 }
