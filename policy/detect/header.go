@@ -49,8 +49,8 @@ type headerInfo struct {
 
 // classifyHeader maps one header cell to a kind.
 func classifyHeader(cell []byte) headerInfo {
-	if len(cell) == 0 || len(cell) > 120 {
-		return headerInfo{}
+	if len(cell) == 0 || len(cell) > 60 {
+		return headerInfo{} // headers are short; spare the NFKC below
 	}
 	h := strings.ToLower(foldString(string(cell)))
 	h = strings.Trim(h, "\"'[]()")

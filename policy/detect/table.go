@@ -14,6 +14,10 @@ const sampleRows = 32
 // memory of the buffered rows); cells beyond it are not inspected.
 const maxColumns = 1024
 
+// maxHeaderRow bounds how far down a header row is looked for (titles
+// and notes come first in hand-made sheets).
+const maxHeaderRow = 16
+
 // maxWindows bounds how many windows of sampleRows rows are classified
 // before a table that shows nothing recognisable is given up on.
 const maxWindows = 64
@@ -142,7 +146,7 @@ func (t *Table) classify(final bool) {
 	var hdrs []headerInfo
 	// The header is the first row of labels above any data (a title
 	// or notes may come first).
-	for ri := 0; ri < len(rows); ri++ {
+	for ri := 0; ri < len(rows) && ri < maxHeaderRow; ri++ {
 		hs, known, kinds, nonEmpty, values := make([]headerInfo, len(rows[ri])), 0, 0, 0, 0
 		for ci, c := range rows[ri] {
 			c = trimSpace(c)

@@ -467,13 +467,13 @@ var businessMarkers = []string{
 func businessContact(b []byte, ps, pos int) bool {
 	// the line of pos and the one before it, bounded
 	ls := pos
-	for ls > max(ps, pos-300) && b[ls-1] != '\n' {
+	for ls > max(ps, pos-120) && b[ls-1] != '\n' {
 		ls--
 	}
 	from := ls
 	if from > ps {
 		from--
-		for from > max(ps, ls-300) && b[from-1] != '\n' {
+		for from > max(ps, ls-90) && b[from-1] != '\n' {
 			from--
 		}
 	}
