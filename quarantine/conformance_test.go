@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -42,6 +43,7 @@ func runConformance(t *testing.T, open opener) {
 		{"PutExists", testPutExists},
 		{"Lifecycle", testLifecycle},
 		{"SelfApproval", testSelfApproval},
+		{"SelfCheck", testSelfCheck},
 		{"ConcurrentApprove", testConcurrentApprove},
 		{"Leases", testLeases},
 		{"CompleteAttempts", testCompleteAttempts},
@@ -152,7 +154,11 @@ func testLifecycle(t *testing.T, open opener) {
 	for _, from := range []State{StateHeldDelay, StateHeldSelfCheck, StateHeldApproval, StateQuarantined} {
 		for _, to := range States {
 			m := put(t, s, newMsg(from, "taro"), "body")
-			got, err := s.Transition(ctx, m.ID, Change{From: from, To: to, Actor: approver, Comment: "ok"})
+			ch := Change{From: from, To: to, Actor: approver, Comment: "ok"}
+			if from == StateHeldSelfCheck {
+				ch.Checked = &audit.SelfCheck{Recipients: []string{"Customer@example.com"}, Attachments: []int{0}}
+			}
+			got, err := s.Transition(ctx, m.ID, ch)
 			if CanTransition(from, to) {
 				if err != nil {
 					t.Fatalf("%s→%s: %v", from, to, err)
@@ -184,6 +190,32 @@ func testLifecycle(t *testing.T, open opener) {
 	m := put(t, s, newMsg(StateQueued, "taro"), "body")
 	if _, err := s.Transition(ctx, m.ID, Change{From: StateQueued, To: StateHeldDelay}); !errors.Is(err, ErrIllegalTransition) {
 		t.Fatalf("queued→held_delay: %v", err)
+	}
+}
+
+func testSelfCheck(t *testing.T, open opener) {
+	s := open(t, newClock())
+	ctx := context.Background()
+	m := put(t, s, newMsg(StateHeldSelfCheck, "taro", "a@x.example", "b@y.example"), "body")
+	sender := Actor{Kind: ActorSender, User: "taro"}
+	for _, checked := range []*audit.SelfCheck{nil, {Recipients: []string{"a@x.example"}}} {
+		_, err := s.Transition(ctx, m.ID, Change{From: StateHeldSelfCheck, To: StateQueued, Actor: sender, Checked: checked})
+		if !errors.Is(err, ErrUnconfirmed) {
+			t.Fatalf("self-check with %+v: %v", checked, err)
+		}
+	}
+	checked := &audit.SelfCheck{Recipients: []string{"a@x.example", "B@Y.example"}, Attachments: []int{0, 1}}
+	if _, err := s.Transition(ctx, m.ID, Change{From: StateHeldSelfCheck, To: StateQueued, Actor: sender, Checked: checked}); err != nil {
+		t.Fatal(err)
+	}
+	var ev *audit.Event
+	for _, e := range s.events() {
+		if e.MessageID == m.ID && e.Type == "message.selfchecked" {
+			ev = &e
+		}
+	}
+	if ev == nil || ev.Checked == nil || len(ev.Checked.Attachments) != 2 || ev.Actor.User != "taro" || ev.PrevState != "held_selfcheck" || ev.State != "queued" {
+		t.Fatalf("selfchecked event: %+v", ev)
 	}
 }
 

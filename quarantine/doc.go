@@ -18,7 +18,9 @@
 //     message only if it is in the state the caller saw, and only along
 //     the lifecycle below; two UI clicks or two instances racing produce
 //     one change and one ErrConflict. A sender never approves their own
-//     held_approval message: the store refuses it (ErrSelfApproval).
+//     held_approval message: the store refuses it (ErrSelfApproval). A
+//     self-checked message is released only when the sender confirmed
+//     every recipient (ErrUnconfirmed).
 //  3. Exactly-once delivery, as far as SMTP allows. A queued message is
 //     delivered only under a lease (Store.Acquire) that names one instance
 //     and expires; the outcome is recorded (Store.Complete) only by the
@@ -72,7 +74,9 @@
 // P:sess:<key>.
 //
 // Indexes are the same for both backends: all, per state, per sender
-// (authenticated user and envelope sender), per approver group — members
-// are ULIDs, so order is receive time — and time-ordered sets for the
-// worker (due), the sweeper (hold deadlines) and retention.
+// (authenticated user and envelope sender), per approver group, per
+// group and state, per sender and state — members are ULIDs, so order is
+// receive time — and time-ordered sets for the worker (due), the sweeper
+// (hold deadlines) and retention. List reads the most selective one and
+// never shows a message outside the caller's Scope.
 package quarantine

@@ -17,6 +17,7 @@ var (
 	ErrConflict          = errors.New("quarantine: message is not in the expected state")
 	ErrIllegalTransition = errors.New("quarantine: illegal transition")
 	ErrSelfApproval      = errors.New("quarantine: a sender cannot approve their own message")
+	ErrUnconfirmed       = errors.New("quarantine: self-check must confirm every recipient")
 	ErrLeaseLost         = errors.New("quarantine: delivery lease lost to another instance")
 	ErrPurged            = errors.New("quarantine: message body purged")
 	// ErrStorageFull means the spool or database is out of space; the
@@ -74,6 +75,9 @@ type Change struct {
 	To      State  // the new state
 	Actor   Actor  // who; for an approval Actor.User must not be the message's sender
 	Comment string // free text kept in the history and the audit event
+	// Checked is what the sender confirmed in a self-check; required for
+	// held_selfcheck → queued, and it must list every envelope recipient.
+	Checked *audit.SelfCheck
 }
 
 // newEvent returns the audit event of type typ about m. It carries kinds
@@ -120,6 +124,16 @@ func applyTransition(m *Message, ch Change, now time.Time) (audit.Event, error) 
 	if !ok {
 		return audit.Event{}, &TransitionError{ID: m.ID, Current: m.State, From: ch.From, To: ch.To, illegal: true}
 	}
+	if ch.From == StateHeldSelfCheck && ch.To == StateQueued {
+		if ch.Checked == nil {
+			return audit.Event{}, fmt.Errorf("transition %s: %w", m.ID, ErrUnconfirmed)
+		}
+		for _, r := range m.To {
+			if !slices.ContainsFunc(ch.Checked.Recipients, func(c string) bool { return strings.EqualFold(c, r) }) {
+				return audit.Event{}, fmt.Errorf("transition %s: a recipient was not confirmed: %w", m.ID, ErrUnconfirmed)
+			}
+		}
+	}
 	if ch.From == StateHeldApproval && ch.To == StateQueued {
 		if ch.Actor.User == "" {
 			return audit.Event{}, fmt.Errorf("transition %s: an approval needs a named approver: %w", m.ID, ErrIllegalTransition)
@@ -132,7 +146,7 @@ func applyTransition(m *Message, ch Change, now time.Time) (audit.Event, error) 
 	m.History = append(m.History, HistoryEntry{Time: now, Actor: ch.Actor, What: typ, From: ch.From, To: ch.To, Comment: ch.Comment})
 	enterState(m, now)
 	ev := newEvent(typ, m, now, ch.Actor)
-	ev.PrevState, ev.Comment = string(ch.From), ch.Comment
+	ev.PrevState, ev.Comment, ev.Checked = string(ch.From), ch.Comment, ch.Checked
 	return ev, nil
 }
 

@@ -42,8 +42,9 @@ type Store interface {
 	// Transition moves a message from ch.From to ch.To if, and only if, it is
 	// in ch.From and the lifecycle allows it (*TransitionError otherwise,
 	// matching ErrConflict or ErrIllegalTransition); an approval by the
-	// message's own sender fails with ErrSelfApproval. It returns the
-	// changed record.
+	// message's own sender fails with ErrSelfApproval, a self-check that
+	// does not confirm every recipient (Change.Checked) with
+	// ErrUnconfirmed. It returns the changed record.
 	Transition(ctx context.Context, id string, ch Change) (*Message, error)
 
 	// List returns messages matching q inside q.Scope, newest first, one
