@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ func TestPathological(t *testing.T) {
 		"postal":     strings.Repeat("〒100-0001 ", 100000),
 		"dates":      strings.Repeat("生年月日 1980/01/01 ", 60000),
 		"tabs":       strings.Repeat("a\tb\tc\n", 200000),
+		"mix":        adversarialMix(1 << 20),
 	}
 	for name, in := range inputs {
 		start := time.Now()
@@ -28,4 +30,17 @@ func TestPathological(t *testing.T) {
 			t.Errorf("%s: %v for %d bytes", name, d, len(in))
 		}
 	}
+}
+
+// adversarialMix is keywords, digits and delimiters in random order:
+// every token is a candidate, a label or a cell boundary.
+func adversarialMix(size int) string {
+	alphabet := []string{"様", "氏名", "：", " ", "\n", "\n\n", "0", "1", "9", "-", "@", "a", "東京都", "区",
+		"生年月日", "\t", ",", "〒", "年", "月", "日", "ヤマダ", "山田", "株式会社"}
+	rng := rand.New(rand.NewPCG(1, 1))
+	var sb strings.Builder
+	for sb.Len() < size {
+		sb.WriteString(alphabet[rng.IntN(len(alphabet))])
+	}
+	return sb.String()
 }
