@@ -1,0 +1,115 @@
+package approvalsui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/config"
+	"github.com/okuri/okuri/directory"
+)
+
+type userRow struct {
+	Addr, Name string
+	Roles      []string
+	Enrolled   bool
+	Locked     bool
+}
+
+type adminUsersPage struct {
+	Base
+	Users   []userRow
+	Message string
+}
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request, p *principal) {
+	if !p.Admin {
+		s.fail(w, r, http.StatusForbidden, "forbidden")
+		return
+	}
+	page := &adminUsersPage{Base: s.base(r, p, "admin.users"), Message: r.URL.Query().Get("m")}
+	if page.Message != "" {
+		page.Message = page.T(page.Message)
+	}
+	now := s.now()
+	for _, u := range s.users.current().Users() {
+		up := s.principalFor(&u)
+		row := userRow{Addr: u.Address, Name: u.Name, Enrolled: u.TOTP != "",
+			Locked: s.getFailures(r.Context(), acctKey(u.Address)).LockedUntil.After(now)}
+		row.Roles = append(row.Roles, page.T("role.sender"))
+		if up.Approver() {
+			row.Roles = append(row.Roles, page.T("role.approver")+" ("+strings.Join(up.Groups, ", ")+")")
+		}
+		if up.Auditor {
+			row.Roles = append(row.Roles, page.T("role.auditor"))
+		}
+		if up.Admin {
+			row.Roles = append(row.Roles, page.T("role.admin"))
+		}
+		page.Users = append(page.Users, row)
+	}
+	s.render(w, r, "admin_users", page)
+}
+
+// adminUserAction: unlock, reset2fa, resetpw. A reset ends the user's
+// sessions everywhere. Each is an admin.* audit event.
+func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *principal) {
+	if !p.Admin {
+		s.fail(w, r, http.StatusForbidden, "forbidden")
+		return
+	}
+	ctx := r.Context()
+	target := lower(r.PostFormValue("user"))
+	if _, ok := s.users.lookup(target); !ok {
+		s.fail(w, r, http.StatusNotFound, "notfound")
+		return
+	}
+	var err error
+	typ := ""
+	switch r.PathValue("action") {
+	case "unlock":
+		s.clearFailures(ctx, target)
+		typ = "admin.user_unlocked"
+	case "reset2fa":
+		err = directory.SetTOTP(s.users.path, target, "", nil)
+		s.endAllSessions(ctx, target)
+		typ = "admin.totp_reset"
+	case "resetpw":
+		pw := r.PostFormValue("password")
+		if directory.CheckPasswordStrength(pw) != nil {
+			s.fail(w, r, http.StatusBadRequest, "password")
+			return
+		}
+		err = directory.ResetPassword(s.users.path, target, pw)
+		s.endAllSessions(ctx, target)
+		typ = "admin.password_reset"
+	default:
+		s.fail(w, r, http.StatusNotFound, "notfound")
+		return
+	}
+	if err != nil {
+		s.log.Error("ui: admin", "action", typ, "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+		return
+	}
+	s.emit(ctx, r, typ, p.Addr, audit.Event{Attrs: map[string]string{"user": target}})
+	http.Redirect(w, r, "/admin/users?m=done", http.StatusSeeOther)
+}
+
+type settingsPage struct {
+	Base
+	UI     config.UI
+	Groups []config.Group
+	Dir    config.Directory
+	Idle   string
+	Abs    string
+}
+
+func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, p *principal) {
+	if !p.Admin {
+		s.fail(w, r, http.StatusForbidden, "forbidden")
+		return
+	}
+	s.render(w, r, "settings", &settingsPage{Base: s.base(r, p, "admin.settings"), UI: s.cfg.UI, Groups: s.cfg.Dir.Groups,
+		Dir: s.cfg.Dir, Idle: s.cfg.UI.IdleTimeout().String(), Abs: s.cfg.UI.AbsoluteTimeout().String()})
+}

@@ -1,0 +1,94 @@
+package approvalsui
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/directory"
+)
+
+type enrolPage struct {
+	Base
+	Secret   string
+	URI      string
+	Recovery []string
+	Next     string
+	Error    string
+}
+
+// enrolShow offers a new TOTP secret (manual key and otpauth URI; no QR
+// code, which would need an image library or inline data). It serves a
+// password-only session in stageEnrol, and a full session that wants to
+// re-enrol.
+func (s *Server) enrolShow(w http.ResponseWriter, r *http.Request, se *session) {
+	if se.Stage == stageTOTP {
+		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
+		return
+	}
+	secret, err := directory.NewTOTPSecret()
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+		return
+	}
+	// se.Enrol holds the post-login target until a secret is offered;
+	// keep the target in Recovery meanwhile.
+	if len(se.Recovery) == 0 {
+		se.Recovery = []string{safeNext(se.Enrol)}
+	}
+	se.Enrol = secret
+	if err := s.saveSession(r.Context(), se); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+		return
+	}
+	b := s.base(r, nil, "totp.enrol")
+	b.CSRF = se.CSRF
+	s.render(w, r, "enrol", &enrolPage{Base: b, Secret: secret, URI: otpauthURI("okuri", se.User, secret)})
+}
+
+// enrolSubmit confirms the secret with a code from the app, stores it
+// with new recovery codes, shows the codes once and starts a full session.
+func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request, se *session) {
+	ctx := r.Context()
+	b := s.base(r, nil, "totp.enrol")
+	b.CSRF = se.CSRF
+	secret := se.Enrol
+	if se.Stage == stageTOTP || secret == "" {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	step, ok := verifyTOTP(secret, r.PostFormValue("code"), s.now(), 0)
+	if !ok {
+		s.loginFailed(w, r, se.User, "totp_enrol")
+		w.WriteHeader(http.StatusUnauthorized)
+		s.render(w, r, "enrol", &enrolPage{Base: b, Secret: secret, URI: otpauthURI("okuri", se.User, secret), Error: b.T("err.code")})
+		return
+	}
+	codes, hashes, err := directory.NewRecoveryCodes(10)
+	if err == nil {
+		err = directory.SetTOTP(s.users.path, se.User, secret, hashes)
+	}
+	if err != nil {
+		s.log.Error("ui: enrol", "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+		return
+	}
+	s.setTOTPStep(ctx, se.User, step)
+	s.emit(ctx, r, audit.TypeUITOTPEnrolled, se.User, audit.Event{Attrs: map[string]string{"recovery_codes": strconv.Itoa(len(codes))}})
+	next := "/"
+	if len(se.Recovery) == 1 {
+		next = safeNext(se.Recovery[0])
+	}
+	wasFull := se.Stage == stageFull
+	s.endSession(ctx, w, se)
+	nse, err := s.newSession(ctx, w, se.User, stageFull)
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+		return
+	}
+	if !wasFull {
+		s.loginDone(r, se.User)
+	}
+	b.CSRF = nse.CSRF
+	s.render(w, r, "enrol", &enrolPage{Base: b, Recovery: codes, Next: next})
+}

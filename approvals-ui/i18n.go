@@ -1,0 +1,174 @@
+package approvalsui
+
+import (
+	"net/http"
+	"strings"
+)
+
+// messages is every word the UI shows, Japanese first (GLOSSARY.md).
+var messages = map[string][2]string{
+	"app":                  {"okuri 送信確認", "okuri approvals"},
+	"login":                {"ログイン", "Sign in"},
+	"logout":               {"ログアウト", "Sign out"},
+	"logout.all":           {"すべての端末からログアウト", "Sign out everywhere"},
+	"address":              {"メールアドレス", "Email address"},
+	"password":             {"パスワード", "Password"},
+	"totp":                 {"二要素認証", "Two-factor authentication"},
+	"totp.code":            {"確認コード（6桁）またはリカバリーコード", "Verification code (6 digits) or recovery code"},
+	"totp.enrol":           {"二要素認証の登録", "Set up two-factor authentication"},
+	"totp.enrol.help":      {"認証アプリ（Google Authenticator など）に次のキーを登録し、表示された確認コードを入力してください。", "Add this key to your authenticator app (e.g. Google Authenticator) and enter the code it shows."},
+	"totp.key":             {"セットアップキー", "Setup key"},
+	"totp.uri":             {"otpauth URI", "otpauth URI"},
+	"recovery":             {"リカバリーコード", "Recovery codes"},
+	"recovery.help":        {"認証アプリを使えないときのためのコードです。今だけ表示されます。安全な場所に保管してください。各コードは1回だけ使えます。", "Use these if you lose your authenticator. They are shown only now; keep them somewhere safe. Each works once."},
+	"continue":             {"続ける", "Continue"},
+	"submit":               {"送信", "Submit"},
+	"holds":                {"保留メール", "Held messages"},
+	"tab.mine":             {"自分の保留メール", "My held messages"},
+	"tab.approve":          {"承認待ち", "Awaiting approval"},
+	"tab.all":              {"隔離・全保留メール", "Quarantine and all held mail"},
+	"admin":                {"管理者", "Administrator"},
+	"admin.users":          {"ユーザー", "Users"},
+	"admin.settings":       {"設定", "Settings"},
+	"state":                {"状態", "State"},
+	"sender":               {"送信者", "Sender"},
+	"group":                {"グループ", "Group"},
+	"subject":              {"件名", "Subject"},
+	"from":                 {"差出人", "From"},
+	"received":             {"受信日時", "Received"},
+	"deadline":             {"期限", "Deadline"},
+	"timeleft":             {"残り時間", "Time left"},
+	"reason":               {"保留理由", "Reason"},
+	"search":               {"検索", "Search"},
+	"text":                 {"キーワード", "Text"},
+	"since":                {"開始日", "From date"},
+	"until":                {"終了日", "To date"},
+	"all":                  {"すべて", "All"},
+	"next":                 {"次へ", "Next"},
+	"none":                 {"該当するメールはありません。", "No messages."},
+	"recipients":           {"宛先", "Recipients"},
+	"recipient":            {"宛先", "Recipient"},
+	"external":             {"社外", "external"},
+	"internal":             {"社内", "internal"},
+	"domain":               {"ドメイン", "Domain"},
+	"firsttime":            {"初めての送信先", "first-time recipient"},
+	"lookalike":            {"類似ドメイン", "look-alike domain"},
+	"rewrite":              {"送信時の宛先表示（BCC変換・分割送信）", "How recipients will see it (forced BCC / split)"},
+	"rewrite.none":         {"宛先の書き換えはありません。", "No recipient rewrite."},
+	"rewrite.delivery":     {"配送", "Delivery"},
+	"rewrite.visible":      {"見える宛先（To/Cc）", "Visible To/Cc"},
+	"attachments":          {"添付ファイル", "Attachments"},
+	"findings":             {"検出された個人情報", "Personal data found"},
+	"kind":                 {"種類", "Kind"},
+	"count":                {"件数", "Count"},
+	"where":                {"場所", "Where"},
+	"samples":              {"例（マスク済み）", "Samples (masked)"},
+	"preview":              {"本文（テキスト表示）", "Body (plain text)"},
+	"decision":             {"判定の説明", "Decision"},
+	"history":              {"履歴", "History"},
+	"headers":              {"ヘッダー", "Headers"},
+	"envelope":             {"エンベロープ", "Envelope"},
+	"size":                 {"サイズ", "Size"},
+	"comment":              {"コメント", "Comment"},
+	"selfcheck":            {"送信者確認（セルフチェック）", "Self-check"},
+	"selfcheck.help":       {"社外の宛先と添付ファイルをひとつずつ確認し、すべてにチェックを入れてから送信してください。", "Check every external recipient and every attachment, tick each box, then send."},
+	"selfcheck.rcpt":       {"宛先を確認しました", "I checked this recipient"},
+	"selfcheck.att":        {"添付ファイルを確認しました", "I checked this attachment"},
+	"selfcheck.send":       {"確認して送信する", "Confirm and send"},
+	"cancel":               {"送信を取り消す", "Cancel"},
+	"sendnow":              {"今すぐ送信", "Send now"},
+	"approve":              {"承認する", "Approve"},
+	"reject":               {"却下する", "Reject"},
+	"release":              {"解放する（送信する）", "Release"},
+	"delete":               {"削除する", "Delete"},
+	"download":             {"元のメール（.eml）をダウンロード", "Download original (.eml)"},
+	"bulk":                 {"選択したメールを", "Selected messages:"},
+	"unlock":               {"ロック解除", "Unlock"},
+	"reset2fa":             {"二要素認証をリセット", "Reset 2FA"},
+	"resetpw":              {"パスワードを再設定", "Reset password"},
+	"newpassword":          {"新しいパスワード", "New password"},
+	"roles":                {"役割", "Roles"},
+	"role.sender":          {"送信者", "sender"},
+	"role.approver":        {"承認者", "approver"},
+	"role.auditor":         {"セキュリティ担当（監査担当）", "security team / auditor"},
+	"role.admin":           {"管理者", "administrator"},
+	"enrolled":             {"登録済み", "enrolled"},
+	"notenrolled":          {"未登録", "not enrolled"},
+	"lockedstate":          {"ロック中", "locked"},
+	"settings.readonly":    {"設定は設定ファイルで管理されています（読み取り専用）。", "Settings are managed in the configuration file (read-only)."},
+	"done":                 {"完了しました。", "Done."},
+	"done.selfcheck":       {"確認が完了しました。メールを送信します。", "Self-check complete. The message is being sent."},
+	"badge.pii":            {"個人情報", "personal data"},
+	"badge.encrypted":      {"暗号化", "encrypted"},
+	"badge.unscannable":    {"スキャン不可", "cannot be scanned"},
+	"badge.bcc":            {"複数顧客宛 BCC", "several customers: BCC"},
+	"badge.firsttime":      {"初回送信先", "first-time recipient"},
+	"badge.lookalike":      {"類似ドメイン", "look-alike domain"},
+	"expired":              {"期限切れ", "past deadline"},
+	"st.queued":            {"送信待ち", "queued"},
+	"st.delivered":         {"送信済み", "delivered"},
+	"st.failed":            {"送信失敗", "failed"},
+	"st.held_delay":        {"一時保留（送信待ち）", "delayed send"},
+	"st.held_selfcheck":    {"送信者確認待ち", "awaiting self-check"},
+	"st.held_approval":     {"承認待ち", "awaiting approval"},
+	"st.quarantined":       {"隔離", "quarantined"},
+	"st.cancelled":         {"取り消し済み", "cancelled"},
+	"st.expired":           {"期限切れ（未送信）", "expired (not sent)"},
+	"st.rejected":          {"却下", "rejected"},
+	"st.deleted":           {"削除済み", "deleted"},
+	"err.csrf":             {"フォームの有効期限が切れました。ページを再読み込みしてください。", "The form expired. Reload the page and try again."},
+	"err.notfound":         {"メールが見つかりません。", "Message not found."},
+	"err.forbidden":        {"この操作は許可されていません。", "You may not do this."},
+	"err.conflict":         {"このメールはすでに別の状態になっています。", "This message has already changed state."},
+	"err.unchecked":        {"すべての社外の宛先と添付ファイルにチェックを入れてください。", "Tick every external recipient and every attachment."},
+	"err.login":            {"メールアドレスまたはパスワードが正しくありません。", "Wrong address or password."},
+	"err.locked":           {"ログインの失敗が続いたため一時的にロックされています。しばらくしてから、または管理者に連絡してください。", "Too many failed attempts: locked for a while. Try later or ask an administrator."},
+	"err.code":             {"確認コードが正しくありません。", "Wrong verification code."},
+	"err.link":             {"このリンクは無効か、使用済みか、期限切れです。ログインしてください。", "This link is invalid, used or expired. Please sign in."},
+	"err.password":         {"パスワードは10文字以上で、英大文字・英小文字・数字・記号のうち3種類以上を含めてください。", "Passwords need 10+ characters from three of: upper case, lower case, digits, symbols."},
+	"err.comment":          {"却下するにはコメントを入力してください。", "A comment is required to reject."},
+	"err.internal":         {"内部エラーが発生しました。", "Internal error."},
+	"lang.toggle":          {"English", "日本語"},
+}
+
+// tr returns the text of key in lang ("ja" or "en"); the key itself when
+// unknown, so a missing word is visible rather than blank.
+func tr(lang, key string) string {
+	m, ok := messages[key]
+	if !ok {
+		return key
+	}
+	if lang == "en" {
+		return m[1]
+	}
+	return m[0]
+}
+
+// lang picks the language: the toggle cookie, then Accept-Language (the
+// first of ja/en named), then ui.language.
+func (s *Server) lang(r *http.Request) string {
+	if c, err := r.Cookie("okuri_lang"); err == nil && (c.Value == "ja" || c.Value == "en") {
+		return c.Value
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag := lower(strings.SplitN(part, ";", 2)[0])
+		switch {
+		case strings.HasPrefix(tag, "ja"):
+			return "ja"
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		}
+	}
+	return s.cfg.UI.Lang()
+}
+
+// langSet is the toggle: it remembers the choice and goes back home.
+func (s *Server) langSet(w http.ResponseWriter, r *http.Request) {
+	l := r.PathValue("lang")
+	if l != "ja" && l != "en" {
+		l = "ja"
+	}
+	http.SetCookie(w, &http.Cookie{Name: "okuri_lang", Value: l, Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+}

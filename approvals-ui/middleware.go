@@ -1,0 +1,150 @@
+package approvalsui
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/okuri/okuri/directory"
+)
+
+// principal is the signed-in person and their roles, computed from the
+// configuration at each request (so a reload takes effect at once).
+type principal struct {
+	Addr    string
+	Name    string
+	Admin   bool
+	Auditor bool
+	Groups  []string // groups whose held mail they approve
+	user    *directory.User
+	se      *session
+}
+
+// Approver reports whether p approves for at least one group.
+func (p *principal) Approver() bool { return len(p.Groups) > 0 }
+
+// needsTOTP reports whether two factors are mandatory for p (No.111:
+// everyone who sees other people's mail; senders when configured).
+func (p *principal) needsTOTP(senderTOTP bool) bool {
+	return p.Admin || p.Auditor || p.Approver() || senderTOTP
+}
+
+type ctxKey struct{}
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// principalFor builds the roles of addr from the configuration.
+func (s *Server) principalFor(u *directory.User) *principal {
+	addr := lower(u.Address)
+	d := s.cfg.Dir
+	has := func(l []string) bool {
+		return slices.ContainsFunc(l, func(x string) bool { return lower(x) == addr })
+	}
+	p := &principal{Addr: addr, Name: u.Name, Admin: has(d.Admins), Auditor: has(d.Auditors), user: u}
+	for _, g := range d.Groups {
+		if has(g.Approvers) {
+			p.Groups = append(p.Groups, g.Name)
+		}
+	}
+	return p
+}
+
+// secure sets the security headers on every response.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// auth is the default-deny gate: a full session, a known user, and for
+// unsafe methods the CSRF token. Anything else goes to the login page (or
+// 401 for the API).
+func (s *Server) auth(h func(http.ResponseWriter, *http.Request, *principal)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		api := strings.HasPrefix(r.URL.Path, "/api/")
+		se := s.loadSession(r)
+		var u *directory.User
+		if se != nil && se.Stage == stageFull {
+			u, _ = s.users.lookup(se.User)
+		}
+		if u == nil {
+			if api {
+				writeJSON(w, http.StatusUnauthorized, apiError{"unauthenticated"})
+				return
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			http.Error(w, "sign in required", http.StatusUnauthorized)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !csrfOK(r, se) {
+			s.fail(w, r, http.StatusForbidden, "csrf")
+			return
+		}
+		p := s.principalFor(u)
+		p.se = se
+		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, p)), p)
+	}
+}
+
+// partial gates the second login step: a session past the password.
+func (s *Server) partial(h func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		se := s.loadSession(r)
+		if se == nil || se.Stage == stageFull && !strings.HasPrefix(r.URL.Path, "/totp/") {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost && !csrfOK(r, se) {
+			s.fail(w, r, http.StatusForbidden, "csrf")
+			return
+		}
+		h(w, r, se)
+	}
+}
+
+// clientIP is the remote address of the TCP connection. The UI is served
+// directly over TLS, so no forwarded header is trusted.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// fail answers an error page (or JSON for the API) with a generic text.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, what string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, code, apiError{what})
+		return
+	}
+	lang := s.lang(r)
+	msg := tr(lang, "err."+what)
+	if msg == "err."+what {
+		msg = http.StatusText(code)
+	}
+	w.WriteHeader(code)
+	s.render(w, r, "error", &errorPage{Base: s.base(r, nil, msg), Code: code, Message: msg})
+}

@@ -1,0 +1,186 @@
+package approvalsui
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/okuri/okuri/approvals-ui/notice"
+	"github.com/okuri/okuri/policy"
+	"github.com/okuri/okuri/quarantine"
+)
+
+// Held is the Notifier the gateway calls right after it stored a held
+// message (Store.Put returned nil): it keeps the full decision for the
+// pages and queues the notices — to the sender (why, deadline, link) and,
+// for held_approval, to each approver (link). Errors are logged, never
+// returned: a lost notice must not fail the mail.
+func (s *Server) Held(ctx context.Context, m *quarantine.Message, d policy.Decision) {
+	s.saveDecision(ctx, m, d)
+	sender := senderAddr(m)
+	ja, en := d.Reason()
+	deadline := [2]string{"期限：" + fmtTime(m.HoldUntil), "Deadline: " + m.HoldUntil.In(jst).Format("Jan 2 15:04 MST")}
+	url := s.cfg.UI.URL() + "/holds/" + m.ID
+	subj := subjectLine(m)
+	var lines [][2]string
+	link := url
+	switch m.State {
+	case quarantine.StateHeldSelfCheck:
+		link = s.SelfCheckURL(m)
+		lines = [][2]string{
+			{"このメールは" + ja + "保留されました。宛先と添付ファイルを確認のうえ送信してください。", "This message was held because it " + en + ". Check the recipients and attachments, then send it."},
+			deadline,
+			{"下のリンクは1回だけ使えます。期限を過ぎると送信されません。", "The link below works once. After the deadline the message is not sent."},
+		}
+	case quarantine.StateHeldApproval:
+		lines = [][2]string{
+			{"このメールは" + ja + "保留され、上長承認を待っています。", "This message was held because it " + en + " and awaits supervisor approval."},
+			deadline,
+		}
+	case quarantine.StateHeldDelay:
+		lines = [][2]string{
+			{"このメールは一時保留（送信待ち）です。期限に自動で送信されます。今すぐ送信または送信の取り消しができます。", "This message is a delayed send: it goes out at the deadline. You can send it now or cancel it."},
+			deadline,
+		}
+	case quarantine.StateQuarantined:
+		lines = [][2]string{
+			{"このメールは" + ja + "隔離されました。セキュリティ担当が確認します。", "This message was quarantined because it " + en + ". The security team will review it."},
+		}
+		link = ""
+	default:
+		return
+	}
+	lines = append([][2]string{{"件名：" + subj, "Subject: " + subj}}, lines...)
+	s.queueNotice(ctx, m.ID, "held", sender, [2]string{"保留メールのお知らせ", "Your message was held"}, lines, link)
+	if m.State == quarantine.StateHeldApproval {
+		for _, a := range d.Approvers {
+			if strings.EqualFold(a, sender) {
+				continue
+			}
+			s.queueNotice(ctx, m.ID, "approve", a, [2]string{"承認待ちのメールがあります", "A message awaits your approval"},
+				[][2]string{
+					{sender + " さんのメールが" + ja + "保留され、承認を待っています。", "A message from " + sender + " was held because it " + en + " and awaits your approval."},
+					{"件名：" + subj, "Subject: " + subj},
+					deadline,
+				}, url)
+		}
+	}
+}
+
+// OnExpired is the sweeper's notice hook (quarantine.SweeperOptions.OnExpired):
+// it tells the sender their message expired and was not sent.
+func (s *Server) OnExpired(ctx context.Context, m *quarantine.Message) { s.notifyOutcome(ctx, m) }
+
+// notifyOutcome tells the sender what became of their held message when
+// someone else decided (approval, rejection, release, deletion) or time
+// ran out. Their own actions get no mail.
+func (s *Server) notifyOutcome(ctx context.Context, m *quarantine.Message) {
+	if len(m.History) == 0 {
+		return
+	}
+	h := m.History[len(m.History)-1]
+	sender := senderAddr(m)
+	if sender == "" || (h.Actor.User != "" && strings.EqualFold(h.Actor.User, sender)) {
+		return
+	}
+	subj := subjectLine(m)
+	var title [2]string
+	var line [2]string
+	switch h.What {
+	case "message.approved":
+		title, line = [2]string{"メールが承認されました", "Your message was approved"}, [2]string{"上長承認されたため、メールを送信します。", "It was approved and is being sent."}
+	case "message.rejected":
+		title, line = [2]string{"メールが却下されました", "Your message was rejected"}, [2]string{"承認者が却下したため、メールは送信されません。", "An approver rejected it; it will not be sent."}
+	case "message.expired":
+		title, line = [2]string{"期限切れ（未送信）のお知らせ", "Your message expired (not sent)"}, [2]string{"期限までに確認されなかったため、メールは送信されませんでした。", "Nobody acted before the deadline; it was not sent."}
+	case "message.released":
+		title, line = [2]string{"隔離されたメールが解放されました", "Your quarantined message was released"}, [2]string{"セキュリティ担当が解放したため、メールを送信します。", "The security team released it; it is being sent."}
+	case "message.deleted":
+		title, line = [2]string{"隔離されたメールが削除されました", "Your quarantined message was deleted"}, [2]string{"セキュリティ担当が削除したため、メールは送信されません。", "The security team deleted it; it will not be sent."}
+	default:
+		return
+	}
+	lines := [][2]string{{"件名：" + subj, "Subject: " + subj}, line}
+	if h.Comment != "" && h.What != "message.expired" {
+		lines = append(lines, [2]string{"コメント：" + h.Comment, "Comment: " + h.Comment})
+	}
+	s.queueNotice(ctx, m.ID, h.What, sender, title, lines, s.cfg.UI.URL()+"/holds/"+m.ID)
+}
+
+// senderAddr is where notices to the sender go: the envelope sender (the
+// address the sender's client used), else the login.
+func senderAddr(m *quarantine.Message) string {
+	if m.From != "" {
+		return m.From
+	}
+	return m.AuthUser
+}
+
+func subjectLine(m *quarantine.Message) string {
+	s := strings.Map(func(r rune) rune {
+		if r < 0x20 {
+			return ' '
+		}
+		return r
+	}, m.Headers.Subject)
+	if s == "" {
+		return "(件名なし / no subject)"
+	}
+	return s
+}
+
+// queueNotice stores a notice as a queued message with the null reverse
+// path, like a DSN: the worker delivers it with retries, it is never
+// scanned or held (it does not pass the gateway), and a bounce of it goes
+// nowhere. Its id derives from (message, kind, recipient), so a repeated
+// call queues it once.
+func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, subject [2]string, lines [][2]string, link string) {
+	if to == "" || !strings.Contains(to, "@") {
+		return
+	}
+	from := "okuri@" + s.cfg.SMTP.Hostname
+	now := s.now()
+	body, err := notice.Compose(notice.Notice{From: from, To: to, Date: now, Subject: subject, Lines: lines, Link: link, Hostname: s.cfg.SMTP.Hostname})
+	if err != nil {
+		s.log.Error("ui: notice", "id", refID, "kind", kind, "err", err)
+		return
+	}
+	nm := &quarantine.Message{
+		ID: noticeID(refID, kind, to), Received: now, From: "", To: []string{to},
+		Headers:  quarantine.Headers{From: "okuri", To: to, Subject: subject[0] + " / " + subject[1]},
+		Decision: quarantine.Decision{Action: "notice", Explanation: kind + " notice for " + refID},
+		State:    quarantine.StateQueued,
+	}
+	err = s.st.Put(ctx, nm, bytes.NewReader(body))
+	if errors.Is(err, quarantine.ErrExists) {
+		return
+	}
+	if err != nil {
+		s.log.Error("ui: queue notice", "id", refID, "kind", kind, "err", err)
+		return
+	}
+	s.log.Info("ui: notice queued", "id", refID, "kind", kind, "notice", nm.ID)
+	if s.o.Kick != nil {
+		s.o.Kick()
+	}
+}
+
+// noticeID derives a ULID from the message id (its time part) and a hash
+// of kind and recipient.
+func noticeID(refID, kind, to string) string {
+	orig, err := ulid.ParseStrict(refID)
+	if err != nil {
+		return ""
+	}
+	h := sha256.Sum256(fmt.Appendf(nil, "notice:%s:%s:%s", refID, kind, lower(to)))
+	var u ulid.ULID
+	u.SetTime(orig.Time())
+	copy(u[6:], h[:10])
+	return u.String()
+}
+

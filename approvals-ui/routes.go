@@ -1,0 +1,50 @@
+package approvalsui
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// routes is every route of the UI and the API in one place. Default deny:
+// everything except the allow-listed public routes goes through s.auth,
+// which needs a fully signed-in session; role checks happen in the
+// handlers' store queries and in access.go.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+
+	// Public: login steps, assets, the language toggle and signed links.
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /login", s.loginShow)
+	mux.HandleFunc("POST /login", s.loginSubmit)
+	mux.HandleFunc("GET /login/totp", s.partial(s.totpShow))
+	mux.HandleFunc("POST /login/totp", s.partial(s.totpSubmit))
+	mux.HandleFunc("GET /totp/enrol", s.partial(s.enrolShow))
+	mux.HandleFunc("POST /totp/enrol", s.partial(s.enrolSubmit))
+	mux.HandleFunc("GET /lang/{lang}", s.langSet)
+	mux.HandleFunc("GET /link/{token}", s.linkShow)
+	mux.HandleFunc("POST /link/{token}", s.linkSubmit)
+	mux.HandleFunc("POST /api/v1/login", s.apiLogin)
+
+	// Signed in.
+	mux.HandleFunc("GET /{$}", s.auth(s.home))
+	mux.HandleFunc("POST /logout", s.auth(s.logout))
+	mux.HandleFunc("POST /logout/all", s.auth(s.logoutAll))
+	mux.HandleFunc("GET /holds", s.auth(s.holdList))
+	mux.HandleFunc("GET /holds/{id}", s.auth(s.holdShow))
+	mux.HandleFunc("GET /holds/{id}/eml", s.auth(s.holdDownload))
+	mux.HandleFunc("POST /holds/{id}/{action}", s.auth(s.holdAction))
+	mux.HandleFunc("POST /holds/bulk", s.auth(s.holdBulk))
+	mux.HandleFunc("GET /admin/users", s.auth(s.adminUsers))
+	mux.HandleFunc("POST /admin/users/{action}", s.auth(s.adminUserAction))
+	mux.HandleFunc("GET /admin/settings", s.auth(s.adminSettings))
+
+	mux.HandleFunc("GET /api/v1/me", s.auth(s.apiMe))
+	mux.HandleFunc("GET /api/v1/holds", s.auth(s.apiHoldList))
+	mux.HandleFunc("GET /api/v1/holds/{id}", s.auth(s.apiHoldShow))
+	mux.HandleFunc("GET /api/v1/holds/{id}/eml", s.auth(s.holdDownload))
+	mux.HandleFunc("POST /api/v1/holds/{id}/{action}", s.auth(s.apiHoldAction))
+	mux.HandleFunc("POST /api/v1/logout", s.auth(s.logout))
+
+	return s.secure(http.NewCrossOriginProtection().Handler(mux))
+}

@@ -1,0 +1,235 @@
+package approvalsui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/okuri/okuri/policy"
+	"github.com/okuri/okuri/policy/rewrite"
+	"github.com/okuri/okuri/quarantine"
+)
+
+// The full policy.Decision (rewrite, facts, explanation) is richer than
+// the summary the store keeps in Message.Decision. The Notifier saves it
+// in the store's key/value facility when a message is held, for the
+// detail page's rewrite preview and flags; pages degrade to the summary
+// when it is missing (e.g. a message held before the UI ran).
+func decisionKey(id string) string { return "ui:dec:" + id }
+
+func (s *Server) saveDecision(ctx context.Context, m *quarantine.Message, d policy.Decision) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return
+	}
+	ttl := time.Until(m.HoldUntil) + 90*24*time.Hour
+	if err := s.st.SessionPut(ctx, decisionKey(m.ID), b, max(ttl, 90*24*time.Hour)); err != nil {
+		s.log.Warn("ui: save decision", "id", m.ID, "err", err)
+	}
+}
+
+func (s *Server) decision(ctx context.Context, m *quarantine.Message) *policy.Decision {
+	var d policy.Decision
+	if b, err := s.st.SessionGet(ctx, decisionKey(m.ID)); err == nil && json.Unmarshal(b, &d) == nil {
+		return &d
+	}
+	// The gateway may store the whole decision as JSON in the explanation.
+	if strings.HasPrefix(m.Decision.Explanation, "{") && json.Unmarshal([]byte(m.Decision.Explanation), &d) == nil && d.Action != "" {
+		return &d
+	}
+	return nil
+}
+
+type badge struct{ Class, Text string }
+
+type rcptView struct {
+	Addr, Domain        string
+	External, FirstTime bool
+	Lookalike           string
+}
+
+type deliveryView struct {
+	Rcpts  []string
+	To, Cc string
+}
+
+type histView struct {
+	Time, Actor, What, Comment string
+}
+
+// holdView is one message as pages and the API show it.
+type holdView struct {
+	ID, State, StateLabel         string
+	Subject, HFrom, HTo, HCc      string
+	HDate, HMessageID             string
+	EnvFrom, AuthUser, Group      string
+	Received, Deadline, TimeLeft  string
+	Overdue                       bool
+	Size                          int64
+	Badges                        []badge
+	Reason, Explanation           string
+	Recipients                    []rcptView
+	Deliveries                    []deliveryView
+	Rewritten                     bool
+	Findings                      []quarantine.Finding
+	Attachments                   []attachment
+	Preview                       string
+	Truncated                     bool
+	History                       []histView
+	Actions                       map[string]bool
+	ExternalRcpts                 []string
+	NeedsCheck                    bool
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(jst).Format("2006-01-02 15:04")
+}
+
+// jst: the offices this is for are in Japan; times are shown in JST.
+var jst = time.FixedZone("JST", 9*3600)
+
+func timeLeft(lang string, d time.Duration) string {
+	if d <= 0 {
+		return tr(lang, "expired")
+	}
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if lang == "en" {
+		if h > 0 {
+			return fmt.Sprintf("%dh %dm", h, m)
+		}
+		return fmt.Sprintf("%dm", m)
+	}
+	if h > 0 {
+		return fmt.Sprintf("%d時間%d分", h, m)
+	}
+	return fmt.Sprintf("%d分", m)
+}
+
+// summary fills the fields a list row needs.
+func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message) *holdView {
+	v := &holdView{ID: m.ID, State: string(m.State), StateLabel: tr(lang, "st."+string(m.State)),
+		Subject: m.Headers.Subject, HFrom: m.Headers.From, HTo: m.Headers.To, HCc: m.Headers.Cc,
+		HDate: m.Headers.Date, HMessageID: m.Headers.MessageID,
+		EnvFrom: m.From, AuthUser: m.AuthUser, Group: m.Group, Size: m.Size,
+		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil), Findings: m.Decision.Findings}
+	if !m.HoldUntil.IsZero() && m.State.Held() {
+		left := m.HoldUntil.Sub(s.now())
+		v.TimeLeft, v.Overdue = timeLeft(lang, left), left <= 0
+	}
+	d := s.decision(ctx, m)
+	total := 0
+	for _, f := range m.Decision.Findings {
+		total += f.Count
+	}
+	verdict := m.Decision.Verdict
+	if d != nil {
+		ja, en := d.Reason()
+		v.Reason = ja
+		if lang == "en" {
+			v.Reason = en
+		}
+		if total == 0 {
+			for _, n := range d.Kinds {
+				total += n
+			}
+		}
+		if verdict == "" {
+			verdict = d.Verdict
+		}
+	} else {
+		v.Reason = m.Decision.Rule
+	}
+	if total > 0 || verdict == "personal_data" {
+		v.Badges = append(v.Badges, badge{"pii", fmt.Sprintf("%s %d", tr(lang, "badge.pii"), total)})
+	}
+	switch verdict {
+	case "encrypted":
+		v.Badges = append(v.Badges, badge{"warn", tr(lang, "badge.encrypted")})
+	case "unscannable":
+		v.Badges = append(v.Badges, badge{"warn", tr(lang, "badge.unscannable")})
+	}
+	if d != nil {
+		f := d.Explanation.Facts
+		if d.Rewrite.ForceBCC || d.Rewrite.Split || f.VisibleIndividuals > 1 {
+			v.Badges = append(v.Badges, badge{"bcc", tr(lang, "badge.bcc")})
+		}
+		if len(f.FirstTimeDomains) > 0 {
+			v.Badges = append(v.Badges, badge{"first", tr(lang, "badge.firsttime")})
+		}
+		if len(f.Lookalikes) > 0 {
+			v.Badges = append(v.Badges, badge{"alike", tr(lang, "badge.lookalike")})
+		}
+	}
+	return v
+}
+
+// detail fills everything the message page shows.
+func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quarantine.Message) (*holdView, error) {
+	v := s.summary(ctx, lang, m)
+	d := s.decision(ctx, m)
+	mv, err := s.readMail(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.Attachments, v.Preview, v.Truncated = mv.Attachments, mv.Preview, mv.Truncated
+	internal := s.cfg.Domains.Internal
+	sub := false
+	var first, alike map[string]string
+	if d != nil {
+		if len(d.Rewrite.Internal) > 0 {
+			internal, sub = d.Rewrite.Internal, d.Rewrite.InternalSubdomains
+		}
+		first, alike = map[string]string{}, map[string]string{}
+		for _, x := range d.Explanation.Facts.FirstTimeDomains {
+			first[lower(x)] = x
+		}
+		for _, x := range d.Explanation.Facts.Lookalikes {
+			if a, b, ok := strings.Cut(x, "~"); ok {
+				alike[lower(strings.TrimSpace(a))] = strings.TrimSpace(b)
+			}
+		}
+		v.Explanation = d.Text()
+	}
+	for _, r := range m.To {
+		dom := ""
+		if i := strings.LastIndexByte(r, '@'); i >= 0 {
+			dom = lower(r[i+1:])
+		}
+		rv := rcptView{Addr: r, Domain: dom, External: !rewrite.IsInternal(lower(r), internal, sub)}
+		if rv.External {
+			v.ExternalRcpts = append(v.ExternalRcpts, r)
+			if first != nil {
+				_, rv.FirstTime = first[dom]
+				rv.Lookalike = alike[dom]
+			} else if m.State.Held() {
+				_, known, err := s.st.Known(ctx, dom)
+				rv.FirstTime = err == nil && !known
+			}
+		}
+		v.Recipients = append(v.Recipients, rv)
+	}
+	if d != nil && (d.Rewrite.ForceBCC || d.Rewrite.Split) {
+		v.Rewritten = true
+		for _, dl := range d.Deliveries(m.From, m.To) {
+			to, cc := mv.visibleAfter(dl.Plan)
+			v.Deliveries = append(v.Deliveries, deliveryView{Rcpts: dl.RcptTo, To: to, Cc: cc})
+		}
+	}
+	for _, h := range m.History {
+		actor := h.Actor.User
+		if actor == "" {
+			actor = h.Actor.Kind
+		}
+		v.History = append(v.History, histView{Time: fmtTime(h.Time), Actor: actor, What: h.What, Comment: h.Comment})
+	}
+	if p != nil {
+		v.Actions = p.allowedActions(m)
+	}
+	v.NeedsCheck = len(v.ExternalRcpts)+len(v.Attachments) > 0
+	return v, nil
+}
