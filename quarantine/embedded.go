@@ -27,8 +27,10 @@ type EmbeddedOptions struct {
 	// DB is an open bbolt database to share (e.g. with the audit outbox);
 	// when nil the store opens Dir/quarantine.db and closes it on Close.
 	DB *bbolt.DB
-	// NoSync skips every fsync. Only for tests and benchmarks: with it an
-	// acknowledged message can be lost on power failure.
+	// NoSync skips the fsyncs of bodies and the spool directory, and of
+	// the database when the store opens it (a shared DB keeps its own
+	// setting). Only for tests and benchmarks: with it an acknowledged
+	// message can be lost on power failure.
 	NoSync bool
 	// Outbox (*audit.BoltOutbox on DB) writes the audit events of each
 	// change in the store's transaction. Nil drops the events (tests only; logged at open).

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // SweeperOptions configure the sweeper. Zero values take the defaults.
@@ -28,10 +31,15 @@ type SweeperOptions struct {
 	OnQueued func()
 	Now      func() time.Time
 	Logger   *slog.Logger
+	// Registerer for okuri_quarantine_sweeper_actions_total; nil: none.
+	Registerer prometheus.Registerer
 }
 
 // Sweeper applies hold deadlines and retention.
-type Sweeper struct{ o SweeperOptions }
+type Sweeper struct {
+	o       SweeperOptions
+	actions *prometheus.CounterVec
+}
 
 // SweepStats counts what one pass did.
 type SweepStats struct {
@@ -61,7 +69,15 @@ func NewSweeper(o SweeperOptions) (*Sweeper, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Sweeper{o}, nil
+	reg := o.Registerer
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	actions := promauto.With(reg).NewCounterVec(prometheus.CounterOpts{
+		Name: "okuri_quarantine_sweeper_actions_total",
+		Help: "Sweeper actions: released (held_delay deadline), expired, purged (body), deleted (tombstone).",
+	}, []string{"action"})
+	return &Sweeper{o: o, actions: actions}, nil
 }
 
 // Run sweeps every Interval until ctx is done.
@@ -69,7 +85,11 @@ func (s *Sweeper) Run(ctx context.Context) error {
 	t := time.NewTicker(s.o.Interval)
 	defer t.Stop()
 	for {
-		if st, err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		st, err := s.RunOnce(ctx)
+		for k, v := range map[string]int{"released": st.Released, "expired": st.Expired, "purged": st.Purged, "deleted": st.Deleted} {
+			s.actions.WithLabelValues(k).Add(float64(v))
+		}
+		if err != nil && ctx.Err() == nil {
 			s.o.Logger.Error("quarantine: sweep", "err", err)
 		} else if st != (SweepStats{}) {
 			s.o.Logger.Info("quarantine: sweep", "released", st.Released, "expired", st.Expired, "purged", st.Purged, "deleted", st.Deleted)
