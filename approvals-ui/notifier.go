@@ -183,4 +183,3 @@ func noticeID(refID, kind, to string) string {
 	copy(u[6:], h[:10])
 	return u.String()
 }
-

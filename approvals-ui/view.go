@@ -61,26 +61,26 @@ type histView struct {
 
 // holdView is one message as pages and the API show it.
 type holdView struct {
-	ID, State, StateLabel         string
-	Subject, HFrom, HTo, HCc      string
-	HDate, HMessageID             string
-	EnvFrom, AuthUser, Group      string
-	Received, Deadline, TimeLeft  string
-	Overdue                       bool
-	Size                          int64
-	Badges                        []badge
-	Reason, Explanation           string
-	Recipients                    []rcptView
-	Deliveries                    []deliveryView
-	Rewritten                     bool
-	Findings                      []quarantine.Finding
-	Attachments                   []attachment
-	Preview                       string
-	Truncated                     bool
-	History                       []histView
-	Actions                       map[string]bool
-	ExternalRcpts                 []string
-	NeedsCheck                    bool
+	ID, State, StateLabel        string
+	Subject, HFrom, HTo, HCc     string
+	HDate, HMessageID            string
+	EnvFrom, AuthUser, Group     string
+	Received, Deadline, TimeLeft string
+	Overdue                      bool
+	Size                         int64
+	Badges                       []badge
+	Reason, Explanation          string
+	Recipients                   []rcptView
+	Deliveries                   []deliveryView
+	Rewritten                    bool
+	Findings                     []quarantine.Finding
+	Attachments                  []attachment
+	Preview                      string
+	Truncated                    bool
+	History                      []histView
+	Actions                      map[string]bool
+	ExternalRcpts                []string
+	NeedsCheck                   bool
 }
 
 func fmtTime(t time.Time) string {
