@@ -87,6 +87,7 @@ type chainState struct {
 	missing     uint64
 	pending     map[uint64]vEntry
 	recent      map[uint64]string // seq → hash of recently linked events, for duplicate detection
+	seq1Hash    string            // hash of the current chain's seq 1
 	recentOrder []uint64
 }
 
@@ -142,6 +143,10 @@ func (v *Verifier) Add(streamSeq uint64, payload []byte) {
 		v.link(ev.Instance, c, ev.Seq, e, true)
 	case ev.Seq == c.last+1:
 		v.link(ev.Instance, c, ev.Seq, e, false)
+	case ev.Seq == 1 && c.seq1Hash == e.hash:
+		c.dups++
+	case ev.Seq == 1:
+		v.restart(ev.Instance, c, e)
 	case ev.Seq <= c.last:
 		v.duplicate(ev.Instance, c, ev.Seq, e)
 	default:
@@ -159,12 +164,17 @@ func (v *Verifier) Add(streamSeq uint64, payload []byte) {
 // link appends e as the next event of the chain and drains pending ones.
 func (v *Verifier) link(inst string, c *chainState, seq uint64, e vEntry, first bool) {
 	if first {
-		c.first = seq
+		if c.events == 0 {
+			c.first = seq
+		}
 	} else if e.prev != c.lastHash {
 		v.problems = append(v.problems, Problem{Kind: ProblemBrokenLink, Instance: inst, Seq: seq, EventID: e.id,
 			StreamSeq: e.sseq, Detail: fmt.Sprintf("prev does not match the hash of seq %d (an event before it was altered or replaced)", seq-1)})
 	}
 	c.last, c.lastHash = seq, e.hash
+	if seq == 1 {
+		c.seq1Hash = e.hash
+	}
 	c.events++
 	c.remember(seq, e.hash)
 	for {
@@ -184,6 +194,20 @@ func (c *chainState) remember(seq uint64, hash string) {
 		delete(c.recent, c.recentOrder[0])
 		c.recentOrder = c.recentOrder[1:]
 	}
+}
+
+// restart handles a second, different seq 1 for an instance: its chain
+// head was lost and a new chain began. That is reported once; the new
+// chain is then verified on its own.
+func (v *Verifier) restart(inst string, c *chainState, e vEntry) {
+	v.problems = append(v.problems, Problem{Kind: ProblemConflict, Instance: inst, Seq: 1, EventID: e.id, StreamSeq: e.sseq,
+		Detail: fmt.Sprintf("a new chain starts at seq 1 after seq %d (the instance's outbox or chain head was lost, or a forged chain)", c.last)})
+	for len(c.pending) > 0 {
+		v.skipToPending(inst, c)
+	}
+	c.recent, c.recentOrder = map[uint64]string{}, nil
+	c.last, c.lastHash = 0, ""
+	v.link(inst, c, 1, e, true)
 }
 
 func (v *Verifier) duplicate(inst string, c *chainState, seq uint64, e vEntry) {
