@@ -61,6 +61,19 @@ func TestMetrics(t *testing.T) {
 		"okuri_quarantine_messages/held_approval":              1,
 		"okuri_quarantine_messages/delivered":                  2,
 	}
+	sw, err := NewSweeper(SweeperOptions{Store: s, Now: c.Now, Logger: quietLog(), Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newMsg(StateHeldDelay, "taro")
+	h.HoldUntil = c.Now()
+	put(t, s, h, testBody)
+	if _, err := sw.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	v = gather(t, reg)
+	want["okuri_quarantine_sweeper_actions_total/released"] = 1
+	want["okuri_quarantine_messages/queued"] = 1
 	for k, x := range want {
 		if v[k] != x {
 			t.Errorf("%s = %v, want %v", k, v[k], x)

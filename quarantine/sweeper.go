@@ -86,9 +86,6 @@ func (s *Sweeper) Run(ctx context.Context) error {
 	defer t.Stop()
 	for {
 		st, err := s.RunOnce(ctx)
-		for k, v := range map[string]int{"released": st.Released, "expired": st.Expired, "purged": st.Purged, "deleted": st.Deleted} {
-			s.actions.WithLabelValues(k).Add(float64(v))
-		}
 		if err != nil && ctx.Err() == nil {
 			s.o.Logger.Error("quarantine: sweep", "err", err)
 		} else if st != (SweepStats{}) {
@@ -106,6 +103,14 @@ const sweepBatch = 500
 
 // RunOnce makes one pass: due holds, then retention.
 func (s *Sweeper) RunOnce(ctx context.Context) (SweepStats, error) {
+	st, err := s.runOnce(ctx)
+	for k, v := range map[string]int{"released": st.Released, "expired": st.Expired, "purged": st.Purged, "deleted": st.Deleted} {
+		s.actions.WithLabelValues(k).Add(float64(v))
+	}
+	return st, err
+}
+
+func (s *Sweeper) runOnce(ctx context.Context) (SweepStats, error) {
 	var st SweepStats
 	now := s.o.Now()
 	for {
