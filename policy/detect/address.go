@@ -30,10 +30,11 @@ func prefectureEndingAt(b []byte, j int) bool {
 
 // prefectureAt returns the length of a prefecture name at b[i], or 0.
 func prefectureAt(b []byte, i int) int {
-	for _, p := range prefectures {
-		if bytes.HasPrefix(b[i:], []byte(p)) {
-			return len(p)
-		}
+	if i+9 <= len(b) && prefectureSet[string(b[i:i+9])] {
+		return 9
+	}
+	if i+12 <= len(b) && prefectureSet[string(b[i:i+12])] {
+		return 12
 	}
 	return 0
 }

@@ -505,7 +505,8 @@ func notPerson(w []byte) bool {
 		return true
 	}
 	for j := 0; j < len(w); {
-		if prefectureAt(w, j) > 0 {
+		// a prefecture starts a word: at 0 or after the inner space
+		if (j == 0 || w[j-1] == ' ' || w[j-1] == 0x80) && prefectureAt(w, j) > 0 {
 			return true
 		}
 		r, n := decodeRune(w[j:])
