@@ -102,13 +102,12 @@ func (r *run) finish(err error, ioErr error) (*Result, error) {
 	}
 	personal := res.Summary.PersonalData
 	for i := range r.parts {
-		p := &r.parts[i]
-		if p.Verdict == "" {
-			p.Verdict = Clean
+		if r.parts[i].Verdict == "" {
+			r.parts[i].Verdict = Clean
 		}
-		if personal && hasFindings(res.Findings, p) {
-			p.Verdict = PersonalData
-		}
+	}
+	if personal {
+		markPersonal(r.parts, res.Findings)
 	}
 	// A container is at least as strong as what it contains. Children
 	// come after their parents, so one backward pass propagates through
@@ -134,28 +133,29 @@ func (r *run) finish(err error, ioErr error) (*Result, error) {
 	return res, nil
 }
 
-// hasFindings reports whether a finding with records or a strong ID lies
-// inside part p.
-func hasFindings(findings []detect.Finding, p *partState) bool {
+// markPersonal marks the innermost part holding each finding that has
+// records or a strong ID; finish then propagates the verdict to the
+// containers. A finding's path may go below its part (an XML entry inside
+// a DOCX), so the path is shortened until it names a part.
+func markPersonal(parts []partState, findings []detect.Finding) {
+	byLoc := make(map[[2]string]int, len(parts))
+	for i, p := range parts {
+		byLoc[[2]string{p.loc.Part, p.loc.Path}] = i
+	}
 	for _, f := range findings {
 		if f.Records == 0 && !f.Strong {
 			continue
 		}
-		if within(p, f.Where.Part, f.Where.Path) {
-			return true
+		path := f.Where.Path
+		for {
+			if i, ok := byLoc[[2]string{f.Where.Part, path}]; ok {
+				parts[i].Verdict = PersonalData
+				break
+			}
+			if path == "" {
+				break
+			}
+			path = path[:max(0, strings.LastIndexByte(path, '/'))]
 		}
 	}
-	return false
-}
-
-// within reports whether a location (MIME part number, container path)
-// lies inside part p.
-func within(p *partState, part, path string) bool {
-	if part != p.loc.Part && !strings.HasPrefix(part, p.loc.Part+".") {
-		return false
-	}
-	if p.mime {
-		return true
-	}
-	return path == p.loc.Path || strings.HasPrefix(path, p.loc.Path+"/")
 }

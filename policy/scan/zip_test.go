@@ -3,9 +3,11 @@ package scan
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"strings"
 	"testing"
+	"time"
 )
 
 // rawZip writes a ZIP by hand so tests can build the hazards of Fifield's
@@ -212,4 +214,25 @@ func TestGzip(t *testing.T) {
 	if res.Verdict != PersonalData || !strings.Contains(strings.Join(sink.Rows(), "\n"), "佐藤花子") {
 		t.Fatalf("gzip: %s %q rows %q", res.Verdict, res.Reasons, sink.Rows())
 	}
+}
+
+// Many entries with findings must not make finishing a scan quadratic.
+func TestZipManyEntries(t *testing.T) {
+	var ents []zent
+	for i := 0; i < 3000; i++ {
+		ents = append(ents, zent{name: fmt.Sprintf("d%d/list%d.csv", i%10, i), data: []byte(customers)})
+	}
+	s, _ := newTest(t)
+	s.tee = nil
+	start := time.Now()
+	res := scanFile(t, s, "many.zip", mkzip(t, ents...))
+	if res.Verdict != PersonalData || len(res.Parts) != 3001 {
+		t.Fatalf("verdict %s, %d parts", res.Verdict, len(res.Parts))
+	}
+	for _, p := range res.Parts {
+		if p.Verdict != PersonalData {
+			t.Fatalf("part %s: %s", p.Path, p.Verdict)
+		}
+	}
+	t.Logf("3000 entries in %v", time.Since(start))
 }
