@@ -38,8 +38,8 @@
 // with tables as tables, the Subject header. Charsets: UTF-8 (BOM),
 // UTF-16LE/BE, Shift_JIS/CP932, EUC-JP, ISO-2022-JP and the WHATWG
 // single-byte sets; undeclared or mislabelled text is detected.
-// Files: TXT, CSV/TSV (byte-level splitter), JSON and XML as text, vCard
-// (one row per card), HTML, RTF, XLSX/DOCX/PPTX and ODS/ODT/ODP,
+// Files: TXT, CSV/TSV (byte-level splitter), JSON ("key: value" lines),
+// XML (text nodes), vCard (one row per card), HTML, RTF, XLSX/DOCX/PPTX and ODS/ODT/ODP,
 // XLS/DOC/PPT and Outlook MSG (OLE2), PDF (PDFium), TNEF winmail.dat,
 // ZIP (nested, Shift_JIS names) and gzip. Encrypted: ZIP entries with the
 // encryption flag, OLE2 EncryptedPackage (password OOXML), XLS FILEPASS,

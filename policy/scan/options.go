@@ -105,8 +105,9 @@ type Options struct {
 	// MemThreshold: decoded attachments up to this size are held in
 	// memory, larger ones spooled to a temporary file. Default 8 MiB.
 	MemThreshold int64
-	// PDFWorkers is the number of PDFium WebAssembly instances (PDFs are
-	// parsed in parallel up to this number). Default 1.
+	// PDFWorkers is the number of PDFium WebAssembly instances: PDFs
+	// of concurrent scans are parsed in parallel up to this number, and
+	// wait (within their time budget) beyond it. Default 1.
 	PDFWorkers int
 	// PDFCacheDir, if set, caches PDFium's compiled WebAssembly code
 	// across restarts (start-up drops from seconds to well under one;

@@ -42,7 +42,8 @@ func New(opts Options) (*Scanner, error) {
 	return &Scanner{opts: opts, engine: e}, nil
 }
 
-// Close releases the PDF engine, if it was started.
+// Close releases the PDF engine, if it was started. Call it after the
+// last scan has returned.
 func (s *Scanner) Close() error {
 	if s.pdfPool != nil {
 		return s.pdfPool.Close()
