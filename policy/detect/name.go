@@ -118,6 +118,19 @@ func nameAfter(b []byte, i, limit int) (start, end int) {
 			break
 		}
 	}
+	// or carry a note in parentheses: お名前（フリガナ）
+	if i+3 <= limit && (string(b[i:i+3]) == "（" || b[i] == '(') {
+		for j := i; j < min(limit, i+40); j++ {
+			if b[j] == ')' {
+				i = j + 1
+				break
+			}
+			if j+3 <= limit && string(b[j:j+3]) == "）" {
+				i = j + 3
+				break
+			}
+		}
+	}
 	// then a separator must follow: 契約者情報変更届 is no label
 	sep := false
 	for i < limit {

@@ -370,7 +370,8 @@ func (t *Text) findNames(b []byte, ps, pe int) {
 			for ls > max(ps, pos-64) && b[ls-1] != '\n' {
 				ls--
 			}
-			if pos+3 < len(b) && string(b[pos:pos+3]) == "様" && (string(b[pos+3:min(len(b), pos+6)]) == "々" || string(b[pos+3:min(len(b), pos+6)]) == "式") {
+			next := string(b[kend:min(len(b), kend+3)])
+			if next == "々" || next == "式" || next == "ざ" { // 様々, 様式, さまざま
 				return
 			}
 			if s := nameBefore(b, ls, pos); s >= 0 && !businessContact(b, ps, pos) {
