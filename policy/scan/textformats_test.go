@@ -1,8 +1,11 @@
 package scan
 
 import (
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/transform"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestVCard(t *testing.T) {
@@ -50,5 +53,25 @@ func TestJSON(t *testing.T) {
 	res := scanFile(t, s, "broken.json", []byte(`{"a": "山田太郎 090-1234-5678`))
 	if res.Verdict == Unscannable || !strings.Contains(sink2.AllText(), "090-1234-5678") {
 		t.Errorf("invalid JSON not scanned as text: %s %q", res.Verdict, sink2.AllText())
+	}
+}
+
+// Excel's "Unicode text" export: UTF-16LE with BOM, tab-separated, .txt.
+func TestExcelUnicodeText(t *testing.T) {
+	tsv := strings.ReplaceAll(customers, ",", "\t")
+	u := []byte{0xFF, 0xFE}
+	for _, r := range utf16.Encode([]rune(tsv)) {
+		u = append(u, byte(r), byte(r>>8))
+	}
+	s, sink := newTest(t)
+	res := scanFile(t, s, "顧客.txt", u)
+	if !strings.Contains(strings.Join(sink.Rows(), "\n"), "山田太郎|ヤマダタロウ|090-1234-5678") || res.Verdict != PersonalData {
+		t.Errorf("verdict %s rows %q", res.Verdict, sink.Rows())
+	}
+	eucjp, _, _ := transform.String(japanese.EUCJP.NewEncoder(), customers)
+	sink = newSink(s)
+	res = scanFile(t, s, "list.csv", []byte(eucjp))
+	if !strings.Contains(strings.Join(sink.Rows(), "\n"), "佐藤花子|サトウハナコ") || res.Verdict != PersonalData {
+		t.Errorf("EUC-JP: verdict %s rows %q", res.Verdict, sink.Rows())
 	}
 }
