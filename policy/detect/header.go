@@ -45,6 +45,7 @@ type headerInfo struct {
 	insurer bool // 保険者番号 (validated by check digit), not 被保険者…
 	known   bool // a header keyword matched (even a negative one)
 	company bool // the column names companies
+	generic bool // a neutral header (番号, 備考 …): the values decide
 }
 
 // classifyHeader maps one header cell to a kind.
@@ -87,7 +88,7 @@ func classifyHeader(cell []byte) headerInfo {
 	// generic header words (番号, 日付, 区分 …) still mark a header row
 	for _, w := range []string{"番号", "no", "id", "区分", "種別", "備考", "日", "金額", "数量", "単価", "コード", "code", "date", "type", "メモ", "性別", "年齢", "職業", "status", "期限", "有効", "会社", "保険"} {
 		if strings.Contains(h, w) {
-			return headerInfo{known: true}
+			return headerInfo{known: true, generic: true}
 		}
 	}
 	return headerInfo{}

@@ -196,7 +196,7 @@ func (t *Table) classify(final bool) {
 		if c.hdr.company {
 			t.company = true
 		}
-		if c.k == kNone && !c.hdr.known {
+		if c.k == kNone && (!c.hdr.known || c.hdr.generic) {
 			c.k = t.e.shapeKind(data, ci)
 			c.byShape = c.k != kNone
 		}
