@@ -104,6 +104,8 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 		return kind, r.cfb(f)
 	case fmtPDF:
 		return kind, r.pdf(f)
+	case fmtPGP:
+		return kind, errors.Join(extract.ErrEncrypted, errors.New("OpenPGP message"))
 	case fmt7z, fmtRAR:
 		// Without a decoder the contents cannot be listed or read; the
 		// issue treats such archives as encrypted (never clean).

@@ -124,6 +124,14 @@ func (r *run) entity(prefix string, depth, parent int, path []int, e *message.En
 		r.setPart(idx, Unscannable, "unknown transfer encoding")
 		return drain(e.Body)
 	}
+	if v, reason, ok := cryptoPart(mediaType, params); ok {
+		// Signatures carry no content; encrypted bodies cannot be read.
+		r.setPart(idx, v, reason)
+		if v == Clean {
+			r.parts[idx].Reason = reason
+		}
+		return drain(e.Body)
+	}
 	declared := ""
 	if strings.HasPrefix(mediaType, "text/") {
 		declared = params["charset"]
@@ -163,6 +171,24 @@ func (r *run) entity(prefix string, depth, parent int, path []int, e *message.En
 		f.loc.Path = safeName(name)
 	}
 	return r.runFile(idx, f)
+}
+
+// cryptoPart classifies S/MIME and OpenPGP parts (RFC 8551, RFC 3156) by
+// their MIME type.
+func cryptoPart(mediaType string, params map[string]string) (Verdict, string, bool) {
+	switch mediaType {
+	case "application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature":
+		return Clean, "signature, not content", true
+	case "application/pgp-encrypted":
+		return Encrypted, "OpenPGP encrypted message", true
+	case "application/pkcs7-mime", "application/x-pkcs7-mime":
+		switch strings.ToLower(params["smime-type"]) {
+		case "enveloped-data", "authenveloped-data":
+			return Encrypted, "S/MIME encrypted message", true
+		}
+		return Unscannable, "S/MIME opaque signed or compressed data is not supported", true
+	}
+	return "", "", false
 }
 
 // drain consumes what is left of a part body, as Walk requires. Read

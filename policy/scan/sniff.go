@@ -27,6 +27,7 @@ const (
 	fmtMessage format = "message"
 	fmtVCard   format = "vcard"
 	fmtJSON    format = "json"
+	fmtPGP     format = "pgp"
 	fmtEmpty   format = "empty"
 )
 
@@ -58,6 +59,8 @@ func sniff(name, ctype string, head []byte) format {
 		return fmtPDF
 	case isImageMagic(head):
 		return fmtImage
+	case bytes.Contains(head[:min(len(head), 1024)], []byte("-----BEGIN PGP MESSAGE-----")):
+		return fmtPGP
 	}
 	switch {
 	case ext == ".csv" || ctype == "text/csv" || ctype == "text/comma-separated-values":

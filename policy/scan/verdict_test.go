@@ -153,3 +153,24 @@ func TestRTFObjectUnscannable(t *testing.T) {
 		t.Errorf("verdict %s %q", res.Verdict, res.Reasons)
 	}
 }
+
+func TestCryptoParts(t *testing.T) {
+	tests := []struct {
+		name, part string
+		want       Verdict
+	}{
+		{"smime signature", "Content-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIB\r\n", Clean},
+		{"smime enveloped", "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIB\r\n", Encrypted},
+		{"pgp armored", "Content-Type: application/octet-stream; name=encrypted.asc\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA\r\n-----END PGP MESSAGE-----\r\n", Encrypted},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := "Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X\r\n" + tc.part + "--X--\r\n"
+			s, _ := newTest(t)
+			res := scanMsg(t, s, msg)
+			if res.Verdict != tc.want {
+				t.Errorf("verdict %s want %s (%q)", res.Verdict, tc.want, res.Reasons)
+			}
+		})
+	}
+}
