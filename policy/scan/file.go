@@ -113,7 +113,7 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 	case fmtTNEF:
 		return kind, r.tnef(f)
 	case fmtImage:
-		r.parts[idx].Reason = "image not inspected (no OCR)"
+		r.parts[idx].Reason = "image or media not inspected (no OCR)"
 		return kind, nil
 	case fmtMessage:
 		return kind, r.message(r.reader(f), f.loc.Part, f.depth+1, idx)

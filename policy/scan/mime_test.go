@@ -111,12 +111,20 @@ func TestMIME(t *testing.T) {
 			reasonSub: "unsupported binary format",
 		},
 		{
+			name: "text labelled as an image is still read",
+			msg: func(t *testing.T) string {
+				return "Content-Type: image/png; name=a.png\r\n\r\n" + customers + "\r\n"
+			},
+			rows:    []string{"山田太郎|ヤマダタロウ|090-1234-5678"},
+			verdict: PersonalData,
+		},
+		{
 			name: "image is not inspected",
 			msg: func(t *testing.T) string {
 				return "Content-Type: image/png; name=a.png\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64([]byte("\x89PNG\r\n\x1a\n\x00\x00")) + "\r\n"
 			},
 			verdict:   Clean,
-			reasonSub: "image not inspected",
+			reasonSub: "not inspected",
 		},
 	}
 	for _, tc := range tests {

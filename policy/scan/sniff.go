@@ -18,7 +18,7 @@ const (
 	fmtRAR     format = "rar"
 	fmtRTF     format = "rtf"
 	fmtTNEF    format = "tnef"
-	fmtImage   format = "image"
+	fmtImage   format = "image" // images, audio, video: no text to read
 	fmtHTML    format = "html"
 	fmtXML     format = "xml"
 	fmtCSV     format = "csv"
@@ -57,7 +57,9 @@ func sniff(name, ctype string, head []byte) format {
 		return fmtRTF
 	case bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-")):
 		return fmtPDF
-	case isImageMagic(head):
+	case isImageMagic(head), isMediaMagic(head):
+		// By content only: a declared image/* type must not let a CSV
+		// through unread.
 		return fmtImage
 	case bytes.Contains(head[:min(len(head), 1024)], []byte("-----BEGIN PGP MESSAGE-----")):
 		return fmtPGP
@@ -94,6 +96,19 @@ func isImageMagic(h []byte) bool {
 		}
 	}
 	return len(h) >= 12 && bytes.Equal(h[:4], []byte("RIFF")) && bytes.Equal(h[8:12], []byte("WEBP"))
+}
+
+// isMediaMagic recognises common audio and video containers.
+func isMediaMagic(h []byte) bool {
+	switch {
+	case bytes.HasPrefix(h, []byte("ID3")), bytes.HasPrefix(h, []byte{0xFF, 0xFB}):
+		return true // MP3
+	case len(h) >= 12 && bytes.Equal(h[:4], []byte("RIFF")) && (bytes.Equal(h[8:12], []byte("WAVE")) || bytes.Equal(h[8:12], []byte("AVI "))):
+		return true
+	case len(h) >= 12 && bytes.Equal(h[4:8], []byte("ftyp")):
+		return true // MP4, MOV, M4A, HEIC
+	}
+	return false
 }
 
 func looksHTML(h []byte) bool {

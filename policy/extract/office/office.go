@@ -161,6 +161,10 @@ func partRole(kind, name string) role {
 			return roleFlow
 		}
 		return roleText
+	case base == "vbaproject.bin", base == "vbaprojectsignature.bin", base == "vbadata.xml":
+		// Macro code of .xlsm/.docm, not document content: scanning it
+		// would make every macro workbook unscannable.
+		return roleSkip
 	case isMedia(ext), strings.HasPrefix(lower, "objectreplacements/"), strings.HasPrefix(lower, "pictures/"):
 		// Images, fonts, audio and video carry no text to scan (the
 		// same rule as image attachments); ODF object replacements are
