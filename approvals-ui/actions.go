@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -45,12 +46,8 @@ func (s *Server) perform(ctx context.Context, r *http.Request, p *principal, id,
 		}
 	}
 	if rule == nil {
-		// Allowed in another state? Then it is a conflict, not a permission problem.
-		for _, ru := range rules {
-			if ru.allowed(p, m) {
-				return nil, &quarantine.TransitionError{ID: m.ID, Current: m.State, From: ru.from, To: ru.to}
-			}
-		}
+		// Not for this person, or not in this state: forbidden either way.
+		// ErrConflict (409) is kept for a lost race in Transition.
 		return nil, errForbidden
 	}
 	comment := strings.TrimSpace(in.Comment)
@@ -60,20 +57,26 @@ func (s *Server) perform(ctx context.Context, r *http.Request, p *principal, id,
 	if action == "reject" && comment == "" {
 		return nil, errComment
 	}
+	var checked *audit.SelfCheck
 	if action == "selfcheck" {
-		ev, err := s.selfCheckEvidence(ctx, r, p, m, in)
+		ck, ev, err := s.selfCheckEvidence(ctx, r, p, m, in)
 		if err != nil {
+			if !errors.Is(err, errUnchecked) {
+				s.log.Error("ui: self-check", "id", m.ID, "err", err)
+			}
 			return nil, err
 		}
-		comment = ev
+		comment, checked = ev, ck
 	}
-	ch := quarantine.Change{From: rule.from, To: rule.to, Comment: comment,
+	ch := quarantine.Change{From: rule.from, To: rule.to, Comment: comment, Checked: checked,
 		Actor: quarantine.Actor{Kind: rule.kind, User: p.Addr, IP: clientIP(r)}}
 	nm, err := s.st.Transition(ctx, m.ID, ch)
 	result := "ok"
 	switch {
 	case errors.Is(err, quarantine.ErrConflict), errors.Is(err, quarantine.ErrIllegalTransition):
 		result = "conflict"
+	case errors.Is(err, quarantine.ErrUnconfirmed):
+		result, err = "unchecked", errUnchecked
 	case errors.Is(err, quarantine.ErrSelfApproval):
 		result, err = "forbidden", errForbidden
 	case err != nil:
@@ -81,7 +84,10 @@ func (s *Server) perform(ctx context.Context, r *http.Request, p *principal, id,
 	}
 	s.actions.WithLabelValues(action, result).Inc()
 	if err != nil {
-		return nil, err
+		if result == "error" {
+			s.log.Error("ui: action", "action", action, "id", m.ID, "err", err)
+		}
+		return nil, fmt.Errorf("%s %s: %w", action, m.ID, err)
 	}
 	s.log.Info("ui: action", "action", action, "id", m.ID, "state", nm.State)
 	if nm.State == quarantine.StateQueued && s.o.Kick != nil {
@@ -93,30 +99,36 @@ func (s *Server) perform(ctx context.Context, r *http.Request, p *principal, id,
 	return nm, nil
 }
 
-// selfCheckEvidence refuses unless every external recipient and every
-// attachment was ticked, and returns the evidence kept in the history
-// and the audit event: which boxes, who, when, from where, through what.
-func (s *Server) selfCheckEvidence(ctx context.Context, r *http.Request, p *principal, m *quarantine.Message, in actionInput) (string, error) {
+// selfCheckEvidence refuses unless every recipient and every attachment
+// was ticked, and returns the evidence kept in the history and the audit
+// event: which boxes (Checked), who, when, from where, through what. The
+// store checks the recipients again (ErrUnconfirmed). Internal
+// recipients are listed too: the store wants every envelope recipient
+// confirmed, and a wrong colleague is a mis-send as well.
+func (s *Server) selfCheckEvidence(ctx context.Context, r *http.Request, p *principal, m *quarantine.Message, in actionInput) (*audit.SelfCheck, string, error) {
 	v, err := s.detail(ctx, "en", nil, m)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	for _, rc := range v.ExternalRcpts {
-		if !slices.ContainsFunc(in.Recipients, func(x string) bool { return strings.EqualFold(x, rc) }) {
-			return "", errUnchecked
+	checked := &audit.SelfCheck{}
+	for _, rc := range v.Recipients {
+		if !slices.ContainsFunc(in.Recipients, func(x string) bool { return strings.EqualFold(x, rc.Addr) }) {
+			return nil, "", errUnchecked
 		}
+		checked.Recipients = append(checked.Recipients, rc.Addr)
 	}
 	for _, a := range v.Attachments {
 		if !slices.Contains(in.Attachments, a.Index) {
-			return "", errUnchecked
+			return nil, "", errUnchecked
 		}
+		checked.Attachments = append(checked.Attachments, a.Index)
 	}
-	idx := make([]string, len(v.Attachments))
-	for i, a := range v.Attachments {
-		idx[i] = strconv.Itoa(a.Index)
+	idx := make([]string, len(checked.Attachments))
+	for i, a := range checked.Attachments {
+		idx[i] = strconv.Itoa(a)
 	}
-	return fmt.Sprintf("self-check: recipients checked [%s]; attachments checked [%s]; by %s from %s at %s via %s",
-		strings.Join(v.ExternalRcpts, ", "), strings.Join(idx, ","), p.Addr, clientIP(r),
+	return checked, fmt.Sprintf("self-check: recipients checked [%s]; attachments checked [%s]; by %s from %s at %s via %s",
+		strings.Join(checked.Recipients, ", "), strings.Join(idx, ","), p.Addr, clientIP(r),
 		s.now().UTC().Format(time.RFC3339), in.via), nil
 }
 

@@ -80,12 +80,12 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *principal) {
 }
 
 func (s *Server) apiHoldList(w http.ResponseWriter, r *http.Request, p *principal) {
-	_, q, _, ok := s.listQuery(p, r.URL.Query())
+	tab, q, _, ok := s.listQuery(p, r.URL.Query())
 	if !ok {
 		writeJSON(w, http.StatusForbidden, apiError{"forbidden"})
 		return
 	}
-	rows, next, err := s.list(r.Context(), s.lang(r), q, p)
+	rows, next, err := s.list(r.Context(), s.lang(r), tab, q, p)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, apiError{"internal"})
 		return

@@ -64,7 +64,7 @@ func (s *Server) listQuery(p *principal, v url.Values) (string, quarantine.Query
 	return tab, q, f, true
 }
 
-func (s *Server) list(ctx context.Context, lang string, q quarantine.Query, p *principal) ([]*holdView, string, error) {
+func (s *Server) list(ctx context.Context, lang, tab string, q quarantine.Query, p *principal) ([]*holdView, string, error) {
 	page, err := s.st.List(ctx, q)
 	if err != nil {
 		return nil, "", err
@@ -72,6 +72,9 @@ func (s *Server) list(ctx context.Context, lang string, q quarantine.Query, p *p
 	var rows []*holdView
 	for _, m := range page.Messages {
 		if !p.canView(m) { // belt and braces: the scope already limits
+			continue
+		}
+		if tab == "approve" && p.isSender(m) { // an approver's own mail is not theirs to approve
 			continue
 		}
 		rows = append(rows, s.summary(ctx, lang, m))
@@ -86,7 +89,7 @@ func (s *Server) holdList(w http.ResponseWriter, r *http.Request, p *principal) 
 		return
 	}
 	page := &listPage{Base: s.base(r, p, "holds"), Tab: tab, F: f, Bulk: tab == "all" && p.Auditor}
-	rows, next, err := s.list(r.Context(), page.Lang, q, p)
+	rows, next, err := s.list(r.Context(), page.Lang, tab, q, p)
 	if err != nil {
 		s.log.Error("ui: list", "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "internal")

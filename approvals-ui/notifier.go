@@ -20,8 +20,13 @@ import (
 // pages and queues the notices — to the sender (why, deadline, link) and,
 // for held_approval, to each approver (link). Errors are logged, never
 // returned: a lost notice must not fail the mail.
-func (s *Server) Held(ctx context.Context, m *quarantine.Message, d policy.Decision) {
-	s.saveDecision(ctx, m, d)
+func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
+	if d == nil {
+		d = s.decision(ctx, m)
+		if d == nil {
+			d = &policy.Decision{Rule: m.Decision.Rule}
+		}
+	}
 	sender := senderAddr(m)
 	ja, en := d.Reason()
 	deadline := [2]string{"期限：" + fmtTime(m.HoldUntil), "Deadline: " + m.HoldUntil.In(jst).Format("Jan 2 15:04 MST")}
@@ -70,6 +75,24 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message, d policy.Decis
 				}, url)
 		}
 	}
+}
+
+// Rejected is called by the gateway after a reject rule refused a
+// message: the client got a 5xx already, and the sender also gets a
+// notice saying why, in their language.
+func (s *Server) Rejected(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
+	ja, en := "", ""
+	if d != nil {
+		ja, en = d.Reason()
+	}
+	subj := subjectLine(m)
+	id := m.ID
+	if id == "" {
+		id = ulid.Make().String()
+	}
+	s.queueNotice(ctx, id, "policy_rejected", senderAddr(m), [2]string{"メールは送信されませんでした", "Your message was not sent"},
+		[][2]string{{"件名：" + subj, "Subject: " + subj},
+			{"このメールは" + ja + "送信できません。", "This message cannot be sent because it " + en + "."}}, "")
 }
 
 // OnExpired is the sweeper's notice hook (quarantine.SweeperOptions.OnExpired):

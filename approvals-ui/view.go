@@ -12,34 +12,18 @@ import (
 	"github.com/okuri/okuri/quarantine"
 )
 
-// The full policy.Decision (rewrite, facts, explanation) is richer than
-// the summary the store keeps in Message.Decision. The Notifier saves it
-// in the store's key/value facility when a message is held, for the
-// detail page's rewrite preview and flags; pages degrade to the summary
-// when it is missing (e.g. a message held before the UI ran).
-func decisionKey(id string) string { return "ui:dec:" + id }
-
-func (s *Server) saveDecision(ctx context.Context, m *quarantine.Message, d policy.Decision) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return
+// decision returns the full policy decision the gateway stored with the
+// message (Message.Decision.Policy), or nil for a record without it;
+// pages then degrade to the summary.
+func (s *Server) decision(_ context.Context, m *quarantine.Message) *policy.Decision {
+	if len(m.Decision.Policy) == 0 {
+		return nil
 	}
-	ttl := time.Until(m.HoldUntil) + 90*24*time.Hour
-	if err := s.st.SessionPut(ctx, decisionKey(m.ID), b, max(ttl, 90*24*time.Hour)); err != nil {
-		s.log.Warn("ui: save decision", "id", m.ID, "err", err)
-	}
-}
-
-func (s *Server) decision(ctx context.Context, m *quarantine.Message) *policy.Decision {
 	var d policy.Decision
-	if b, err := s.st.SessionGet(ctx, decisionKey(m.ID)); err == nil && json.Unmarshal(b, &d) == nil {
-		return &d
+	if json.Unmarshal(m.Decision.Policy, &d) != nil {
+		return nil
 	}
-	// The gateway may store the whole decision as JSON in the explanation.
-	if strings.HasPrefix(m.Decision.Explanation, "{") && json.Unmarshal([]byte(m.Decision.Explanation), &d) == nil && d.Action != "" {
-		return &d
-	}
-	return nil
+	return &d
 }
 
 type badge struct{ Class, Text string }
@@ -79,7 +63,6 @@ type holdView struct {
 	Truncated                    bool
 	History                      []histView
 	Actions                      map[string]bool
-	ExternalRcpts                []string
 	NeedsCheck                   bool
 }
 
@@ -193,8 +176,8 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 				alike[lower(strings.TrimSpace(a))] = strings.TrimSpace(b)
 			}
 		}
-		v.Explanation = d.Text()
 	}
+	v.Explanation = m.Decision.Explanation
 	for _, r := range m.To {
 		dom := ""
 		if i := strings.LastIndexByte(r, '@'); i >= 0 {
@@ -202,7 +185,6 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		}
 		rv := rcptView{Addr: r, Domain: dom, External: !rewrite.IsInternal(lower(r), internal, sub)}
 		if rv.External {
-			v.ExternalRcpts = append(v.ExternalRcpts, r)
 			if first != nil {
 				_, rv.FirstTime = first[dom]
 				rv.Lookalike = alike[dom]
@@ -230,6 +212,6 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 	if p != nil {
 		v.Actions = p.allowedActions(m)
 	}
-	v.NeedsCheck = len(v.ExternalRcpts)+len(v.Attachments) > 0
+	v.NeedsCheck = len(v.Recipients)+len(v.Attachments) > 0
 	return v, nil
 }
