@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -39,6 +40,10 @@ type RedisOptions struct {
 	// RequireDurable refuses to open when the server's persistence could
 	// lose acknowledged mail; otherwise that is logged as an error.
 	RequireDurable bool
+	// StartWhenDown opens the store even when Redis is unreachable: Put
+	// then fails with ErrUnavailable (the gateway answers 451) until the
+	// server is back and its persistence has been checked.
+	StartWhenDown bool
 	// WaitAOF makes Put wait until the write is in the local AOF (WAITAOF
 	// 1 0, Redis ≥ 7.2) — durable with appendfsync everysec.
 	WaitAOF bool
@@ -64,6 +69,10 @@ type Redis struct {
 	waitAOF bool
 	log     *slog.Logger
 	bufs    sync.Pool // *[]byte of bodyChunk bytes
+
+	requireDurable bool
+	cmu            sync.Mutex  // serializes the persistence check
+	checked        atomic.Bool // persistence checked (and acceptable or warned)
 }
 
 var _ Store = (*Redis)(nil)
@@ -86,11 +95,14 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		}
 		r.rdb, r.ownRDB = redis.NewClient(o), true
 	}
+	r.requireDurable = opts.RequireDurable
 	if err := r.rdb.Ping(ctx).Err(); err != nil {
-		r.Close()
-		return nil, fmt.Errorf("open redis store: %w: %v", ErrUnavailable, err)
-	}
-	if err := r.checkPersistence(ctx, opts.RequireDurable); err != nil {
+		if !opts.StartWhenDown {
+			r.Close()
+			return nil, fmt.Errorf("open redis store: %w: %v", ErrUnavailable, err)
+		}
+		r.log.Error("quarantine: redis unreachable at start; storing fails (451) until it is back", "err", err)
+	} else if err := r.ready(ctx); err != nil {
 		r.Close()
 		return nil, fmt.Errorf("open redis store: %w", err)
 	}
@@ -100,9 +112,33 @@ func OpenRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 	return r, nil
 }
 
+// ready checks the server's persistence once per store; until that
+// succeeded, Put fails with ErrUnavailable.
+func (r *Redis) ready(ctx context.Context) error {
+	if r.checked.Load() {
+		return nil
+	}
+	r.cmu.Lock()
+	defer r.cmu.Unlock()
+	if r.checked.Load() {
+		return nil
+	}
+	if err := r.checkPersistence(ctx, r.requireDurable); err != nil {
+		if errors.Is(err, ErrUnavailable) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	r.checked.Store(true)
+	return nil
+}
+
 // checkPersistence reads the server's AOF settings.
 func (r *Redis) checkPersistence(ctx context.Context, require bool) error {
 	conf, err := r.rdb.ConfigGet(ctx, "append*").Result()
+	if e := redisErr(err); errors.Is(e, ErrUnavailable) {
+		return e
+	}
 	if err != nil {
 		if require {
 			return fmt.Errorf("cannot verify redis persistence (CONFIG GET failed: %v)", err)
@@ -183,6 +219,9 @@ var errConflictVer = errors.New("version conflict")
 const bodyChunk = 256 << 10
 
 func (r *Redis) create(ctx context.Context, m *Message, body io.Reader, evs []audit.Event) (int64, error) {
+	if err := r.ready(ctx); err != nil {
+		return 0, err
+	}
 	// A body that fits in one chunk goes to the script inline; a larger
 	// one is streamed into a temporary key that expires if we die before
 	// the script renames it into place.

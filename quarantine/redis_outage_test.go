@@ -50,16 +50,22 @@ func TestRedisOutage(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	srv := privateRedis(t, dir, port)
-	defer func() { srv.Process.Kill(); srv.Wait() }()
-
 	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: 1, DialTimeout: 300 * time.Millisecond})
 	defer rdb.Close()
 	ctx := context.Background()
-	s, err := OpenRedis(ctx, RedisOptions{Client: rdb, RequireDurable: true, Logger: quietLog()})
+	if _, err := OpenRedis(ctx, RedisOptions{Client: rdb, RequireDurable: true, Logger: quietLog()}); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("open while redis is down: %v", err)
+	}
+	// The gateway starts anyway and answers 451 until Redis is there.
+	s, err := OpenRedis(ctx, RedisOptions{Client: rdb, RequireDurable: true, StartWhenDown: true, Logger: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Put(ctx, newMsg(StateHeldApproval, "taro"), strings.NewReader("early")); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("put before redis started: %v", err)
+	}
+	srv := privateRedis(t, dir, port)
+	defer func() { srv.Process.Kill(); srv.Wait() }()
 	m := put(t, s, newMsg(StateHeldApproval, "taro"), "acknowledged")
 
 	srv.Process.Kill()
