@@ -80,7 +80,7 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request, se *session
 		next = safeNext(se.Recovery[0])
 	}
 	wasFull := se.Stage == stageFull
-	s.endSession(ctx, w, se)
+	s.dropSession(ctx, se)
 	nse, err := s.newSession(ctx, w, se.User, stageFull)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "internal")

@@ -142,7 +142,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request, se *session)
 		return
 	}
 	next := safeNext(se.Enrol)
-	s.endSession(ctx, w, se)
+	s.dropSession(ctx, se)
 	if _, err := s.newSession(ctx, w, u.Address, stageFull); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return

@@ -120,12 +120,18 @@ func (s *Server) loadSession(r *http.Request) *session {
 	return &se
 }
 
-// endSession deletes one session and clears the cookie.
-func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, se *session) {
+// dropSession deletes one session from the store (the cookie is about to
+// be replaced by a new session's).
+func (s *Server) dropSession(ctx context.Context, se *session) {
 	if se != nil {
 		s.st.SessionDelete(ctx, se.key)
 		s.indexSession(ctx, se.User, se.key, false)
 	}
+}
+
+// endSession deletes one session and clears the cookie.
+func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, se *session) {
+	s.dropSession(ctx, se)
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", Secure: true, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
