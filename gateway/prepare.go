@@ -12,24 +12,23 @@ import (
 )
 
 // Prepare is the delivery worker's hook: a queued or released message gets
-// the header rewrite its decision asked for (forced BCC), exactly as on the
-// pass path. Messages without a policy decision (DSNs, notices) go as
-// stored.
-func Prepare(ctx context.Context, m *quarantine.Message, env relay.Envelope, body io.Reader) (relay.Envelope, io.Reader, error) {
+// the deliveries and header rewrites its decision asked for (forced BCC,
+// split), exactly as on the pass path. Messages without a policy decision
+// (DSNs, notices) go as stored.
+func Prepare(_ context.Context, m *quarantine.Message, env relay.Envelope) ([]quarantine.Delivery, error) {
 	if len(m.Decision.Policy) == 0 {
-		return env, body, nil
+		return []quarantine.Delivery{{Env: env}}, nil
 	}
 	var d policy.Decision
 	if err := json.Unmarshal(m.Decision.Policy, &d); err != nil {
-		return env, nil, fmt.Errorf("decision of %s: %w", m.ID, err)
+		return nil, fmt.Errorf("decision of %s: %w", m.ID, err)
 	}
-	dls := d.Deliveries(env.From, env.To)
-	if len(dls) != 1 {
-		return env, nil, fmt.Errorf("decision of %s asks for %d deliveries (split); not supported by this worker", m.ID, len(dls))
+	var out []quarantine.Delivery
+	for _, dl := range d.Deliveries(env.From, env.To) {
+		out = append(out, quarantine.Delivery{
+			Env:     relay.Envelope{From: dl.MailFrom, To: dl.RcptTo},
+			Rewrite: func(stored io.Reader) (io.Reader, error) { return dl.Apply(stored) },
+		})
 	}
-	r, err := dls[0].Apply(body)
-	if err != nil {
-		return env, nil, fmt.Errorf("rewrite %s: %w", m.ID, err)
-	}
-	return relay.Envelope{From: dls[0].MailFrom, To: dls[0].RcptTo}, r, nil
+	return out, nil
 }

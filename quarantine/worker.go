@@ -18,12 +18,22 @@ import (
 	"github.com/okuri/okuri/relay"
 )
 
-// PrepareFunc turns a stored message into what is sent: env arrives filled
-// with the message's envelope sender and its pending recipients, body
-// streams the stored bytes unchanged. The policy package plugs the forced
-// BCC rewrite in here (header fields only). The returned reader is read
-// once; the stored bytes are never modified.
-type PrepareFunc func(ctx context.Context, m *Message, env relay.Envelope, body io.Reader) (relay.Envelope, io.Reader, error)
+// Delivery is one SMTP transaction made from a stored message: normally
+// one per attempt, several when the decision split the message per
+// recipient.
+type Delivery struct {
+	Env relay.Envelope
+	// Rewrite turns the stored bytes into what is sent (header fields only:
+	// the forced BCC rewrite); nil sends them as stored. The stored bytes
+	// are never modified.
+	Rewrite func(stored io.Reader) (io.Reader, error)
+}
+
+// PrepareFunc turns a stored message into its deliveries: env arrives
+// filled with the message's envelope sender and its pending recipients.
+// The deliveries must together cover exactly env.To. The policy package
+// plugs the forced BCC and split rewrites in here.
+type PrepareFunc func(ctx context.Context, m *Message, env relay.Envelope) ([]Delivery, error)
 
 // WorkerOptions configure the delivery worker. Zero values take the
 // documented defaults.
@@ -104,8 +114,8 @@ func NewWorker(o WorkerOptions) (*Worker, error) {
 		o.Logger = slog.Default()
 	}
 	if o.Prepare == nil {
-		o.Prepare = func(_ context.Context, _ *Message, env relay.Envelope, body io.Reader) (relay.Envelope, io.Reader, error) {
-			return env, body, nil
+		o.Prepare = func(_ context.Context, _ *Message, env relay.Envelope) ([]Delivery, error) {
+			return []Delivery{{Env: env}}, nil
 		}
 	}
 	return &Worker{o: o, kick: make(chan struct{}, 1), m: newWorkerMetrics(o.Registerer)}, nil
@@ -170,26 +180,9 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 // deliver makes one attempt for m, which this instance has leased.
 func (w *Worker) deliver(ctx context.Context, m *Message) {
 	log := w.o.Logger.With("id", m.ID, "attempt", m.Attempts+1)
-	body, err := w.o.Store.Open(ctx, m.ID)
-	if err != nil {
-		// The lease expires and the message is tried again.
-		log.Error("quarantine: open body for delivery", "err", err)
-		return
-	}
-	defer body.Close()
 	pending := m.Pending()
-	env, r, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending}, body)
-	var res *relay.Result
 	start := time.Now()
-	if err == nil {
-		sctx, cancel := context.WithTimeout(ctx, w.o.SendTimeout)
-		res, err = w.o.Sender.Send(sctx, env, r)
-		cancel()
-	} else {
-		err = fmt.Errorf("prepare: %w", err)
-	}
-	now := w.o.Now()
-	a := w.outcome(m, pending, res, err, now)
+	a := w.attempt(ctx, m, pending, log)
 	if len(a.Failed) > 0 && m.From != "" {
 		a.DSN = w.bounce(ctx, m, a, log)
 	}
@@ -207,6 +200,64 @@ func (w *Worker) deliver(ctx context.Context, m *Message) {
 	default:
 		log.Info("quarantine: delivery attempt", "state", got.State, "delivered", len(a.Delivered), "failed", len(a.Failed), "deferred", len(a.Deferred))
 	}
+}
+
+// attempt runs every delivery of the message and merges their outcomes
+// into one Attempt.
+func (w *Worker) attempt(ctx context.Context, m *Message, pending []string, log *slog.Logger) Attempt {
+	dls, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending})
+	if err != nil {
+		return w.outcome(m, pending, nil, fmt.Errorf("prepare: %w", err), w.o.Now())
+	}
+	var a Attempt
+	covered := map[string]bool{}
+	for _, dl := range dls {
+		res, err := w.send(ctx, m, dl)
+		part := w.outcome(m, dl.Env.To, res, err, w.o.Now())
+		for _, r := range dl.Env.To {
+			covered[strings.ToLower(r)] = true
+		}
+		a.Time, a.NextAttempt = part.Time, part.NextAttempt
+		a.Delivered = append(a.Delivered, part.Delivered...)
+		a.Failed = append(a.Failed, part.Failed...)
+		a.Deferred = append(a.Deferred, part.Deferred...)
+		if part.Err != "" {
+			a.Err = part.Err
+		}
+	}
+	var missed []string
+	for _, r := range pending {
+		if !covered[strings.ToLower(r)] {
+			missed = append(missed, r)
+		}
+	}
+	if len(missed) > 0 || len(dls) == 0 {
+		log.Error("quarantine: prepared deliveries do not cover every pending recipient", "missed", len(missed))
+		part := w.outcome(m, missed, nil, errors.New("recipient not covered by the prepared deliveries"), w.o.Now())
+		a.Time, a.NextAttempt = part.Time, part.NextAttempt
+		a.Deferred = append(a.Deferred, part.Deferred...)
+		a.Failed = append(a.Failed, part.Failed...)
+	}
+	return a
+}
+
+// send opens the stored bytes afresh for one delivery, rewrites them and
+// hands them to the relay.
+func (w *Worker) send(ctx context.Context, m *Message, dl Delivery) (*relay.Result, error) {
+	body, err := w.o.Store.Open(ctx, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("open body: %w", err)
+	}
+	defer body.Close()
+	var r io.Reader = body
+	if dl.Rewrite != nil {
+		if r, err = dl.Rewrite(body); err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+	}
+	sctx, cancel := context.WithTimeout(ctx, w.o.SendTimeout)
+	defer cancel()
+	return w.o.Sender.Send(sctx, dl.Env, r)
 }
 
 // outcome classifies the relay's answer per recipient, applies the maximum

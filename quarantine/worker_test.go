@@ -193,9 +193,11 @@ func TestWorkerRunLoopAndPrepare(t *testing.T) {
 	_, s := openEmbeddedT(t, nil, "", true)
 	sink, snd := newSink(t)
 	w, err := NewWorker(WorkerOptions{Store: s, Sender: snd, Logger: quietLog(),
-		Prepare: func(ctx context.Context, m *Message, env relay.Envelope, body io.Reader) (relay.Envelope, io.Reader, error) {
+		Prepare: func(ctx context.Context, m *Message, env relay.Envelope) ([]Delivery, error) {
 			env.To = append(env.To, "archive@office.example")
-			return env, io.MultiReader(strings.NewReader("X-Okuri-Id: "+m.ID+"\r\n"), body), nil
+			return []Delivery{{Env: env, Rewrite: func(body io.Reader) (io.Reader, error) {
+				return io.MultiReader(strings.NewReader("X-Okuri-Id: "+m.ID+"\r\n"), body), nil
+			}}}, nil
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -213,6 +215,42 @@ func TestWorkerRunLoopAndPrepare(t *testing.T) {
 	}
 	if readBody(t, s, m.ID) != testBody {
 		t.Fatalf("stored bytes changed")
+	}
+}
+
+// TestWorkerSplitDeliveries: a message prepared as one delivery per
+// recipient (a split decision) goes out as separate transactions, each
+// with its own rewrite, and the attempt records every recipient.
+func TestWorkerSplitDeliveries(t *testing.T) {
+	_, s := openEmbeddedT(t, nil, "", true)
+	sink, snd := newSink(t)
+	w, err := NewWorker(WorkerOptions{Store: s, Sender: snd, Logger: quietLog(),
+		Prepare: func(ctx context.Context, m *Message, env relay.Envelope) ([]Delivery, error) {
+			var dls []Delivery
+			for _, r := range env.To {
+				tag := "X-For: " + r + "\r\n"
+				dls = append(dls, Delivery{Env: relay.Envelope{From: env.From, To: []string{r}},
+					Rewrite: func(b io.Reader) (io.Reader, error) { return io.MultiReader(strings.NewReader(tag), b), nil }})
+			}
+			return dls, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMsg(StateQueued, "taro")
+	m.To = []string{"a@client.example", "b@client.example"}
+	m = put(t, s, m, testBody)
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := sink.Wait(t, 2, 10*time.Second)
+	for _, g := range got {
+		if len(g.To) != 1 || !bytes.HasPrefix(g.Data, []byte("X-For: "+g.To[0])) {
+			t.Fatalf("split delivery %v %q", g.To, g.Data[:40])
+		}
+	}
+	if rec, _ := s.Get(context.Background(), m.ID); rec.State != StateDelivered {
+		t.Fatalf("state %s after both deliveries", rec.State)
 	}
 }
 

@@ -53,6 +53,8 @@ func openBackend(ctx context.Context, cfg *config.Config, log *slog.Logger, reg 
 		st, err := quarantine.OpenRedis(ctx, quarantine.RedisOptions{
 			Client: rdb, Prefix: cfg.Store.RedisPrefix + ":q", RequireDurable: cfg.Store.RequireDurable,
 			WaitAOF: cfg.Store.WaitAOF, Outbox: ro, Logger: log,
+			// Start with Redis down: the gateway answers 451 until it is back.
+			StartWhenDown: true,
 		})
 		if err != nil {
 			b.close(ctx)
