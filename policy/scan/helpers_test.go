@@ -20,6 +20,7 @@ func newTest(t testing.TB, mod ...func(*Options)) (*Scanner, *extracttest.Sink) 
 	t.Helper()
 	opts := DefaultOptions()
 	opts.TempDir = t.TempDir()
+	opts.PDFCacheDir = pdfCache
 	for _, m := range mod {
 		m(&opts)
 	}
