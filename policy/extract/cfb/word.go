@@ -90,31 +90,45 @@ func (x *cfbDoc) word() error {
 		pcd := plc[4*(n+1)+8*k:]
 		fc := le.Uint32(pcd[2:])
 		count := cpEnd - cpStart
-		var text []rune
-		if fc&0x40000000 != 0 {
-			start := int64(fc&0x3FFFFFFF) / 2
-			if start+count > int64(len(wd)) {
-				return extract.Malformed("doc", errors.New("piece out of range"))
-			}
-			s, _ := charset.DecodeString(cp1252, wd[start:start+count])
-			text = []rune(s)
-		} else {
-			start := int64(fc)
-			if start+2*count > int64(len(wd)) {
-				return extract.Malformed("doc", errors.New("piece out of range"))
-			}
-			u := make([]uint16, count)
-			for j := range u {
-				u[j] = le.Uint16(wd[start+2*int64(j):])
-			}
-			text = utf16.Decode(u)
+		compressed := fc&0x40000000 != 0
+		start, width := int64(fc), int64(2)
+		if compressed {
+			start, width = int64(fc&0x3FFFFFFF)/2, 1
 		}
-		if _, err := tw.Write(clean.clean(text)); err != nil {
-			return err
+		if start < 0 || start+width*count > int64(len(wd)) {
+			return extract.Malformed("doc", errors.New("piece out of range"))
+		}
+		// Decode in chunks so memory stays proportional to the chunk,
+		// not to the piece.
+		for count > 0 {
+			m := min(count, wordChunk)
+			var text []rune
+			if compressed {
+				s, _ := charset.DecodeString(cp1252, wd[start:start+m])
+				text = []rune(s)
+			} else {
+				u := make([]uint16, m)
+				for j := range u {
+					u[j] = le.Uint16(wd[start+2*int64(j):])
+				}
+				if m < count && m > 1 && u[m-1] >= 0xD800 && u[m-1] < 0xDC00 {
+					m-- // keep a surrogate pair together
+					u = u[:m]
+				}
+				text = utf16.Decode(u)
+			}
+			if _, err := tw.Write(clean.clean(text)); err != nil {
+				return err
+			}
+			start += width * m
+			count -= m
 		}
 	}
 	return nil
 }
+
+// wordChunk is how many characters of a piece are decoded at a time.
+const wordChunk = 32 << 10
 
 // wordCleaner turns Word's special characters into plain text: paragraph
 // and cell marks into line breaks and tabs; field codes (between 0x13 and

@@ -143,6 +143,9 @@ func (p *rtfParser) control() error {
 		}
 		if !p.cur.skip {
 			p.pending = append(p.pending, byte(v))
+			if len(p.pending) >= 64<<10 && !isSJISLead(p.pending) {
+				p.endBytes() // bound memory on long runs of escapes
+			}
 		}
 		return nil
 	}
@@ -285,3 +288,10 @@ func (p *rtfParser) flush(final bool) error {
 }
 
 func isAlpha(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+
+// isSJISLead reports whether b ends in a byte that starts a Shift_JIS
+// double-byte character (cutting there would split the character).
+func isSJISLead(b []byte) bool {
+	c := b[len(b)-1]
+	return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC)
+}
