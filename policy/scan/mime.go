@@ -20,10 +20,7 @@ var errStop = errors.New("stop walk")
 func (r *run) message(rd io.Reader, prefix string, depth, parent int) error {
 	ent, err := message.ReadWithOptions(rd, &message.ReadOptions{MaxHeaderBytes: 1 << 20})
 	if ent == nil {
-		if err == nil {
-			err = errors.New("no message")
-		}
-		r.messageProblem(Unscannable, partLabel(prefix)+"cannot parse message header")
+		r.problem(parent, Unscannable, "cannot parse message header")
 		return nil
 	}
 	if prefix == "" {
@@ -51,16 +48,19 @@ func (r *run) message(rd io.Reader, prefix string, depth, parent int) error {
 		// A broken multipart structure (bad boundary, truncated part):
 		// whatever was not reached was not scanned.
 		v, reason := classify("MIME structure", werr)
-		r.messageProblem(v, partLabel(prefix)+reason)
+		r.problem(parent, v, reason)
 	}
 	return nil
 }
 
-func partLabel(prefix string) string {
-	if prefix == "" {
-		return ""
+// problem records a problem of a whole message: on its part when it is
+// an attached message, else on the message itself.
+func (r *run) problem(parent int, v Verdict, reason string) {
+	if parent >= 0 {
+		r.setPart(parent, v, reason)
+		return
 	}
-	return prefix + ": "
+	r.messageProblem(v, reason)
 }
 
 // partNumber is the IMAP-style number of a part: 1-based indices joined

@@ -174,3 +174,12 @@ func TestCryptoParts(t *testing.T) {
 		})
 	}
 }
+
+func TestBrokenAttachedMessage(t *testing.T) {
+	msg := "Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X\r\nContent-Type: message/rfc822\r\n\r\nthis line is no header\r\n\r\nbody\r\n--X--\r\n"
+	s, _ := newTest(t)
+	res := scanMsg(t, s, msg)
+	if p := partByPath(res, "2"); p == nil || p.Verdict != Unscannable || res.Verdict != Unscannable {
+		t.Fatalf("part %+v, verdict %s %q", p, res.Verdict, res.Reasons)
+	}
+}
