@@ -41,7 +41,7 @@
 // Files: TXT, CSV/TSV (byte-level splitter), JSON ("key: value" lines),
 // XML (text nodes), vCard (one row per card), HTML, RTF, XLSX/DOCX/PPTX and ODS/ODT/ODP,
 // XLS/DOC/PPT and Outlook MSG (OLE2), PDF (PDFium), TNEF winmail.dat,
-// ZIP (nested, Shift_JIS names) and gzip. Encrypted: ZIP entries with the
+// ZIP (nested, Shift_JIS names), gzip and tar. Encrypted: ZIP entries with the
 // encryption flag, OLE2 EncryptedPackage (password OOXML), XLS FILEPASS,
 // DOC fEncrypted, PPT CryptSession, password PDF, and 7z/RAR (no decoder,
 // so treated as encrypted). Anything else is unscannable.

@@ -100,6 +100,8 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 		return kind, r.zip(idx, f)
 	case fmtGzip:
 		return kind, r.gzip(f)
+	case fmtTar:
+		return kind, r.tar(f)
 	case fmtCFB:
 		return kind, r.cfb(f)
 	case fmtPDF:

@@ -28,6 +28,7 @@ const (
 	fmtVCard   format = "vcard"
 	fmtJSON    format = "json"
 	fmtPGP     format = "pgp"
+	fmtTar     format = "tar"
 	fmtEmpty   format = "empty"
 )
 
@@ -57,6 +58,8 @@ func sniff(name, ctype string, head []byte) format {
 		return fmtRTF
 	case bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-")):
 		return fmtPDF
+	case len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar")):
+		return fmtTar
 	case isImageMagic(head), isMediaMagic(head):
 		// By content only: a declared image/* type must not let a CSV
 		// through unread.

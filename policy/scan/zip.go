@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"compress/gzip"
 	"errors"
@@ -227,4 +228,46 @@ func osMetadata(name string) bool {
 	base := path.Base(name)
 	return strings.HasPrefix(name, "__MACOSX/") || strings.Contains(name, "/__MACOSX/") ||
 		base == ".DS_Store" || strings.EqualFold(base, "Thumbs.db") || strings.EqualFold(base, "desktop.ini")
+}
+
+// tar scans each regular file of a tar archive as a nested part (tar is
+// what a .tar.gz holds once gzip is undone).
+func (r *run) tar(f *file) error {
+	tr := tar.NewReader(io.NewSectionReader(f.ra, 0, f.size))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("tar: %w", err)
+		}
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+			continue
+		}
+		if osMetadata(h.Name) {
+			continue
+		}
+		r.entries++
+		if r.entries > r.lim.MaxEntries {
+			return &extract.LimitError{Limit: extract.LimitEntries}
+		}
+		sp, err := spool(r.budget.Reader(tr, 0, ""), r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+		if err != nil {
+			return err
+		}
+		child := &file{
+			loc:   extract.Location{Part: f.loc.Part, Path: nestedName(f.loc.Path, h.Name)},
+			name:  path.Base(h.Name),
+			ra:    sp,
+			size:  sp.size,
+			depth: f.depth + 1,
+			part:  f.part,
+		}
+		err = r.scanPart(child, true, "")
+		sp.Close()
+		if err != nil {
+			return err
+		}
+	}
 }

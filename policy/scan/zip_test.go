@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"archive/tar"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -235,4 +236,19 @@ func TestZipManyEntries(t *testing.T) {
 		}
 	}
 	t.Logf("3000 entries in %v", time.Since(start))
+}
+
+func TestTarGz(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzipWriter(&buf, "")
+	tw := tar.NewWriter(zw)
+	tw.WriteHeader(&tar.Header{Name: "export/list.csv", Mode: 0o644, Size: int64(len(customers)), Typeflag: tar.TypeReg})
+	tw.Write([]byte(customers))
+	tw.Close()
+	zw.Close()
+	s, _ := newTest(t)
+	res := scanFile(t, s, "export.tar.gz", buf.Bytes())
+	if res.Verdict != PersonalData || partByPath(res, "1/export.tar.gz/export.tar/export/list.csv") == nil {
+		t.Fatalf("verdict %s parts %+v", res.Verdict, res.Parts)
+	}
 }
