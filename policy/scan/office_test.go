@@ -185,3 +185,16 @@ func TestXMLEntities(t *testing.T) {
 		t.Fatalf("verdict %s %q", res.Verdict, res.Reasons)
 	}
 }
+
+func TestODFEncrypted(t *testing.T) {
+	z := mkzip(t,
+		zent{name: "mimetype", data: []byte("application/vnd.oasis.opendocument.text"), store: true},
+		zent{name: "content.xml", data: []byte("\x8f\x12 encrypted bytes \x00\x01")},
+		zent{name: "META-INF/manifest.xml", data: []byte(`<manifest:manifest xmlns:manifest="m"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1"/></manifest:file-entry></manifest:manifest>`)},
+	)
+	s, _ := newTest(t)
+	res := scanFile(t, s, "secret.odt", z)
+	if res.Verdict != Encrypted {
+		t.Fatalf("verdict %s %q", res.Verdict, res.Reasons)
+	}
+}

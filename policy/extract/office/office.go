@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/okuri/okuri/policy/extract"
+	"github.com/okuri/okuri/policy/extract/xmltok"
 )
 
 // Package is one office document to extract.
@@ -82,6 +83,14 @@ func Extract(p Package) error {
 	kind := Kind(p.Zip)
 	if kind == "" {
 		return extract.Malformed("office package", nil)
+	}
+	if kind == ODS || kind == ODT || kind == ODP {
+		if enc, err := odfEncrypted(p); err != nil || enc {
+			if err == nil {
+				err = extract.ErrEncrypted
+			}
+			return err
+		}
 	}
 	var x *xlsx
 	if kind == XLSX {
@@ -200,4 +209,20 @@ func (p Package) open(f *zip.File) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("open: %w", err)
 	}
 	return rc, nil
+}
+
+// odfEncrypted reports whether an OpenDocument package is password
+// protected: its manifest then carries encryption data for the streams.
+func odfEncrypted(p Package) (bool, error) {
+	f := p.Zip.Find("META-INF/manifest.xml")
+	if f == nil {
+		return false, nil
+	}
+	enc := false
+	err := eachStart(p, f, func(s *xmltok.Scanner) {
+		if string(s.Name()) == "encryption-data" {
+			enc = true
+		}
+	})
+	return enc, err
 }
