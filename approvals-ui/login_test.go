@@ -167,7 +167,9 @@ func TestAPILoginAndAction(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("api login: %d %s", w.Code, w.Body.String())
 	}
-	var out struct{ CSRFToken string `json:"csrf_token"` }
+	var out struct {
+		CSRFToken string `json:"csrf_token"`
+	}
 	json.Unmarshal(w.Body.Bytes(), &out)
 	c := cookieOf(w)
 	r = httptest.NewRequest("POST", "https://ui.test/api/v1/holds/"+m.ID+"/approve", strings.NewReader(`{"comment":"ok"}`))

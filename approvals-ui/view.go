@@ -207,7 +207,11 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		if actor == "" {
 			actor = h.Actor.Kind
 		}
-		v.History = append(v.History, histView{Time: fmtTime(h.Time), Actor: actor, What: h.What, Comment: h.Comment})
+		what := tr(lang, "ev."+h.What)
+		if what == "ev."+h.What {
+			what = h.What
+		}
+		v.History = append(v.History, histView{Time: fmtTime(h.Time), Actor: actor, What: what, Comment: h.Comment})
 	}
 	if p != nil {
 		v.Actions = p.allowedActions(m)

@@ -271,7 +271,7 @@ func browser(t *testing.T) context.Context {
 // shot saves a full-page screenshot into the artifact directory (and into
 // $OKURI_UI_SHOTS when set, for people to look at).
 func shot(t *testing.T, ctx context.Context, name string) string {
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return ""
