@@ -11,9 +11,11 @@ import (
 // names in parentheses, as in extract.LimitError). Zero values are
 // replaced by the defaults of DefaultLimits.
 type Limits struct {
-	// MaxTotalBytes bounds the bytes decoded and decompressed while
-	// scanning one message, over all parts and containers
-	// (max_total_bytes). Default 1 GiB.
+	// MaxTotalBytes bounds the bytes decoded, decompressed and read by
+	// the extractors while scanning one message, over all parts and
+	// containers (max_total_bytes). A spooled attachment counts once when
+	// decoded and again when its extractor reads it, so the effective
+	// ceiling on content is about half. Default 1 GiB.
 	MaxTotalBytes int64
 	// MaxFileBytes bounds the decoded size of one attachment or archive
 	// entry that has to be held in memory or spooled (max_file_bytes).
