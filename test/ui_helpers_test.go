@@ -305,3 +305,6 @@ func (e *uiEnv) login(ctx context.Context, user string) error {
 }
 
 var reUILink = regexp.MustCompile(`https://[0-9.:]+/link/[A-Za-z0-9_\-.]+`)
+
+// The UI is the gateway's Notifier.
+var _ gateway.Notifier = (*approvalsui.Server)(nil)
