@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -151,6 +152,7 @@ func (s *Server) linkShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.V.Actions = map[string]bool{"selfcheck": true, "cancel": true}
+	s.emit(r.Context(), r, audit.TypeMessageViewed, p.Addr, audit.Event{MessageID: m.ID, State: string(m.State), Attrs: map[string]string{"via": "link"}})
 	s.render(w, r, "detail", page)
 }
 

@@ -39,6 +39,13 @@ type deliveryView struct {
 	To, Cc string
 }
 
+// findingView is a finding with its kind in words (masked samples only,
+// as the store keeps them).
+type findingView struct {
+	quarantine.Finding
+	Label string
+}
+
 type histView struct {
 	Time, Actor, What, Comment string
 }
@@ -57,7 +64,7 @@ type holdView struct {
 	Recipients                   []rcptView
 	Deliveries                   []deliveryView
 	Rewritten                    bool
-	Findings                     []quarantine.Finding
+	Findings                     []findingView
 	Attachments                  []attachment
 	Preview                      string
 	Truncated                    bool
@@ -99,7 +106,14 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		Subject: m.Headers.Subject, HFrom: m.Headers.From, HTo: m.Headers.To, HCc: m.Headers.Cc,
 		HDate: m.Headers.Date, HMessageID: m.Headers.MessageID,
 		EnvFrom: m.From, AuthUser: m.AuthUser, Group: m.Group, Size: m.Size,
-		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil), Findings: m.Decision.Findings}
+		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil)}
+	for _, f := range m.Decision.Findings {
+		label := tr(lang, "kind."+f.Kind)
+		if label == "kind."+f.Kind {
+			label = f.Kind
+		}
+		v.Findings = append(v.Findings, findingView{Finding: f, Label: label})
+	}
 	if !m.HoldUntil.IsZero() && m.State.Held() {
 		left := m.HoldUntil.Sub(s.now())
 		v.TimeLeft, v.Overdue = timeLeft(lang, left), left <= 0
