@@ -40,6 +40,7 @@ type Scanner struct {
 	buf       []byte
 	r, w      int
 	eof       bool
+	grew      bool // the last fill added data (it may also have hit EOF)
 	err       error
 	maxTok    int
 	tag       []byte // raw tag content between '<' and '>' (start/end tags)
@@ -75,6 +76,7 @@ func (s *Scanner) Text() []byte { return s.text }
 // fill reads more input, compacting the buffer. It returns false when no
 // more data can be read.
 func (s *Scanner) fill() bool {
+	s.grew = false
 	if s.eof {
 		return false
 	}
@@ -94,6 +96,7 @@ func (s *Scanner) fill() bool {
 	for {
 		n, err := s.rd.Read(s.buf[s.w:])
 		s.w += n
+		s.grew = s.grew || n > 0
 		if err != nil {
 			s.eof = true
 			if err != io.EOF {
@@ -134,8 +137,10 @@ func (s *Scanner) Next() (Kind, error) {
 		if s.err != nil {
 			return EOF, s.err
 		}
-		if s.eof {
-			// Truncated markup at end of input.
+		if s.eof && !s.grew {
+			// Truncated markup at end of input. (A reader may return the
+			// last bytes together with io.EOF, as zip entries do: then
+			// the markup is scanned again with them.)
 			s.r = s.w
 			return EOF, extract.Malformed("xml", io.ErrUnexpectedEOF)
 		}

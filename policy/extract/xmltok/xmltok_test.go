@@ -103,3 +103,27 @@ func FuzzScanner(f *testing.F) {
 		t.Fatal("no progress")
 	})
 }
+
+// TestLastBytesWithEOF: readers such as archive/zip's entries return the
+// final bytes together with io.EOF. A tag completed by those bytes must be
+// read, not reported as truncated.
+func TestLastBytesWithEOF(t *testing.T) {
+	doc := `<?xml version="1.0"?><root><c r="A1" t="s"><v>12</v></c><t xml:space="preserve">山田 太郎</t></root>`
+	s := New(iotest.DataErrReader(iotest.OneByteReader(strings.NewReader(doc))), 0)
+	var names []string
+	for {
+		k, err := s.Next()
+		if err != nil {
+			t.Fatalf("after %v: %v", names, err)
+		}
+		if k == EOF {
+			break
+		}
+		if k == StartTag || k == EndTag {
+			names = append(names, string(s.Name()))
+		}
+	}
+	if got := strings.Join(names, " "); got != "root c v v c t t root" {
+		t.Fatalf("tags %q", got)
+	}
+}
