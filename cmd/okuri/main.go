@@ -21,6 +21,7 @@ Usage:
   okuri user add -config FILE ADDRESS [-name NAME] [-alias ADDR]...
   okuri user passwd -config FILE ADDRESS
   okuri scan [-json] FILE|MESSAGE.eml...
+  okuri explain -config FILE MESSAGE.eml   why the policy decides what it decides
   okuri audit verify|tail|export|report [flags]   audit log tools (docs/AUDIT.md)
   okuri version
 `
