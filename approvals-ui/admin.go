@@ -110,6 +110,6 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, p *princi
 		s.fail(w, r, http.StatusForbidden, "forbidden")
 		return
 	}
-	s.render(w, r, "settings", &settingsPage{Base: s.base(r, p, "admin.settings"), UI: s.cfg.UI, Groups: s.cfg.Dir.Groups,
-		Dir: s.cfg.Dir, Idle: s.cfg.UI.IdleTimeout().String(), Abs: s.cfg.UI.AbsoluteTimeout().String()})
+	s.render(w, r, "settings", &settingsPage{Base: s.base(r, p, "admin.settings"), UI: s.conf().UI, Groups: s.conf().Dir.Groups,
+		Dir: s.conf().Dir, Idle: s.conf().UI.IdleTimeout().String(), Abs: s.conf().UI.AbsoluteTimeout().String()})
 }

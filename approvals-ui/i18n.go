@@ -183,7 +183,7 @@ func (s *Server) lang(r *http.Request) string {
 			return "en"
 		}
 	}
-	return s.cfg.UI.Lang()
+	return s.conf().UI.Lang()
 }
 
 // langSet is the toggle: it remembers the choice and goes back home.

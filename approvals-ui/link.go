@@ -107,7 +107,7 @@ func (s *Server) SelfCheckURL(m *quarantine.Message) string {
 		sender = m.From
 	}
 	tok := s.links.sign(linkClaims{ID: m.ID, Sender: sender, Expires: m.HoldUntil, Nonce: randomToken(12)})
-	return s.cfg.UI.URL() + "/link/" + tok
+	return s.conf().UI.URL() + "/link/" + tok
 }
 
 func linkUsedKey(nonce string) string { return "ui:link:" + nonce }

@@ -68,7 +68,7 @@ func (s *Server) secondStage(u *directory.User) string {
 	switch {
 	case u.TOTP != "":
 		return stageTOTP
-	case s.principalFor(u).needsTOTP(s.cfg.UI.SenderTOTP):
+	case s.principalFor(u).needsTOTP(s.conf().UI.SenderTOTP):
 		return stageEnrol
 	}
 	return stageFull

@@ -38,7 +38,7 @@ func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 // principalFor builds the roles of addr from the configuration.
 func (s *Server) principalFor(u *directory.User) *principal {
 	addr := lower(u.Address)
-	d := s.cfg.Dir
+	d := s.conf().Dir
 	has := func(l []string) bool {
 		return slices.ContainsFunc(l, func(x string) bool { return lower(x) == addr })
 	}

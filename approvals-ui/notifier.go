@@ -30,7 +30,7 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Deci
 	sender := senderAddr(m)
 	ja, en := d.Reason()
 	deadline := [2]string{"期限：" + fmtTime(m.HoldUntil), "Deadline: " + m.HoldUntil.In(jst).Format("Jan 2 15:04 MST")}
-	url := s.cfg.UI.URL() + "/holds/" + m.ID
+	url := s.conf().UI.URL() + "/holds/" + m.ID
 	subj := subjectLine(m)
 	var lines [][2]string
 	link := url
@@ -132,7 +132,7 @@ func (s *Server) notifyOutcome(ctx context.Context, m *quarantine.Message) {
 	if h.Comment != "" && h.What != "message.expired" {
 		lines = append(lines, [2]string{"コメント：" + h.Comment, "Comment: " + h.Comment})
 	}
-	s.queueNotice(ctx, m.ID, h.What, sender, title, lines, s.cfg.UI.URL()+"/holds/"+m.ID)
+	s.queueNotice(ctx, m.ID, h.What, sender, title, lines, s.conf().UI.URL()+"/holds/"+m.ID)
 }
 
 // senderAddr is where notices to the sender go: the envelope sender (the
@@ -166,9 +166,9 @@ func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, subjec
 	if to == "" || !strings.Contains(to, "@") {
 		return
 	}
-	from := "okuri@" + s.cfg.SMTP.Hostname
+	from := "okuri@" + s.conf().SMTP.Hostname
 	now := s.now()
-	body, err := notice.Compose(notice.Notice{From: from, To: to, Date: now, Subject: subject, Lines: lines, Link: link, Hostname: s.cfg.SMTP.Hostname})
+	body, err := notice.Compose(notice.Notice{From: from, To: to, Date: now, Subject: subject, Lines: lines, Link: link, Hostname: s.conf().SMTP.Hostname})
 	if err != nil {
 		s.log.Error("ui: notice", "id", refID, "kind", kind, "err", err)
 		return

@@ -12,7 +12,7 @@ import (
 // approvers for an approval. A key in the store marks it sent, so several
 // instances send it once (at worst twice in a narrow race).
 func (s *Server) reminderLoop(ctx context.Context) {
-	before := s.cfg.UI.Reminder()
+	before := s.conf().UI.Reminder()
 	if before <= 0 {
 		return
 	}
@@ -64,6 +64,6 @@ func (s *Server) remind(ctx context.Context, m *quarantine.Message) {
 		return
 	}
 	for _, a := range d.Approvers {
-		s.queueNotice(ctx, m.ID, "remind", a, title, lines, s.cfg.UI.URL()+"/holds/"+m.ID)
+		s.queueNotice(ctx, m.ID, "remind", a, title, lines, s.conf().UI.URL()+"/holds/"+m.ID)
 	}
 }

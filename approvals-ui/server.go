@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -55,7 +56,7 @@ type Options struct {
 // Server is the approvals UI.
 type Server struct {
 	o     Options
-	cfg   *config.Config
+	cfg   atomic.Pointer[config.Config]
 	st    quarantine.Store
 	log   *slog.Logger
 	now   func() time.Time
@@ -88,7 +89,8 @@ func New(o Options) (*Server, error) {
 	if o.Registerer == nil {
 		o.Registerer = prometheus.NewRegistry()
 	}
-	s := &Server{o: o, cfg: o.Config, st: o.Store, log: o.Logger.With("component", "ui"), now: o.Clock}
+	s := &Server{o: o, st: o.Store, log: o.Logger.With("component", "ui"), now: o.Clock}
+	s.cfg.Store(o.Config)
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -119,6 +121,18 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
+// conf returns the current configuration.
+func (s *Server) conf() *config.Config { return s.cfg.Load() }
+
+// SetConfig switches to a reloaded configuration (SIGHUP): roles, groups,
+// timeouts and lockout limits apply from the next request. Listen
+// address, TLS and the client CA stay as started.
+func (s *Server) SetConfig(cfg *config.Config) {
+	if cfg != nil {
+		s.cfg.Store(cfg)
+	}
+}
+
 // tlsConfig returns the server's TLS settings: TLS 1.2+, the given or
 // loaded certificate, and a required client certificate when a client
 // CA is configured.
@@ -127,8 +141,8 @@ func (s *Server) tlsConfig() (*tls.Config, error) {
 	if s.o.TLS != nil {
 		tc = s.o.TLS.Clone()
 	} else {
-		t := s.cfg.SMTP.TLS
-		cert, _, err := certs.Load(t.CertFile, t.KeyFile, s.cfg.DataDir, []string{"localhost", "127.0.0.1"})
+		t := s.conf().SMTP.TLS
+		cert, _, err := certs.Load(t.CertFile, t.KeyFile, s.conf().DataDir, []string{"localhost", "127.0.0.1"})
 		if err != nil {
 			return nil, fmt.Errorf("approvals ui: %w", err)
 		}
@@ -138,7 +152,7 @@ func (s *Server) tlsConfig() (*tls.Config, error) {
 		tc.MinVersion = tls.VersionTLS12
 	}
 	tc.NextProtos = []string{"h2", "http/1.1"}
-	if f := s.cfg.UI.ClientCAFile; f != "" {
+	if f := s.conf().UI.ClientCAFile; f != "" {
 		pem, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("approvals ui: client CA: %w", err)
@@ -158,7 +172,7 @@ func (s *Server) Start() error {
 	ln := s.o.Listener
 	if ln == nil {
 		var err error
-		if ln, err = net.Listen("tcp", s.cfg.UI.Listen); err != nil {
+		if ln, err = net.Listen("tcp", s.conf().UI.Listen); err != nil {
 			return fmt.Errorf("approvals ui: %w", err)
 		}
 	}

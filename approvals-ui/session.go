@@ -78,7 +78,7 @@ func (s *Server) newSession(ctx context.Context, w http.ResponseWriter, user, st
 // saveSession writes se with a TTL that ends it at the idle or the
 // absolute timeout, whichever comes first.
 func (s *Server) saveSession(ctx context.Context, se *session) error {
-	ttl := min(s.cfg.UI.IdleTimeout(), se.Created.Add(s.cfg.UI.AbsoluteTimeout()).Sub(se.Seen))
+	ttl := min(s.conf().UI.IdleTimeout(), se.Created.Add(s.conf().UI.AbsoluteTimeout()).Sub(se.Seen))
 	if ttl <= 0 {
 		return errors.New("session expired")
 	}
@@ -107,7 +107,7 @@ func (s *Server) loadSession(r *http.Request) *session {
 	}
 	se.key = key
 	now := s.now()
-	if now.Sub(se.Seen) > s.cfg.UI.IdleTimeout() || now.Sub(se.Created) > s.cfg.UI.AbsoluteTimeout() {
+	if now.Sub(se.Seen) > s.conf().UI.IdleTimeout() || now.Sub(se.Created) > s.conf().UI.AbsoluteTimeout() {
 		s.st.SessionDelete(r.Context(), key)
 		return nil
 	}
@@ -177,7 +177,7 @@ func (s *Server) indexSession(ctx context.Context, user, key string, add bool) e
 	}
 	live = slices.Compact(live)
 	b, _ := json.Marshal(live)
-	return s.st.SessionPut(ctx, userIndexKey(user), b, s.cfg.UI.AbsoluteTimeout())
+	return s.st.SessionPut(ctx, userIndexKey(user), b, s.conf().UI.AbsoluteTimeout())
 }
 
 // csrfOK reports whether the request carries the session's CSRF token, in

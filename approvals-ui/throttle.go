@@ -39,7 +39,7 @@ func (s *Server) locked(ctx context.Context, user, ip string) bool {
 // noteFailure counts a failed password or code for the account and the
 // IP and locks them when over the limit; it reports whether it locked.
 func (s *Server) noteFailure(ctx context.Context, user, ip string) bool {
-	ui := s.cfg.UI
+	ui := s.conf().UI
 	lockedNow := false
 	for _, k := range []struct {
 		key   string

@@ -174,7 +174,7 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		return nil, err
 	}
 	v.Attachments, v.Preview, v.Truncated = mv.Attachments, mv.Preview, mv.Truncated
-	internal := s.cfg.Domains.Internal
+	internal := s.conf().Domains.Internal
 	sub := false
 	var first, alike map[string]string
 	if d != nil {
