@@ -36,9 +36,12 @@ func (p *principal) isSender(m *quarantine.Message) bool {
 	return m.AuthUser == "" && m.From != "" && p.user != nil && p.user.Owns(m.From)
 }
 
-// approves reports whether p may decide on m as an approver.
+// approves reports whether p may decide on m as an approver: an approver
+// of m's group, or a fallback approver for a message without a group;
+// never the sender.
 func (p *principal) approves(m *quarantine.Message) bool {
-	return m.Group != "" && slices.Contains(p.Groups, m.Group) && !p.isSender(m)
+	mine := m.Group != "" && slices.Contains(p.Groups, m.Group) || m.Group == "" && p.Fallback
+	return mine && !p.isSender(m)
 }
 
 // canView reports whether p may open m.
@@ -111,7 +114,14 @@ func (s *Server) load(ctx context.Context, p *principal, id string) (*quarantine
 // is the authorization: List returns nothing outside it.
 func (p *principal) scopes() map[string]quarantine.Query {
 	q := map[string]quarantine.Query{"mine": {Scope: quarantine.Scope{Sender: p.Addr}, Sender: p.Addr}}
-	if p.Approver() {
+	switch {
+	case p.Fallback:
+		// quarantine.Scope cannot name "messages without a group", so a
+		// fallback approver's tab reads every held_approval message and
+		// list() keeps only those p.approves — the one place where the
+		// filter is not the store's scope.
+		q["approve"] = quarantine.Query{Scope: quarantine.Scope{All: true}, State: quarantine.StateHeldApproval}
+	case p.Approver():
 		q["approve"] = quarantine.Query{Scope: quarantine.Scope{Groups: p.Groups}, State: quarantine.StateHeldApproval}
 	}
 	if p.Auditor {

@@ -29,7 +29,7 @@ const (
 	uAlice       = "alice@agency.test" // sender, group sales
 	uBob         = "bob@agency.test"   // sender, group support
 	uCarol       = "carol@agency.test" // approver of sales (and a sales member)
-	uDave        = "dave@agency.test"  // approver of support
+	uDave        = "dave@agency.test"  // approver of support, fallback approver
 	uEve         = "eve@agency.test"   // auditor
 	uAdam        = "adam@agency.test"  // admin
 	testSecret   = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -122,6 +122,7 @@ func testConfig(dir string) *config.Config {
 		{Name: "sales", Members: []string{uAlice, uCarol}, Approvers: []string{uCarol}},
 		{Name: "support", Members: []string{uBob}, Approvers: []string{uDave}},
 	}
+	cfg.Dir.FallbackApprovers = []string{uDave}
 	cfg.Dir.Auditors = []string{uEve}
 	cfg.Dir.Admins = []string{uAdam}
 	cfg.UI.Listen = "127.0.0.1:0"

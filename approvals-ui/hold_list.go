@@ -74,7 +74,7 @@ func (s *Server) list(ctx context.Context, lang, tab string, q quarantine.Query,
 		if !p.canView(m) { // belt and braces: the scope already limits
 			continue
 		}
-		if tab == "approve" && p.isSender(m) { // an approver's own mail is not theirs to approve
+		if tab == "approve" && !p.approves(m) { // never their own; fallback: only ungrouped
 			continue
 		}
 		rows = append(rows, s.summary(ctx, lang, m))

@@ -25,6 +25,8 @@ var kinds = []msgKind{
 	{"alice-approval", uAlice, "sales", quarantine.StateHeldApproval},
 	{"carol-approval", uCarol, "sales", quarantine.StateHeldApproval},
 	{"bob-approval", uBob, "support", quarantine.StateHeldApproval},
+	{"bob-nogroup-approval", uBob, "", quarantine.StateHeldApproval},
+	{"dave-nogroup-approval", uDave, "", quarantine.StateHeldApproval},
 	{"alice-quarantined", uAlice, "sales", quarantine.StateQuarantined},
 	{"bob-quarantined", uBob, "support", quarantine.StateQuarantined},
 }
@@ -38,7 +40,8 @@ var approverOf = map[string]string{uCarol: "sales", uDave: "support"}
 func oracle(user, action string, k msgKind) (visible, allowed bool) {
 	own := user == k.sender
 	auditor := user == uEve
-	approver := approverOf[user] == k.group && !own
+	// dave is also the fallback approver: messages without a group.
+	approver := (k.group != "" && approverOf[user] == k.group || k.group == "" && user == uDave) && !own
 	visible = auditor || own || approver && k.state == quarantine.StateHeldApproval
 	switch action {
 	case "view":
@@ -167,13 +170,15 @@ func TestListScopes(t *testing.T) {
 		want      []string
 	}{
 		{uAlice, "mine", 200, []string{"alice-approval", "alice-delay", "alice-quarantined", "alice-selfcheck"}},
+		{uBob, "mine", 200, []string{"bob-approval", "bob-nogroup-approval", "bob-quarantined"}},
 		{uAlice, "approve", 403, nil},
 		{uAlice, "all", 403, nil},
 		{uCarol, "approve", 200, []string{"alice-approval"}},
 		{uCarol, "mine", 200, []string{"carol-approval"}},
-		{uDave, "approve", 200, []string{"bob-approval"}},
+		{uDave, "approve", 200, []string{"bob-approval", "bob-nogroup-approval"}},
+		{uDave, "mine", 200, []string{"dave-nogroup-approval"}},
 		{uDave, "all", 403, nil},
-		{uEve, "all", 200, []string{"alice-approval", "alice-delay", "alice-quarantined", "alice-selfcheck", "bob-approval", "bob-quarantined", "carol-approval"}},
+		{uEve, "all", 200, []string{"alice-approval", "alice-delay", "alice-quarantined", "alice-selfcheck", "bob-approval", "bob-nogroup-approval", "bob-quarantined", "carol-approval", "dave-nogroup-approval"}},
 		{uAdam, "all", 403, nil},
 	}
 	for _, c := range cases {

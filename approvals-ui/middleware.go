@@ -18,12 +18,16 @@ type principal struct {
 	Admin   bool
 	Auditor bool
 	Groups  []string // groups whose held mail they approve
-	user    *directory.User
-	se      *session
+	// Fallback approvers (directory.fallback_approvers) approve messages
+	// without a group (senders in no group, or in one without approvers).
+	Fallback bool
+	user     *directory.User
+	se       *session
 }
 
-// Approver reports whether p approves for at least one group.
-func (p *principal) Approver() bool { return len(p.Groups) > 0 }
+// Approver reports whether p approves for at least one group, or as a
+// fallback approver.
+func (p *principal) Approver() bool { return len(p.Groups) > 0 || p.Fallback }
 
 // needsTOTP reports whether two factors are mandatory for p (No.111:
 // everyone who sees other people's mail; senders when configured).
@@ -42,7 +46,8 @@ func (s *Server) principalFor(u *directory.User) *principal {
 	has := func(l []string) bool {
 		return slices.ContainsFunc(l, func(x string) bool { return lower(x) == addr })
 	}
-	p := &principal{Addr: addr, Name: u.Name, Admin: has(d.Admins), Auditor: has(d.Auditors), user: u}
+	p := &principal{Addr: addr, Name: u.Name, Admin: has(d.Admins), Auditor: has(d.Auditors),
+		Fallback: has(d.FallbackApprovers), user: u}
 	for _, g := range d.Groups {
 		if has(g.Approvers) {
 			p.Groups = append(p.Groups, g.Name)
