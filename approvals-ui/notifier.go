@@ -166,7 +166,10 @@ func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, subjec
 	if to == "" || !strings.Contains(to, "@") {
 		return
 	}
-	from := "okuri@" + s.conf().SMTP.Hostname
+	from := s.conf().UI.NoticeFrom
+	if from == "" {
+		from = "okuri@" + s.conf().SMTP.Hostname
+	}
 	now := s.now()
 	body, err := notice.Compose(notice.Notice{From: from, To: to, Date: now, Subject: subject, Lines: lines, Link: link, Hostname: s.conf().SMTP.Hostname})
 	if err != nil {

@@ -30,6 +30,10 @@ type UI struct {
 	// SenderTOTP makes two-factor authentication mandatory for senders too.
 	// Approvers, auditors and admins always need it (No.111).
 	SenderTOTP bool `yaml:"sender_totp"`
+	// NoticeFrom is the From address of notice mails (default
+	// okuri@smtp.hostname). They are sent with the null reverse path, like
+	// DSNs, so a bounce of a notice goes nowhere.
+	NoticeFrom string `yaml:"notice_from"`
 	// ReminderBefore sends a reminder this long before a hold deadline
 	// (default 1h; negative disables reminders).
 	ReminderBefore Duration `yaml:"reminder_before"`
@@ -168,6 +172,9 @@ func (c *Config) validateUI(bad func(key, msg string)) {
 	case "", "ja", "en":
 	default:
 		bad("ui.language", `must be "ja" or "en"`)
+	}
+	if u.NoticeFrom != "" && (!strings.Contains(u.NoticeFrom, "@") || strings.ContainsAny(u.NoticeFrom, " <>\r\n")) {
+		bad("ui.notice_from", "must be a bare mail address, e.g. okuri@agency.example")
 	}
 	if u.ClientCAFile != "" {
 		if _, err := os.Stat(u.ClientCAFile); err != nil {
