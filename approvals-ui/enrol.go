@@ -18,23 +18,19 @@ type enrolPage struct {
 }
 
 // enrolShow offers a new TOTP secret (manual key and otpauth URI; no QR
-// code, which would need an image library or inline data). It serves a
-// password-only session in stageEnrol, and a full session that wants to
-// re-enrol.
+// code, which would need an image library or inline data). It serves
+// only a password-only session in stageEnrol: an enrolled user changes
+// authenticator through an admin's 2FA reset, so a stolen session cannot
+// replace the second factor.
 func (s *Server) enrolShow(w http.ResponseWriter, r *http.Request, se *session) {
-	if se.Stage == stageTOTP {
-		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
+	if se.Stage != stageEnrol {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
 	secret, err := directory.NewTOTPSecret()
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return
-	}
-	// se.Enrol holds the post-login target until a secret is offered;
-	// keep the target in Recovery meanwhile.
-	if len(se.Recovery) == 0 {
-		se.Recovery = []string{safeNext(se.Enrol)}
 	}
 	se.Enrol = secret
 	if err := s.saveSession(r.Context(), se); err != nil {
@@ -53,7 +49,7 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request, se *session
 	b := s.base(r, nil, "totp.enrol")
 	b.CSRF = se.CSRF
 	secret := se.Enrol
-	if se.Stage == stageTOTP || secret == "" {
+	if se.Stage != stageEnrol || secret == "" {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
@@ -75,20 +71,14 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request, se *session
 	}
 	s.setTOTPStep(ctx, se.User, step)
 	s.emit(ctx, r, audit.TypeUITOTPEnrolled, se.User, audit.Event{Attrs: map[string]string{"recovery_codes": strconv.Itoa(len(codes))}})
-	next := "/"
-	if len(se.Recovery) == 1 {
-		next = safeNext(se.Recovery[0])
-	}
-	wasFull := se.Stage == stageFull
+	next := safeNext(se.Next)
 	s.dropSession(ctx, se)
 	nse, err := s.newSession(ctx, w, se.User, stageFull)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return
 	}
-	if !wasFull {
-		s.loginDone(r, se.User)
-	}
+	s.loginDone(r, se.User)
 	b.CSRF = nse.CSRF
 	s.render(w, r, "enrol", &enrolPage{Base: b, Recovery: codes, Next: next})
 }

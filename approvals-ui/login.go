@@ -54,7 +54,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	se.Enrol = next // remembered across the second step
+	se.Next = next // remembered across the second step
 	s.saveSession(r.Context(), se)
 	if stage == stageEnrol {
 		http.Redirect(w, r, "/totp/enrol", http.StatusSeeOther)
@@ -141,7 +141,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request, se *session)
 		s.render(w, r, "totp", &totpPage{Base: b, Error: b.T("err.code")})
 		return
 	}
-	next := safeNext(se.Enrol)
+	next := safeNext(se.Next)
 	s.dropSession(ctx, se)
 	if _, err := s.newSession(ctx, w, u.Address, stageFull); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "internal")

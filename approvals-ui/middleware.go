@@ -109,7 +109,7 @@ func (s *Server) auth(h func(http.ResponseWriter, *http.Request, *principal)) ht
 func (s *Server) partial(h func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		se := s.loadSession(r)
-		if se == nil || se.Stage == stageFull && !strings.HasPrefix(r.URL.Path, "/totp/") {
+		if se == nil || se.Stage == stageFull {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}

@@ -39,8 +39,8 @@ type session struct {
 	Seen    time.Time `json:"seen"`
 	// Enrol is the TOTP secret offered during enrolment, until confirmed.
 	Enrol string `json:"enrol,omitempty"`
-	// Recovery are the codes shown once after enrolment.
-	Recovery []string `json:"recovery,omitempty"`
+	// Next is where to go after the second login step.
+	Next string `json:"next,omitempty"`
 
 	key string // store key, not stored
 }
