@@ -35,6 +35,7 @@ type rcptView struct {
 }
 
 type deliveryView struct {
+	N      int // 1-based, for people
 	Rcpts  []string
 	To, Cc string
 }
@@ -211,9 +212,9 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 	}
 	if d != nil && (d.Rewrite.ForceBCC || d.Rewrite.Split) {
 		v.Rewritten = true
-		for _, dl := range d.Deliveries(m.From, m.To) {
+		for i, dl := range d.Deliveries(m.From, m.To) {
 			to, cc := mv.visibleAfter(dl.Plan)
-			v.Deliveries = append(v.Deliveries, deliveryView{Rcpts: dl.RcptTo, To: to, Cc: cc})
+			v.Deliveries = append(v.Deliveries, deliveryView{N: i + 1, Rcpts: dl.RcptTo, To: to, Cc: cc})
 		}
 	}
 	for _, h := range m.History {
