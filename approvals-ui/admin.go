@@ -48,6 +48,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request, p *principal
 		}
 		page.Users = append(page.Users, row)
 	}
+	s.emit(r.Context(), r, audit.TypeUIViewed, p.Addr, audit.Event{Attrs: map[string]string{"page": "admin_users"}})
 	s.render(w, r, "admin_users", page)
 }
 
@@ -110,6 +111,7 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, p *princi
 		s.fail(w, r, http.StatusForbidden, "forbidden")
 		return
 	}
+	s.emit(r.Context(), r, audit.TypeUIViewed, p.Addr, audit.Event{Attrs: map[string]string{"page": "admin_settings"}})
 	s.render(w, r, "settings", &settingsPage{Base: s.base(r, p, "admin.settings"), UI: s.conf().UI, Groups: s.conf().Dir.Groups,
 		Dir: s.conf().Dir, Idle: s.conf().UI.IdleTimeout().String(), Abs: s.conf().UI.AbsoluteTimeout().String()})
 }

@@ -93,6 +93,7 @@ func (s *Server) apiHoldList(w http.ResponseWriter, r *http.Request, p *principa
 	if rows == nil {
 		rows = []*holdView{}
 	}
+	s.emit(r.Context(), r, audit.TypeUIViewed, p.Addr, audit.Event{Attrs: map[string]string{"page": "holds", "tab": tab, "count": itoa(len(rows)), "via": "api"}})
 	writeJSON(w, http.StatusOK, map[string]any{"messages": rows, "next": next})
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -96,6 +97,7 @@ func (s *Server) holdList(w http.ResponseWriter, r *http.Request, p *principal) 
 		return
 	}
 	page.Rows, page.Next = rows, next
+	s.emit(r.Context(), r, audit.TypeUIViewed, p.Addr, audit.Event{Attrs: map[string]string{"page": "holds", "tab": tab, "count": itoa(len(rows))}})
 	for _, k := range []string{"mine", "approve", "all"} {
 		if _, ok := p.scopes()[k]; ok {
 			page.Tabs = append(page.Tabs, tabLink{Key: k, Label: page.T("tab." + k), Active: k == tab})
