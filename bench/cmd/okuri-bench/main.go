@@ -4,6 +4,7 @@
 //	okuri-bench sink -listen 127.0.0.1:2599 [-stats FILE]
 //	okuri-bench send -addr 127.0.0.1:2525 -c 8 -n 2000 -kind text4k [-json FILE]
 //	okuri-bench report [-base postfix] RESULT.json...
+//	okuri-bench message -kind csv100k > sample.eml
 //
 // Both refuse non-loopback addresses unless told otherwise (send only),
 // and both stop on their own: send when its messages are sent or
@@ -24,6 +25,7 @@ commands:
   send   send N messages over C connections and report msg/s and latencies
   sink   run a discard SMTP server that counts what it receives
   report print send -json results as a markdown table
+  message print one message of a kind, as send sends it
 
 "okuri-bench <command> -h" lists a command's flags.
 `
@@ -43,6 +45,8 @@ func main() {
 		err = runSink(ctx, args)
 	case "report":
 		err = runReport(args)
+	case "message":
+		err = runMessage(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return
