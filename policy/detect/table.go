@@ -389,13 +389,40 @@ func (r *record) add(k kind, c *column) {
 // with "携帯 090-…".
 const minTextCell = 24
 
+// paraBreak ends a text cell's paragraph.
+var paraBreak = []byte("\n\n")
+
 // textCell scans one long cell as its own paragraph.
 func (t *Table) textCell(cell []byte) {
+	if plainCell(cell) {
+		return
+	}
 	if t.txt == nil {
 		t.txt = t.r.Text(t.loc)
 	}
 	t.txt.Write(cell)
-	t.txt.Write([]byte("\n\n"))
+	t.txt.Write(paraBreak)
+}
+
+// plainCell reports a one-line cell in which free text finds nothing:
+// no digit, '@', full-width form or newline (the bytes the text loop
+// stops at), and too few tabs and commas to be a delimited list line.
+// Such a paragraph has no candidates, so no matches, names or records;
+// the header context it might set ends at its own blank line. Skipping
+// it leaves the results unchanged (notes columns: 特記事項なし, 継続).
+func plainCell(cell []byte) bool {
+	tabs, commas := 0, 0
+	for _, c := range cell {
+		if textInteresting[c] {
+			return false
+		}
+		if c == '\t' {
+			tabs++
+		} else if c == ',' {
+			commas++
+		}
+	}
+	return tabs < 2 && commas < 3
 }
 
 // placeLabel reports a headerless "name" that is the row's own address
