@@ -25,6 +25,17 @@ func (m *emailTok) domain() []byte { return m.dom[:m.nd] }
 // are accepted.
 func localChar(c byte) bool { return localChars[c] }
 
+// domainChars maps the characters of a domain (letters, digits, '-',
+// '.') to themselves in lower case, and everything else to 0.
+var domainChars = func() (t [256]byte) {
+	for c := 0; c < 256; c++ {
+		if isAlnum(byte(c)) || c == '-' || c == '.' {
+			t[c] = lowerASCII([]byte{byte(c)})[0]
+		}
+	}
+	return t
+}()
+
 var localChars = func() (t [256]bool) {
 	for c := 0; c < 256; c++ {
 		t[c] = isAlnum(byte(c))
@@ -58,7 +69,7 @@ func parseEmail(b []byte, at, atLen int, m *emailTok) bool {
 		return false
 	}
 	// domain, forwards
-	m.nd = 0
+	nd := 0
 	i := at + atLen
 	dots, lastDot := 0, -1
 	for i < len(b) {
@@ -66,39 +77,38 @@ func parseEmail(b []byte, at, atLen int, m *emailTok) bool {
 		if c >= 0x80 {
 			c, n = asciiAt(b, i)
 		}
-		if !(isAlnum(c) || c == '-' || c == '.') {
+		f := domainChars[c]
+		if f == 0 {
 			break
 		}
 		if c == '.' {
-			if m.nd == 0 || lastDot == m.nd-1 {
+			if nd == 0 || lastDot == nd-1 {
 				break
 			}
 			dots++
-			lastDot = m.nd
+			lastDot = nd
 		}
-		if m.nd >= len(m.dom) {
+		if nd >= len(m.dom) {
 			return false
 		}
-		if c-'A' < 26 {
-			c += 32
-		}
-		m.dom[m.nd] = c
-		m.nd++
+		m.dom[nd] = f
+		nd++
 		i += n
 	}
 	// trailing dot belongs to the sentence
-	if m.nd > 0 && m.dom[m.nd-1] == '.' {
-		m.nd--
+	if nd > 0 && m.dom[nd-1] == '.' {
+		nd--
 		dots--
 		i--
 		lastDot = -1
-		for k := m.nd - 1; k >= 0; k-- {
+		for k := nd - 1; k >= 0; k-- {
 			if m.dom[k] == '.' {
 				lastDot = k
 				break
 			}
 		}
 	}
+	m.nd = nd
 	if dots < 1 || lastDot < 0 {
 		return false
 	}

@@ -94,40 +94,49 @@ func isDay(b []byte, i int) bool {
 }
 
 // parseNum reads the number starting at b[i], which must be a digit.
+// Counts live in locals until the end (the hot loop of every detector).
 func parseNum(b []byte, i int, t *numTok) {
 	*t = numTok{start: i}
-	gl := 0
+	nd, ng, gl := 0, 0, 0
 	// A space joins groups only in space-written numbers (090 1234 5678);
 	// "1980/03/04 090-1234-5678" is two numbers. On a mix the token is
 	// rolled back to before the last space.
 	var spaced, other bool
 	var back struct{ i, nd, ng, gl int }
-	for i < len(b) {
-		// digits: ASCII on the fast path, full-width folded
-		c := b[i]
-		if c-'0' <= 9 {
-			i++
-		} else if c == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2]-0x90 <= 9 {
-			c = b[i+2] - 0x90 + '0'
-			i += 3
-		} else {
+	for {
+		// a run of digits: ASCII on the fast path, full-width folded
+		for i < len(b) {
+			c := b[i]
+			if c-'0' <= 9 {
+				i++
+			} else if c == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2]-0x90 <= 9 {
+				c = b[i+2] - 0x90 + '0'
+				i += 3
+			} else {
+				break
+			}
+			if nd < len(t.d) {
+				t.d[nd] = c
+				nd++
+			} else {
+				t.over = true
+			}
+			gl++
+		}
+		// a group is never empty after a separator (checked below)
+		if gl == 0 || i >= len(b) {
 			break
 		}
-		if t.nd < len(t.d) {
-			t.d[t.nd] = c
-			t.nd++
-		} else {
-			t.over = true
-		}
-		gl++
-		if i >= len(b) {
-			break
-		}
-		if n := b[i]; n-'0' <= 9 || n == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2]-0x90 <= 9 {
-			continue
-		}
-		s, sn := kanjiSep(b, i)
-		if sn == 0 {
+		n := b[i]
+		var s byte
+		var sn int
+		if n < 0x80 && n != ' ' {
+			// ASCII separators; kanjiSep needs a space or 年/月 here
+			switch n {
+			case '-', '/', '.', '(', ')', ',', ':':
+				s, sn = n, 1
+			}
+		} else if s, sn = kanjiSep(b, i); sn == 0 {
 			s, sn = sepAt(b, i)
 		}
 		if sn == 0 || i+sn >= len(b) {
@@ -152,32 +161,33 @@ func parseNum(b []byte, i int, t *numTok) {
 				goto done
 			}
 			spaced = true
-			back.i, back.nd, back.ng, back.gl = i, t.nd, t.ng, gl
+			back.i, back.nd, back.ng, back.gl = i, nd, ng, gl
 		case '(', ')':
 		default:
 			if spaced {
-				i, t.nd, t.ng, gl = back.i, back.nd, back.ng, back.gl
+				i, nd, ng, gl = back.i, back.nd, back.ng, back.gl
 				goto done
 			}
 			other = true
 		}
-		if t.ng >= len(t.g)-1 {
+		if ng >= len(t.g)-1 {
 			t.over = true
 			break
 		}
-		t.g[t.ng] = uint8(min(gl, 255))
-		t.s[t.ng] = s
-		t.ng++
+		t.g[ng] = uint8(min(gl, 255))
+		t.s[ng] = s
+		ng++
 		gl = 0
 		i += sn
 	}
 done:
-	t.g[t.ng] = uint8(min(gl, 255))
-	t.ng++
+	t.g[ng] = uint8(min(gl, 255))
+	ng++
+	t.nd, t.ng = nd, ng
 	if isDay(b, i) {
 		t.day = true
 		i += 3
-	} else if i+1 < len(b) && b[i] == ' ' && isDay(b, i+1) && t.ng >= 2 && t.s[t.ng-2] == 'M' {
+	} else if i+1 < len(b) && b[i] == ' ' && isDay(b, i+1) && ng >= 2 && t.s[ng-2] == 'M' {
 		t.day = true // "3 月 22 日" as PDF text extraction spaces it
 		i += 4
 	}

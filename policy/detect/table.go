@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 	"slices"
 )
@@ -411,15 +412,35 @@ func (t *Table) textCell(cell []byte) {
 // the header context it might set ends at its own blank line. Skipping
 // it leaves the results unchanged (notes columns: 特記事項なし, 継続).
 func plainCell(cell []byte) bool {
+	const lo = 0x0101010101010101
 	tabs, commas := 0, 0
-	for _, c := range cell {
-		if textInteresting[c] {
-			return false
+	for i := 0; i < len(cell); {
+		end := len(cell)
+		if i+8 <= len(cell) {
+			// eight bytes at a time, as skipPlain, plus tab and comma
+			x := binary.LittleEndian.Uint64(cell[i:])
+			y := x ^ 0x3030303030303030
+			r := (y - lo*0x10) &^ y
+			for _, m := range [...]uint64{0x4040404040404040, 0x0A0A0A0A0A0A0A0A, 0xEFEFEFEFEFEFEFEF, 0x0909090909090909, 0x2C2C2C2C2C2C2C2C} {
+				z := x ^ m
+				r |= (z - lo) &^ z
+			}
+			if r&(lo*0x80) == 0 {
+				i += 8
+				continue
+			}
+			end = i + 8
 		}
-		if c == '\t' {
-			tabs++
-		} else if c == ',' {
-			commas++
+		for ; i < end; i++ {
+			c := cell[i]
+			if textInteresting[c] {
+				return false
+			}
+			if c == '\t' {
+				tabs++
+			} else if c == ',' {
+				commas++
+			}
 		}
 	}
 	return tabs < 2 && commas < 3
