@@ -192,7 +192,10 @@ func TestUIBrowserSelfCheckLink(t *testing.T) {
 	if !strings.Contains(body, "無効") {
 		t.Errorf("second use of the link: %q", body)
 	}
-	_ = m
+	e.waitState(m.ID, quarantine.StateDelivered)
+	if !e.Audit.has("message.viewed", uiSender) {
+		t.Error("link view not audited")
+	}
 }
 
 func headerOf(b []byte) string {
