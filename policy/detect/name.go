@@ -250,6 +250,17 @@ func romajiName(s []byte) int {
 	return 0
 }
 
+// trimEdge marks the bytes trimSpace may remove at either end: ASCII
+// space, tab, quote and CR, the lead and last byte of U+3000. A cell
+// with neither end marked is returned unchanged, so callers on hot paths
+// test it first.
+var trimEdge = func() (t [256]bool) {
+	for _, c := range []byte{' ', '\t', '"', '\r', 0xE3, 0x80} {
+		t[c] = true
+	}
+	return t
+}()
+
 func trimSpace(s []byte) []byte {
 	for len(s) > 0 {
 		c := s[0]

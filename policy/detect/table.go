@@ -281,9 +281,13 @@ func (t *Table) row(cells [][]byte) {
 			}
 			continue
 		}
-		cell = trimSpace(cell)
 		if len(cell) == 0 {
 			continue
+		}
+		if trimEdge[cell[0]] || trimEdge[cell[len(cell)-1]] {
+			if cell = trimSpace(cell); len(cell) == 0 {
+				continue
+			}
 		}
 		k := c.k
 		if !t.e.accept(c, cell) {
