@@ -1,0 +1,54 @@
+package approvalsui
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/okuri/okuri/quarantine"
+)
+
+// TestTwoInstancesShareSessions: a second server on the same store (as a
+// second instance behind a load balancer on Redis) accepts the session,
+// the CSRF token and the self-check link made by the first, and logging
+// out on one ends the session on both.
+func TestTwoInstancesShareSessions(t *testing.T) {
+	for _, backend := range []string{"embedded", "redis"} {
+		t.Run(backend, func(t *testing.T) {
+			f := newFixture(t, backend)
+			b, err := New(Options{Config: f.cfg, Store: f.st, Audit: f.rec, TLS: f.s.http.TLSConfig, Clock: f.clock.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			serveB := func(r *http.Request, c *http.Cookie) *httptest.ResponseRecorder {
+				r.AddCookie(c)
+				w := httptest.NewRecorder()
+				b.Handler().ServeHTTP(w, r)
+				return w
+			}
+			c, csrf := f.session(uAlice)
+			m := f.put(uAlice, "sales", quarantine.StateHeldDelay)
+			if w := serveB(httptest.NewRequest("GET", "https://ui.test/holds/"+m.ID, nil), c); w.Code != 200 {
+				t.Fatalf("instance B does not know the session: %d", w.Code)
+			}
+			r := httptest.NewRequest("POST", "https://ui.test/holds/"+m.ID+"/sendnow", strings.NewReader(url.Values{"csrf": {csrf}}.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if w := serveB(r, c); w.Code != http.StatusSeeOther {
+				t.Fatalf("send now on B: %d", w.Code)
+			}
+			sc := f.put(uAlice, "sales", quarantine.StateHeldSelfCheck)
+			link := strings.TrimPrefix(f.s.SelfCheckURL(sc), "https://ui.test")
+			if w := serveB(httptest.NewRequest("GET", "https://ui.test"+link, nil), &http.Cookie{Name: "x", Value: "y"}); w.Code != 200 {
+				t.Errorf("instance B refuses A's link: %d", w.Code)
+			}
+			r = httptest.NewRequest("POST", "https://ui.test/logout", strings.NewReader(url.Values{"csrf": {csrf}}.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			serveB(r, c)
+			if w := f.do("GET", "/holds", c, nil); w.Code != http.StatusSeeOther {
+				t.Errorf("session alive on A after logout on B: %d", w.Code)
+			}
+		})
+	}
+}
