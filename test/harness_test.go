@@ -80,9 +80,13 @@ type cfgVars struct {
 	Extra                                string // appended under smtp: (indented 2)
 	Limits                               string // lines under smtp.limits (indented 4)
 	Tail                                 string // top-level YAML appended at the end
+	Instance                             string // default e2e
+	RelayTimeout                         string // relay.timeout, default 5s
+	Queue                                string // lines under queue: (indented 2), replacing the defaults below
+	Directory                            string // further lines under directory: (indented 2)
 }
 
-const configTemplate = `instance: e2e
+const configTemplate = `instance: {{or .Instance "e2e"}}
 data_dir: {{.DataDir}}
 log:
   format: json
@@ -104,15 +108,20 @@ smtp:
 relay:
   upstream: {{.Upstream}}
   ca_file: {{.CAFile}}
-  timeout: 5s
+  timeout: {{or .RelayTimeout "5s"}}
 directory:
   users_file: {{.UsersFile}}
+{{.Directory}}
 metrics:
   listen: 127.0.0.1:0
 queue:
+{{- if .Queue}}
+{{.Queue}}
+{{- else}}
   backoff_base: 500ms
   backoff_max: 1s
   lease: 30s
+{{- end}}
 {{.Tail}}`
 
 var tmpl = template.Must(template.New("cfg").Parse(configTemplate))
