@@ -13,28 +13,47 @@ var prefectures = [...]string{
 	"熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
 }
 
-// prefectureSet maps a prefecture name to true, for look-ups by slice.
-var prefectureSet = func() map[string]bool {
-	m := map[string]bool{}
+// prefectureBuckets holds the prefecture names by prefHash of their
+// first two runes: a look-up is one table load and, rarely, a compare
+// (a map look-up hashed the whole candidate string every time).
+var prefectureBuckets = func() (t [256][]string) {
 	for _, p := range prefectures {
-		m[p] = true
+		h := prefHash([]byte(p))
+		t[h] = append(t[h], p)
 	}
-	return m
+	return t
 }()
+
+// prefHash mixes the last bytes of the first two runes of s (at least
+// six bytes), where the prefecture names differ.
+func prefHash(s []byte) uint8 { return s[2]*5 + s[5] }
+
+// isPrefecture reports whether s is exactly a prefecture name.
+func isPrefecture(s []byte) bool {
+	for _, p := range prefectureBuckets[prefHash(s)] {
+		if string(s) == p {
+			return true
+		}
+	}
+	return false
+}
 
 // prefectureEndingAt reports whether b[:j] ends with a prefecture name
 // (three or four runes, nine or twelve bytes).
 func prefectureEndingAt(b []byte, j int) bool {
-	return j >= 9 && prefectureSet[string(b[j-9:j])] || j >= 12 && prefectureSet[string(b[j-12:j])]
+	return j >= 9 && isPrefecture(b[j-9:j]) || j >= 12 && isPrefecture(b[j-12:j])
 }
 
 // prefectureAt returns the length of a prefecture name at b[i], or 0.
+// No prefecture name starts another one, so the first match is the only.
 func prefectureAt(b []byte, i int) int {
-	if i+9 <= len(b) && prefectureSet[string(b[i:i+9])] {
-		return 9
+	if i+9 > len(b) {
+		return 0
 	}
-	if i+12 <= len(b) && prefectureSet[string(b[i:i+12])] {
-		return 12
+	for _, p := range prefectureBuckets[prefHash(b[i:])] {
+		if len(p) <= len(b)-i && string(b[i:i+len(p)]) == p {
+			return len(p)
+		}
 	}
 	return 0
 }

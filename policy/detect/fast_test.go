@@ -53,3 +53,46 @@ func TestTrimEdge(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefectureLookup checks the bucketed look-ups against a map of
+// the 47 names, at every offset of text made of their pieces.
+func TestPrefectureLookup(t *testing.T) {
+	set := map[string]bool{}
+	for _, p := range prefectures {
+		set[p] = true
+		if n := prefectureAt([]byte(p+"市"), 0); n != len(p) {
+			t.Errorf("prefectureAt(%s) = %d", p, n)
+		}
+	}
+	var pieces []string
+	for _, p := range prefectures {
+		for _, r := range p {
+			pieces = append(pieces, string(r))
+		}
+		pieces = append(pieces, p)
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	for n := 0; n < 20000; n++ {
+		var b []byte
+		for k := rng.IntN(6); k >= 0; k-- {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		for i := 0; i <= len(b); i++ {
+			want := 0
+			if i+9 <= len(b) && set[string(b[i:i+9])] {
+				want = 9
+			} else if i+12 <= len(b) && set[string(b[i:i+12])] {
+				want = 12
+			}
+			if i < len(b) {
+				if got := prefectureAt(b, i); got != want {
+					t.Fatalf("prefectureAt(%s, %d) = %d, want %d", b, i, got, want)
+				}
+			}
+			end := i >= 9 && set[string(b[i-9:i])] || i >= 12 && set[string(b[i-12:i])]
+			if got := prefectureEndingAt(b, i); got != end {
+				t.Fatalf("prefectureEndingAt(%s, %d) = %v", b, i, got)
+			}
+		}
+	}
+}
