@@ -265,19 +265,34 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 		!businessParagraph(b[ps:min(pe, ps+8192)])
 	// Names complete records; when every group already is one, names are
 	// still looked for until a few were seen, for the findings' sake.
-	if pe-ps > 0 && (t.acc.count[kName] < 3 || !t.groupRecords(false)) {
+	var g groups
+	if pe-ps > 0 && t.acc.count[kName] < 3 {
 		t.findNames(b, ps, min(pe, ps+8192))
+		t.groupRecords(&g)
+	} else if t.groupRecords(&g); pe-ps > 0 && !g.all {
+		t.findNames(b, ps, min(pe, ps+8192))
+		t.groupRecords(&g)
 	}
-	t.groupRecords(true)
+	t.records += g.records
+	for k, n := range g.recs {
+		t.acc.recs[k] += n
+	}
 	t.para = t.para[:0]
+}
+
+// groups is what groupRecords found in a paragraph.
+type groups struct {
+	all     bool // every group is a record (names would add nothing)
+	records int
+	recs    [numKinds]int // records per kind
 }
 
 // groupRecords walks the paragraph's matches in line order and groups
 // them into pseudo-records: a group ends after a gap of more than four
-// lines or when an identifying kind repeats. With commit it counts the
-// records; without, it only reports whether every group is already one
-// (then there is no need to look for names).
-func (t *Text) groupRecords(commit bool) bool {
+// lines or when an identifying kind repeats. It fills g; endPara adds
+// g to the document, and needs no names when g.all.
+func (t *Text) groupRecords(g *groups) {
+	*g = groups{all: true}
 	byLine := func(x, y tmatch) int { return int(x.line - y.line) }
 	if !slices.IsSortedFunc(t.para, byLine) {
 		slices.SortStableFunc(t.para, byLine)
@@ -286,21 +301,18 @@ func (t *Text) groupRecords(commit bool) bool {
 	var private bool
 	var curKinds [numKinds]kind
 	nk := 0
-	all := true
 	last := int32(-1 << 30)
 	flush := func() {
 		if cur == 0 {
 			return
 		}
 		if textRecord(cur, private && t.private) {
-			if commit {
-				t.records++
-				for _, k := range curKinds[:nk] {
-					t.acc.recs[k]++
-				}
+			g.records++
+			for _, k := range curKinds[:nk] {
+				g.recs[k]++
 			}
 		} else {
-			all = false
+			g.all = false
 		}
 		cur, nk, private = 0, 0, false
 	}
@@ -318,7 +330,6 @@ func (t *Text) groupRecords(commit bool) bool {
 		last = m.line
 	}
 	flush()
-	return all
 }
 
 // textRecord decides whether the kinds of one group describe a person.
