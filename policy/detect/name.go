@@ -19,7 +19,17 @@ func nameRun(b []byte, i, limit int) (end int, kanji, kana, runes int) {
 	end = i
 	spaces := 0
 	for i < limit && runes < 12 {
-		r, n := decodeRune(b[i:limit])
+		// kana and kanji decoded inline; anything else by decodeRune
+		var r rune
+		n := 3
+		if c := b[i]; c&0xF0 == 0xE0 && i+3 <= limit && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80 {
+			r = rune(c&0x0F)<<12 | rune(b[i+1]&0x3F)<<6 | rune(b[i+2]&0x3F)
+			if r < 0x3000 || r > 0x9FFF {
+				r, n = decodeRune(b[i:limit])
+			}
+		} else {
+			r, n = decodeRune(b[i:limit])
+		}
 		switch {
 		case isKanji(r):
 			kanji++
