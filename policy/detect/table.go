@@ -425,10 +425,16 @@ func plainCell(cell []byte) bool {
 			x := binary.LittleEndian.Uint64(cell[i:])
 			y := x ^ 0x3030303030303030
 			r := (y - lo*0x10) &^ y
-			for _, m := range [...]uint64{0x4040404040404040, 0x0A0A0A0A0A0A0A0A, 0xEFEFEFEFEFEFEFEF, 0x0909090909090909, 0x2C2C2C2C2C2C2C2C} {
-				z := x ^ m
-				r |= (z - lo) &^ z
-			}
+			z := x ^ 0x4040404040404040 // '@'
+			r |= (z - lo) &^ z
+			z = x ^ 0x0A0A0A0A0A0A0A0A // '\n'
+			r |= (z - lo) &^ z
+			z = x ^ 0xEFEFEFEFEFEFEFEF // full-width forms
+			r |= (z - lo) &^ z
+			z = x ^ 0x0909090909090909 // '\t'
+			r |= (z - lo) &^ z
+			z = x ^ 0x2C2C2C2C2C2C2C2C // ','
+			r |= (z - lo) &^ z
 			if r&(lo*0x80) == 0 {
 				i += 8
 				continue
