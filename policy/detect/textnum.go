@@ -121,7 +121,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 		return false
 	case c&(candPostal|candPostal7) != 0:
 		if postalMark(b, tk.start) || (c&candPostal != 0 && (labelled(cPostal) || prefectureAfter(b, tk.end))) {
-			if t.lineK&(1<<kAddress) == 0 && !e.ownAddress(lineOf(b, ls, tk.end)) {
+			if t.lineK&(1<<kAddress) == 0 && !e.ownAddressLine(b, ls, tk.end) {
 				t.match(kAddress, func() string { return maskTok(tk, 3, 0) })
 			}
 			return true
@@ -137,8 +137,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	// a block number after a prefecture or municipality is an address
 	if !tk.wordPre && tk.nd <= 8 && t.lineK&(1<<kAddress) == 0 && blockNumber(tk) {
 		if st := addressBefore(b, max(ls, tk.start-150), tk.start); st == addrPrefec || (st == addrMunic && labelled(cAddress)) {
-			line := lineOf(b, ls, tk.end)
-			if !e.ownAddress(line) {
+			if !e.ownAddressLine(b, ls, tk.end) {
 				t.match(kAddress, func() string { return maskText(addrStart(b, ls, tk.start), 3) })
 			}
 			return true
@@ -154,8 +153,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	// any other number right after an address is its block number
 	if !tk.wordPre && tk.nd <= 8 && t.lineK&(1<<kAddress) == 0 && !blockNumber(tk) {
 		if st := addressBefore(b, max(ls, tk.start-150), tk.start); st == addrPrefec || (st == addrMunic && labelled(cAddress)) {
-			line := lineOf(b, ls, tk.end)
-			if !e.ownAddress(line) {
+			if !e.ownAddressLine(b, ls, tk.end) {
 				t.match(kAddress, func() string { return maskText(addrStart(b, ls, tk.start), 3) })
 			}
 			return true
@@ -231,6 +229,12 @@ func prefectureAfter(b []byte, i int) bool {
 		i += 3
 	}
 	return i < len(b) && prefectureAt(b, i) > 0
+}
+
+// ownAddressLine reports one of the organisation's addresses on the
+// line of a match ending at e; the line is cut only when there are any.
+func (e *Engine) ownAddressLine(b []byte, ls, end int) bool {
+	return len(e.ownAddrs) > 0 && e.ownAddress(lineOf(b, ls, end))
 }
 
 // lineOf returns b[ls:] up to the end of the line containing e.
