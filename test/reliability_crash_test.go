@@ -120,7 +120,15 @@ func relCrash(t *testing.T, b relBackend) {
 	time.Sleep(2 * time.Second)
 	p.relStop()
 
+	bodies, temps := -1, -1
+	if b.name == "embedded" {
+		bodies, temps = relSpoolFiles(t, filepath.Join(e.Cfg.DataDir, "store"))
+	}
 	st := open()
+	if records := relRecords(t, st); bodies >= 0 && (bodies != records || temps != 0) {
+		// okuri's start after the last kill ran the recovery pass.
+		t.Errorf("after the last restart: %d bodies and %d temp files in the spool for %d records", bodies, temps, records)
+	}
 	inv := relInventory(t, st, res)
 	atSink := relSinkCount(t, e.Sink.Messages(), res)
 	relCheckExactlyOnce(t, res, inv, atSink, true)
@@ -198,6 +206,7 @@ func relCheckExactlyOnce(t *testing.T, res map[int]relResult, inv map[int][]*qua
 			// unless it was stored as queued.
 			if len(stored) == 1 {
 				unackedStored++
+				t.Logf("seq %d: stored as %s although the reply was %d %s %q", seq, relDescribe(stored), r.Code, r.Enhanced, r.Text)
 				if r.Kind == relQueued && upstreamBack && (stored[0].State != quarantine.StateDelivered || sink != 1) {
 					t.Errorf("seq %d: stored without a 250 as %s, delivered %d times", seq, relDescribe(stored), sink)
 				}

@@ -505,6 +505,33 @@ func (s *relEmbedded) Close() error {
 	return nil
 }
 
+// relSpoolFiles counts the embedded store's bodies and leftover temp
+// files; read it before opening the store, whose recovery pass would
+// tidy up what it finds.
+func relSpoolFiles(t *testing.T, dir string) (bodies, temps int) {
+	t.Helper()
+	b, err := os.ReadDir(filepath.Join(dir, "spool", "msg"))
+	if err != nil {
+		t.Fatalf("spool: %v", err)
+	}
+	tmp, _ := os.ReadDir(filepath.Join(dir, "spool", "tmp"))
+	return len(b), len(tmp)
+}
+
+// relRecords sums the store's counts per state.
+func relRecords(t *testing.T, st quarantine.Store) int {
+	t.Helper()
+	counts, err := st.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
 // relOpenRedis opens the Redis store okuri uses with redis_prefix prefix.
 func relOpenRedis(t *testing.T, addr, prefix string) quarantine.Store {
 	t.Helper()

@@ -2,6 +2,8 @@ package test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +17,8 @@ import (
 // AOF. It proves that no 250 is given for a message that was not stored
 // (every 250 is in the store afterwards, exactly once, with its bytes;
 // no 250 at all while Redis is not running), that okuri answers 4xx
-// meanwhile, and that it recovers on its own — the same okuri process
-// throughout.
+// meanwhile and reports itself not ready on /readyz, and that it
+// recovers on its own — the same okuri process throughout.
 //
 // The upstream is down, so passing mail must be queued: every message
 // needs the store before its 250.
@@ -38,9 +40,11 @@ func TestReliabilityRedisOutage(t *testing.T) {
 
 	// 1. Redis is down since okuri started.
 	relWaitReplies(t, load, 6, 15*time.Second)
+	relWantReady(t, p, false)
 	upAt := time.Now()
 	r.start()
 	firstAck := relWaitAckAfter(t, load, upAt, 15*time.Second)
+	relWantReady(t, p, true)
 	time.Sleep(700 * time.Millisecond)
 
 	// 2. Redis dies mid-traffic and comes back on the same data. A message
@@ -49,10 +53,13 @@ func TestReliabilityRedisOutage(t *testing.T) {
 	killAt := time.Now()
 	r.kill()
 	killedAt := time.Now()
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(1000 * time.Millisecond)
+	relWantReady(t, p, false)
+	time.Sleep(1500 * time.Millisecond)
 	restartAt := time.Now()
 	r.start()
 	againAck := relWaitAckAfter(t, load, restartAt, 15*time.Second)
+	relWantReady(t, p, true)
 	time.Sleep(500 * time.Millisecond)
 	cancel()
 	<-done
@@ -103,6 +110,23 @@ func TestReliabilityRedisOutage(t *testing.T) {
 	t.Logf("Redis SIGKILLed mid-traffic (kill took %v), down %v: %d replies until the first 250 after the restart, %d of them 4xx, no 250 while it was dead; first 250 %v after the restart; total %v",
 		killedAt.Sub(killAt).Round(time.Millisecond), restartAt.Sub(killedAt).Round(time.Millisecond), downMid, tempMid,
 		againAck.Sub(restartAt).Round(time.Millisecond), time.Since(start).Round(100*time.Millisecond))
+}
+
+// relWantReady checks okuri's /readyz: a load balancer must stop sending
+// to an instance whose store is down, and send again once it is back.
+func relWantReady(t *testing.T, p *proc, want bool) {
+	t.Helper()
+	cl := &http.Client{Timeout: 10 * time.Second}
+	resp, err := cl.Get("http://" + p.Metrics + "/readyz")
+	if err != nil {
+		t.Errorf("readyz: %v", err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := resp.StatusCode == http.StatusOK; got != want {
+		t.Errorf("readyz: %d %q, want ready=%v", resp.StatusCode, body, want)
+	}
 }
 
 // relWaitReplies waits until the load got n replies of any kind.
