@@ -525,7 +525,17 @@ func notPerson(w []byte) bool {
 		if (j == 0 || w[j-1] == ' ' || w[j-1] == 0x80) && prefectureAt(w, j) > 0 {
 			return true
 		}
-		r, n := decodeRune(w[j:])
+		// kana and kanji decoded inline; anything else by decodeRune
+		var r rune
+		n := 3
+		if c := w[j]; c&0xF0 == 0xE0 && j+3 <= len(w) && w[j+1]&0xC0 == 0x80 && w[j+2]&0xC0 == 0x80 {
+			r = rune(c&0x0F)<<12 | rune(w[j+1]&0x3F)<<6 | rune(w[j+2]&0x3F)
+			if r < 0x3000 || r > 0x9FFF {
+				r, n = decodeRune(w[j:])
+			}
+		} else {
+			r, n = decodeRune(w[j:])
+		}
 		switch r {
 		case '部', '課', '店', '所', '様', '係', '室', '社':
 			return true
