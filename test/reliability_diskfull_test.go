@@ -1,13 +1,18 @@
 package test
 
 import (
+	"context"
+	"fmt"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/okuri/okuri/internal/testenv"
+	"github.com/okuri/okuri/quarantine"
 )
 
 // relMountTmpfs mounts a tmpfs of size on a new temporary directory, or
@@ -31,18 +36,85 @@ func relMountTmpfs(t *testing.T, size string) string {
 	return dir
 }
 
-// TestReliabilityDiskFull runs okuri with its embedded store on a 2 MB
-// tmpfs and fills it with held and queued mail: every message that does
-// not fit gets 452 4.3.1 (never a 250, never a 451 that would hide the
-// cause), okuri keeps running, accepts mail again as soon as there is
-// space (no restart), and the store is intact: the database opens, every
-// acknowledged message is there once with its bytes, no refused message
-// left a record or a body behind, and okuri starts again on it.
+// relFull is a store that fills up at a small size.
+type relFull struct {
+	what string
+	grow func() // makes room again, without restarting okuri
+	// spool counts stored bodies and leftovers of writes in progress
+	// (temp files, temp keys); called while the store is closed.
+	spool func() (bodies, temps int)
+	open  func() quarantine.Store // the store, from the test process
+}
+
+var relFullStores = []struct {
+	name  string
+	setup func(t *testing.T, e *env) relFull
+}{
+	{"embedded", func(t *testing.T, e *env) relFull {
+		dir := relMountTmpfs(t, "2m")
+		e.Cfg.Tail = relPolicy + "store:\n  path: " + dir + "\n"
+		return relFull{
+			what: "2 MB tmpfs",
+			grow: func() {
+				if out, err := exec.Command("mount", "-o", "remount,size=8m", dir).CombinedOutput(); err != nil {
+					t.Fatalf("remount bigger: %v\n%s", err, out)
+				}
+			},
+			spool: func() (int, int) { return relSpoolFiles(t, dir) },
+			open:  func() quarantine.Store { return relOpenEmbedded(t, dir) },
+		}
+	}},
+	// Redis "full" is maxmemory with noeviction: writes fail with OOM,
+	// which the store maps to ErrStorageFull too.
+	{"redis", func(t *testing.T, e *env) relFull {
+		r := newRelRedis(t)
+		r.Args = []string{"--maxmemory", "4mb", "--maxmemory-policy", "noeviction"}
+		r.start()
+		prefix := testenv.UniqueName(t, "full")
+		e.Cfg.Tail = relPolicy + relRedisTail(r.Addr(), prefix)
+		rdb := redis.NewClient(&redis.Options{Addr: r.Addr()})
+		t.Cleanup(func() { rdb.Close() })
+		ctx := context.Background()
+		count := func(pattern string) int {
+			keys, err := rdb.Keys(ctx, prefix+":q:"+pattern).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(keys)
+		}
+		return relFull{
+			what: "4 MB maxmemory Redis",
+			grow: func() {
+				if err := rdb.ConfigSet(ctx, "maxmemory", "0").Err(); err != nil {
+					t.Fatal(err)
+				}
+			},
+			spool: func() (int, int) { return count("b:*"), count("tmp:*") },
+			open:  func() quarantine.Store { return relOpenRedis(t, r.Addr(), prefix) },
+		}
+	}},
+}
+
+// TestReliabilityDiskFull fills the store with held and queued mail: the
+// embedded backend on a 2 MB tmpfs (the spool and the bbolt file on it),
+// and the Redis backend at its maxmemory. Every message that does not fit
+// gets 452 4.3.1 (never a 250, never a 451 that would hide the cause),
+// okuri keeps running, accepts mail again as soon as there is room (no
+// restart), and the store is intact: it opens, every acknowledged message
+// is there once with its bytes, no refused message left a record, a body
+// or a temporary file/key behind, and okuri starts again on it.
 func TestReliabilityDiskFull(t *testing.T) {
+	for _, tc := range relFullStores {
+		t.Run(tc.name, func(t *testing.T) {
+			relDiskFull(t, tc.setup)
+		})
+	}
+}
+
+func relDiskFull(t *testing.T, setup func(t *testing.T, e *env) relFull) {
 	start := time.Now()
-	storeDir := relMountTmpfs(t, "2m")
 	e := newEnv(t)
-	e.Cfg.Tail = relPolicy + "store:\n  path: " + storeDir + "\n"
+	full := setup(t, e)
 	e.Sink.Close() // passing mail is queued: it needs the store too
 	p := e.start()
 	tc := relClientTLS(t, e.Cfg.DataDir)
@@ -52,6 +124,7 @@ func TestReliabilityDiskFull(t *testing.T) {
 	}
 	defer func() { c.Close() }()
 	load := newRelLoad(func(seq int) relKind { return relKind(seq % 2) })
+	wrong := map[string][]int{} // replies other than 250 and 452 4.3.1
 	send := func(seq int) relResult {
 		t.Helper()
 		r, broken := relSend(c, seq, relKind(seq%2))
@@ -60,61 +133,67 @@ func TestReliabilityDiskFull(t *testing.T) {
 			t.Fatalf("seq %d: connection broke: %+v", seq, r)
 		}
 		if r.Code != 250 && !(r.Code == 452 && r.Enhanced == "4.3.1") {
-			t.Errorf("seq %d: want 250 or 452 4.3.1, got %d %s %q", seq, r.Code, r.Enhanced, r.Text)
+			reply := fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, strings.SplitN(r.Text, " (ref", 2)[0])
+			wrong[reply] = append(wrong[reply], seq)
 		}
 		return r
 	}
-	// Large messages (every 10th seq is 300 KB) until the spool is full,
+	defer func() {
+		for reply, seqs := range wrong {
+			t.Errorf("%d messages refused for lack of room got %q instead of 452 4.3.1 (seq %v…)", len(seqs), reply, seqs[0])
+		}
+	}()
+	// Large messages (every 10th seq is 300 KB) until the store is full,
 	// then small ones (2 KB) into what is left, until the small ones do
 	// not fit either: the last writes hit the database's own growth.
-	seq, full := 0, 0
-	for seq = 10; seq <= 200 && full == 0; seq += 10 {
-		if send(seq).Code == 452 {
-			full++
+	seq, refused, large := 0, 0, 0
+	for seq = 10; seq <= 400 && refused == 0; seq += 10 {
+		if send(seq).Code == 250 {
+			large++
+		} else {
+			refused++
 		}
 	}
-	if full == 0 {
-		t.Fatal("the 2 MB tmpfs never filled with 300 KB messages")
+	if refused == 0 {
+		t.Fatalf("the %s never filled with 300 KB messages", full.what)
 	}
 	small := 0
-	for seq = 1001; seq < 3000 && full < 8; seq++ {
+	for seq = 1001; seq < 4000 && refused < 8; seq++ {
 		if seq%10 == 0 {
 			continue
 		}
-		if send(seq).Code == 452 {
-			full++
-		} else {
+		if send(seq).Code == 250 {
 			small++
+		} else {
+			refused++
 		}
 	}
-	if full < 8 {
+	if refused < 8 {
 		t.Fatal("small messages never stopped fitting")
 	}
 	if p.relExited() {
-		t.Fatalf("okuri died when the disk filled: %v", p.exitErr)
+		t.Fatalf("okuri died when the store filled: %v", p.exitErr)
 	}
 
-	// Space comes back: okuri takes mail again without a restart.
-	if out, err := exec.Command("mount", "-o", "remount,size=8m", storeDir).CombinedOutput(); err != nil {
-		t.Fatalf("remount bigger: %v\n%s", err, out)
-	}
+	// Room comes back: okuri takes mail again without a restart.
+	full.grow()
 	for seq = 5000; seq < 5004; seq++ {
 		if r := send(seq); r.Code != 250 {
-			t.Fatalf("after space was freed: seq %d got %d %q", seq, r.Code, r.Text)
+			t.Fatalf("after room was made: seq %d got %d %q", seq, r.Code, r.Text)
 		}
 	}
 	c.Quit()
-	// Where the space ran out: the body spool and the database commit
-	// (bbolt growing its file) must both map to 452.
+	// Where the room ran out: writing a body, committing the database
+	// (bbolt growing its file), or Redis refusing a write (OOM).
 	logs := p.logs.String()
-	inBody, inDB := strings.Count(logs, "write body: "), strings.Count(logs, "okuri.db: no space left")
+	inBody, inDB, oom := strings.Count(logs, "write body: "), strings.Count(logs, "okuri.db: no space left"), strings.Count(logs, "OOM command not allowed")
 	p.relStop()
 
 	res := load.results()
 	// Counted before the store is opened again: a refused write must
 	// clean up after itself, not wait for the next start's recovery.
-	bodies, temps := relSpoolFiles(t, storeDir)
-	st := relOpenEmbedded(t, storeDir)
+	bodies, temps := full.spool()
+	st := full.open()
 	inv := relInventory(t, st, res)
 	relCheckExactlyOnce(t, res, inv, nil, false)
 	for _, r := range res {
@@ -123,7 +202,7 @@ func TestReliabilityDiskFull(t *testing.T) {
 		}
 	}
 	if records := relRecords(t, st); bodies != records || temps != 0 {
-		t.Errorf("%d bodies and %d temp files in the spool for %d records: a refused message left its body behind, or a record lost its body", bodies, temps, records)
+		t.Errorf("%d bodies and %d temporary files/keys for %d records: a refused message left something behind, or a record lost its body", bodies, temps, records)
 	}
 	tally := relCount(res)
 	st.Close()
@@ -137,6 +216,6 @@ func TestReliabilityDiskFull(t *testing.T) {
 	if r, _ := relSend(c, 6001, relHeld); r.Code != 250 {
 		t.Fatalf("after restart: %d %q", r.Code, r.Text)
 	}
-	t.Logf("2 MB tmpfs: %d large and %d small messages stored before it was full; %d messages sent, %d acknowledged, %d answered 452 4.3.1 (codes %v; out of space writing a body %d times, committing the database %d times); after remount 250 again; %v",
-		tally.Acked-small-4, small, tally.Sent, tally.Acked, tally.Codes[452], tally.Codes, inBody, inDB, time.Since(start).Round(100*time.Millisecond))
+	t.Logf("%s: %d large and %d small messages stored before it was full; %d messages sent, %d acknowledged, %d answered 452 4.3.1 (replies %v; out of room writing a body %d times, committing bbolt %d times, Redis OOM %d times); after making room 250 again; %v",
+		full.what, large, small, tally.Sent, tally.Acked, tally.Codes[452], tally.Codes, inBody, inDB, oom, time.Since(start).Round(100*time.Millisecond))
 }

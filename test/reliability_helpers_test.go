@@ -96,6 +96,8 @@ type relRedis struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 	logs *syncBuffer
+	// Args are further redis-server options, e.g. a maxmemory.
+	Args []string
 }
 
 // newRelRedis prepares (but does not start) a private Redis.
@@ -116,8 +118,9 @@ func (r *relRedis) Addr() string { return fmt.Sprintf("127.0.0.1:%d", r.Port) }
 // start runs redis-server and waits until it answers.
 func (r *relRedis) start() {
 	r.t.Helper()
-	r.cmd = exec.Command(r.bin, "--port", strconv.Itoa(r.Port), "--bind", "127.0.0.1", "--dir", r.dir,
-		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no")
+	args := []string{"--port", strconv.Itoa(r.Port), "--bind", "127.0.0.1", "--dir", r.dir,
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"}
+	r.cmd = exec.Command(r.bin, append(args, r.Args...)...)
 	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatal(err)
