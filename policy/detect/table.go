@@ -416,44 +416,48 @@ func (t *Table) textCell(cell []byte) {
 // the header context it might set ends at its own blank line. Skipping
 // it leaves the results unchanged (notes columns: 特記事項なし, 継続).
 func plainCell(cell []byte) bool {
-	const lo = 0x0101010101010101
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	tabs, commas := 0, 0
-	for i := 0; i < len(cell); {
-		end := len(cell)
-		if i+8 <= len(cell) {
-			// eight bytes at a time, as skipPlain, plus tab and comma
-			x := binary.LittleEndian.Uint64(cell[i:])
-			y := x ^ 0x3030303030303030
-			r := (y - lo*0x10) &^ y
-			z := x ^ 0x4040404040404040 // '@'
-			r |= (z - lo) &^ z
-			z = x ^ 0x0A0A0A0A0A0A0A0A // '\n'
-			r |= (z - lo) &^ z
-			z = x ^ 0xEFEFEFEFEFEFEFEF // full-width forms
-			r |= (z - lo) &^ z
-			z = x ^ 0x0909090909090909 // '\t'
-			r |= (z - lo) &^ z
-			z = x ^ 0x2C2C2C2C2C2C2C2C // ','
-			r |= (z - lo) &^ z
-			if r&(lo*0x80) == 0 {
-				i += 8
-				continue
+	i := 0
+	for ; i+8 <= len(cell); i += 8 {
+		// eight bytes at a time: as skipPlain, any byte that may be
+		// interesting sends this block through the exact test
+		x := binary.LittleEndian.Uint64(cell[i:])
+		y := x ^ 0x3030303030303030
+		r := (y - lo*0x10) &^ y
+		z := x ^ 0x4040404040404040 // '@'
+		r |= (z - lo) &^ z
+		z = x ^ 0x0A0A0A0A0A0A0A0A // '\n'
+		r |= (z - lo) &^ z
+		z = x ^ 0xEFEFEFEFEFEFEFEF // full-width forms
+		r |= (z - lo) &^ z
+		if r&hi != 0 {
+			for _, c := range cell[i : i+8] {
+				if textInteresting[c] {
+					return false
+				}
 			}
-			end = i + 8
 		}
-		for ; i < end; i++ {
-			c := cell[i]
-			if textInteresting[c] {
-				return false
-			}
-			if c == '\t' {
-				tabs++
-			} else if c == ',' {
-				commas++
-			}
+		tabs += bits.OnesCount64(zeroBytes(x ^ 0x0909090909090909))
+		commas += bits.OnesCount64(zeroBytes(x ^ 0x2C2C2C2C2C2C2C2C))
+	}
+	for _, c := range cell[i:] {
+		if textInteresting[c] {
+			return false
+		}
+		if c == '\t' {
+			tabs++
+		} else if c == ',' {
+			commas++
 		}
 	}
 	return tabs < 2 && commas < 3
+}
+
+// zeroBytes has the high bit set in exactly the bytes of z that are 0.
+func zeroBytes(z uint64) uint64 {
+	const m = 0x7F7F7F7F7F7F7F7F
+	return ^((z&m + m) | z) &^ m
 }
 
 // placeLabel reports a headerless "name" that is the row's own address
