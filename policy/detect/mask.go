@@ -10,6 +10,7 @@ import "strings"
 // first keep and the last tail ones.
 func maskTok(t *numTok, keep, tail int) string {
 	var sb strings.Builder
+	sb.Grow(t.nd + 3*t.ng + 3) // one allocation: digits, separators (年 月), 日
 	pos := 0
 	for gi := 0; gi < t.ng; gi++ {
 		for j := 0; j < int(t.g[gi]); j++ {
@@ -53,6 +54,7 @@ func maskEmail(domain []byte) string { return "****@" + string(domain) }
 // the rest (山田 花子 → 山**).
 func maskText(s []byte, keepRunes int) string {
 	var sb strings.Builder
+	sb.Grow(4*keepRunes + 3)
 	i, kept := 0, 0
 	for i < len(s) && kept < keepRunes {
 		n := runeLen(s[i])

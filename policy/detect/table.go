@@ -52,9 +52,11 @@ type Table struct {
 	kvCols     map[string]*column
 	kvRec      record
 	records    int
-	hits       []int // scratch: columns accepted in the current row
-	windows    int   // row windows classified without finding anything
-	txt        *Text // free text found in unclassified cells (forms, notes)
+	arena      []byte   // bytes of the rows in buf
+	cellArena  [][]byte // cells of the rows in buf
+	hits       []int    // scratch: columns accepted in the current row
+	windows    int      // row windows classified without finding anything
+	txt        *Text    // free text found in unclassified cells (forms, notes)
 }
 
 // Table starts a table at loc.
@@ -74,18 +76,38 @@ func (t *Table) Row(cells [][]byte) {
 	if len(cells) > maxColumns {
 		cells = cells[:maxColumns]
 	}
-	cp := make([][]byte, len(cells))
-	for i, c := range cells {
-		if len(c) > 4096 {
-			c = c[:4096]
-		}
-		cp[i] = bytes.Clone(c)
-	}
-	t.buf = append(t.buf, cp)
+	t.buf = append(t.buf, t.keep(cells))
 	if len(t.buf) >= sampleRows {
 		t.classify(false)
 	}
 }
+
+// keep copies a row to be buffered (its cells are valid only during
+// Row) into the table's arenas: a few allocations per table instead of
+// one per cell. A full arena is replaced, not grown; the rows already
+// kept go on referring to the old one.
+func (t *Table) keep(cells [][]byte) [][]byte {
+	need := 0
+	for _, c := range cells {
+		need += min(len(c), maxKeptCell)
+	}
+	if cap(t.arena)-len(t.arena) < need {
+		t.arena = make([]byte, 0, max(2*cap(t.arena), need, 4096))
+	}
+	if cap(t.cellArena)-len(t.cellArena) < len(cells) {
+		t.cellArena = make([][]byte, 0, max(2*cap(t.cellArena), len(cells), 64))
+	}
+	start := len(t.cellArena)
+	for _, c := range cells {
+		off := len(t.arena)
+		t.arena = append(t.arena, c[:min(len(c), maxKeptCell)]...)
+		t.cellArena = append(t.cellArena, t.arena[off:len(t.arena):len(t.arena)])
+	}
+	return t.cellArena[start:len(t.cellArena):len(t.cellArena)]
+}
+
+// maxKeptCell bounds the bytes of a buffered cell.
+const maxKeptCell = 4096
 
 // Close finishes the table and adds its findings and records to the
 // Report. Rows after Close are ignored.
@@ -132,6 +154,15 @@ func (t *Table) classify(final bool) {
 	t.classified = true
 	rows := t.buf
 	t.buf = nil
+	// the buffered rows are done with when classify returns: their
+	// arenas are reused by the next window, or freed
+	defer func() {
+		if t.classified {
+			t.arena, t.cellArena = nil, nil
+		} else {
+			t.arena, t.cellArena = t.arena[:0], t.cellArena[:0]
+		}
+	}()
 	ncol := 0
 	for _, r := range rows {
 		ncol = max(ncol, len(r))
