@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -104,18 +103,7 @@ func relCrash(t *testing.T, b relBackend) {
 			wantAtSink = append(wantAtSink, seq)
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got := relSeqCounts(e.Sink.Messages())
-		missing := slices.DeleteFunc(slices.Clone(wantAtSink), func(seq int) bool { return got[seq] > 0 })
-		if len(missing) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d acknowledged queued messages never reached the upstream, e.g. seq %d", len(missing), missing[0])
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	relWaitSeqs(t, e.Sink, wantAtSink, 30*time.Second)
 	// Give a duplicate the time to show up: the worker retries every second.
 	time.Sleep(2 * time.Second)
 	p.relStop()

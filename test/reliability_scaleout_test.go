@@ -1,12 +1,20 @@
 package test
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
 	"crypto/tls"
+	"encoding/base32"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okuri/okuri/directory"
+	"github.com/okuri/okuri/internal/smtpsink"
 	"github.com/okuri/okuri/internal/testenv"
 	"github.com/okuri/okuri/quarantine"
 )
@@ -115,10 +125,11 @@ var relLeasePidRe = regexp.MustCompile(`-(\d+)-[0-9a-f]+$`)
 // different names and data directories) on one private Redis with the same
 // redis_prefix, upstream behind relProxy.
 //
-//  1. Messages held through A are released through B's store API, each by
-//     two concurrent clicks: one release wins, the other gets ErrConflict,
-//     and every message is delivered exactly once by whichever worker took
-//     its lease.
+//  1. Messages held through A are released through B (its approvals UI
+//     JSON API once okuri run serves the UI, until then its store API),
+//     each by two concurrent clicks: one release wins, the other gets a
+//     conflict, and every message is delivered exactly once by whichever
+//     worker took its lease.
 //  2. A released message is stopped in the middle of its DATA; the
 //     instance holding its lease is killed with SIGKILL; the other one
 //     takes the message over when the lease expires and delivers it —
@@ -131,22 +142,35 @@ func TestReliabilityScaleOut(t *testing.T) {
 	prefix := testenv.UniqueName(t, "scale")
 	px := newRelProxy(t, e.Sink.Addr)
 	e.Cfg.Upstream = "smtp://" + px.Addr
-	e.Cfg.Tail = relPolicy + relRedisTail(r.Addr(), prefix)
 	// The takeover waits for the lease; 11s is the shortest the worker
 	// allows with relay.timeout 2s (lease > 5×timeout).
 	const lease = 11 * time.Second
 	e.Cfg.RelayTimeout = "2s"
 	e.Cfg.Queue = "  backoff_base: 200ms\n  backoff_max: 1s\n  lease: 11s"
+	// The security team releases quarantined mail in the approvals UI.
+	secret := relEnrolSecurity(t, e)
 	procs := map[string]*proc{}
 	tcs := map[string]*tls.Config{}
+	uis := map[string]string{}
 	for _, name := range []string{"okuri-a", "okuri-b"} {
+		uis[name] = fmt.Sprintf("127.0.0.1:%d", relFreePort(t))
 		e.Cfg.Instance, e.Cfg.DataDir = name, filepath.Join(e.dir, name)
+		e.Cfg.Tail = relPolicy + relRedisTail(r.Addr(), prefix) +
+			fmt.Sprintf("ui:\n  listen: %[1]s\n  base_url: https://%[1]s\n", uis[name])
 		procs[name] = e.start()
 		tcs[name] = relClientTLS(t, e.Cfg.DataDir)
 	}
 	a := procs["okuri-a"]
-	st := relOpenRedis(t, r.Addr(), prefix) // B's store API: see relRelease
+	st := relOpenRedis(t, r.Addr(), prefix)
 	ctx := context.Background()
+	// Release through B: its approvals UI JSON API when okuri run serves
+	// the UI, else B's store API (the same Redis store, opened here).
+	release := func(ctx context.Context, id string) error { return relRelease(ctx, st, id) }
+	via := "B's store API"
+	if relServesUI(procs["okuri-b"]) {
+		ui := relLoginUI(t, uis["okuri-b"], tcs["okuri-b"], relSecUser, relSecPass, secret)
+		release, via = ui.release, "B's approvals UI API"
+	}
 
 	// A worker notices work queued elsewhere only when kicked or after
 	// its 30s poll. A message the upstream always defers, queued through
@@ -186,11 +210,11 @@ func TestReliabilityScaleOut(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := relRelease(ctx, st, id)
+				err := release(ctx, id)
 				switch {
 				case err == nil:
 					wins[i]++
-				case !errors.Is(err, quarantine.ErrConflict):
+				case !errors.Is(err, quarantine.ErrConflict) && !errors.Is(err, errRelNotNow):
 					t.Errorf("release %s: %v", id, err)
 				}
 			}()
@@ -203,7 +227,7 @@ func TestReliabilityScaleOut(t *testing.T) {
 		}
 	}
 	released := time.Now()
-	e.Sink.Wait(t, len(ids), 20*time.Second)
+	relWaitSeqs(t, e.Sink, relSeqRange(1, len(ids)), 20*time.Second)
 	deliveredIn := time.Since(released)
 	time.Sleep(2 * time.Second) // both workers pass at least once more
 	res := load.results()
@@ -224,8 +248,8 @@ func TestReliabilityScaleOut(t *testing.T) {
 			t.Errorf("seq %d delivered %d times", seq, atSink[seq])
 		}
 	}
-	t.Logf("%d messages held through A, released through B's store API (2 concurrent releases each): all delivered once within %v, by %v",
-		len(ids), deliveredIn.Round(time.Millisecond), by)
+	t.Logf("%d messages held through A, released through %s (2 concurrent releases each): all delivered once within %v, by %v",
+		len(ids), via, deliveredIn.Round(time.Millisecond), by)
 
 	// 2. Kill the instance that is in the middle of a delivery.
 	const seq = 100 // 300 KB: relSize
@@ -237,7 +261,7 @@ func TestReliabilityScaleOut(t *testing.T) {
 	}
 	id := res100.ID
 	px.arm(100 << 10)
-	if err := relRelease(ctx, st, id); err != nil {
+	if err := release(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -257,8 +281,7 @@ func TestReliabilityScaleOut(t *testing.T) {
 	procs[owner].relKill()
 	killedAt := time.Now()
 	px.arm(0)
-	before := len(e.Sink.Messages())
-	e.Sink.Wait(t, before+1, lease+15*time.Second)
+	relWaitSeqs(t, e.Sink, []int{seq}, lease+15*time.Second)
 	takeover := time.Since(killedAt)
 	time.Sleep(2 * time.Second)
 	res = load.results()
@@ -279,9 +302,39 @@ func TestReliabilityScaleOut(t *testing.T) {
 		id, owner, owner, survivor, takeover.Round(time.Millisecond), lease, m.State, m.Attempts, time.Since(start).Round(100*time.Millisecond))
 }
 
-// relRelease releases a quarantined message as the security team would:
-// through the store API of instance B (the test opens the same Redis
-// store that B uses).
+// relWaitSeqs waits until every seq arrived at the sink (other mail,
+// such as notices, may arrive too).
+func relWaitSeqs(t *testing.T, sink *smtpsink.Sink, seqs []int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := relSeqCounts(sink.Messages())
+		missing := 0
+		for _, s := range seqs {
+			if got[s] == 0 {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d messages did not reach the upstream within %v", missing, len(seqs), timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func relSeqRange(from, to int) []int {
+	var l []int
+	for i := from; i <= to; i++ {
+		l = append(l, i)
+	}
+	return l
+}
+
+// relRelease releases a quarantined message as the security team does,
+// through the store API (the test opens the Redis store B uses).
 func relRelease(ctx context.Context, st quarantine.Store, id string) error {
 	_, err := st.Transition(ctx, id, quarantine.Change{
 		From: quarantine.StateQuarantined, To: quarantine.StateQueued,
@@ -325,4 +378,118 @@ func relDeliveredBy(t *testing.T, procs map[string]*proc, id string) string {
 		return strings.Join(who, "+")
 	}
 	return who[0]
+}
+
+const (
+	relSecUser = "security@agency.test"
+	relSecPass = "secPass-12345"
+)
+
+// relEnrolSecurity adds the security team's user, enrolled in two-factor
+// authentication (required for auditors), and makes it an auditor.
+func relEnrolSecurity(t *testing.T, e *env) string {
+	t.Helper()
+	e.addUser(relSecUser, relSecPass)
+	secret, err := directory.NewTOTPSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := directory.SetTOTP(e.Cfg.UsersFile, relSecUser, secret, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.Cfg.Directory = "  auditors: [" + relSecUser + "]"
+	return secret
+}
+
+// relServesUI reports whether okuri run started the approvals UI.
+func relServesUI(p *proc) bool {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(p.logs.String(), `"ui listening"`) {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
+// relTOTP is the RFC 6238 code (SHA-1, 6 digits, 30 s) of secret at now.
+func relTOTP(t *testing.T, secret string, now time.Time) string {
+	t.Helper()
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(now.Unix()/30))
+	mac := hmac.New(sha1.New, key)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	off := sum[len(sum)-1] & 0x0f
+	code := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
+	return fmt.Sprintf("%06d", code%1000000)
+}
+
+// relUI is a signed-in session of the approvals UI's JSON API.
+type relUI struct {
+	t    *testing.T
+	base string
+	hc   *http.Client
+	csrf string
+}
+
+func relLoginUI(t *testing.T, addr string, tc *tls.Config, user, pass, secret string) *relUI {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	ui := &relUI{t: t, base: "https://" + addr, hc: &http.Client{Jar: jar, Timeout: 15 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: tc}}}
+	body, _ := json.Marshal(map[string]string{"address": user, "password": pass, "code": relTOTP(t, secret, time.Now())})
+	resp, err := ui.hc.Post(ui.base+"/api/v1/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("ui login: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		CSRF  string `json:"csrf_token"`
+		Error string `json:"error"`
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != http.StatusOK || out.CSRF == "" {
+		t.Fatalf("ui login: %d %q", resp.StatusCode, out.Error)
+	}
+	ui.csrf = out.CSRF
+	return ui
+}
+
+// errRelNotNow is the UI's 403 for an action the message's state does
+// not allow (any more): the second of two clicks after the first one
+// committed. A click racing the first one in Transition gets 409
+// (quarantine.ErrConflict).
+var errRelNotNow = errors.New("action not allowed in the message's state")
+
+// release is the security team's "release" of a quarantined message.
+func (ui *relUI) release(ctx context.Context, id string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ui.base+"/api/v1/holds/"+id+"/release",
+		strings.NewReader(`{"comment":"released by the reliability test"}`))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", ui.csrf)
+	resp, err := ui.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	b := strings.Join(strings.Fields(string(raw)), " ")
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return nil
+	case http.StatusConflict:
+		return fmt.Errorf("release %s: %s: %w", id, b, quarantine.ErrConflict)
+	case http.StatusForbidden:
+		return fmt.Errorf("release %s: %s: %w", id, b, errRelNotNow)
+	}
+	return fmt.Errorf("release %s: %d %s", id, resp.StatusCode, b)
 }
