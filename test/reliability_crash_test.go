@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -139,8 +138,7 @@ func relCrash(t *testing.T, b relBackend) {
 func relSeqCounts(msgs []smtpsink.Message) map[int]int {
 	n := map[int]int{}
 	for _, m := range msgs {
-		if sm := relSeqRe.FindSubmatch(m.Data); sm != nil {
-			seq, _ := strconv.Atoi(string(sm[1]))
+		if seq, ok := relSeqOf(m.Data); ok {
 			n[seq]++
 		}
 	}

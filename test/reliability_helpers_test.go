@@ -408,17 +408,30 @@ func relCount(res map[int]relResult) relTally {
 
 var relSeqRe = regexp.MustCompile(`(?m)^X-Test-Seq: (\d+)\r?$`)
 
+// relSeqOf returns the X-Test-Seq of a message's own header section (not
+// of a message quoted in it, as in a DSN).
+func relSeqOf(data []byte) (int, bool) {
+	if i := bytes.Index(data, []byte("\r\n\r\n")); i >= 0 {
+		data = data[:i+2]
+	}
+	sm := relSeqRe.FindSubmatch(data)
+	if sm == nil {
+		return 0, false
+	}
+	seq, err := strconv.Atoi(string(sm[1]))
+	return seq, err == nil
+}
+
 // relSinkCount counts deliveries per seq at the sink and checks that each
 // delivered body is byte for byte what was sent (after okuri's Received).
 func relSinkCount(t *testing.T, msgs []smtpsink.Message, res map[int]relResult) map[int]int {
 	t.Helper()
 	n := map[int]int{}
 	for _, m := range msgs {
-		sm := relSeqRe.FindSubmatch(m.Data)
-		if sm == nil {
-			continue // not a test message (e.g. a DSN)
+		seq, ok := relSeqOf(m.Data)
+		if !ok {
+			continue // not a test message (a notice, a DSN)
 		}
-		seq, _ := strconv.Atoi(string(sm[1]))
 		n[seq]++
 		r := res[seq]
 		if want := relMessage(seq, r.Kind, relSize(seq)); !bytes.Equal(stripFirstReceived(t, m.Data), []byte(want)) {
