@@ -3,6 +3,7 @@ package test
 import (
 	"context"
 	"fmt"
+	"io"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -143,41 +144,14 @@ func relDiskFull(t *testing.T, setup func(t *testing.T, e *env) relFull) {
 			t.Errorf("%d messages refused for lack of room got %q instead of 452 4.3.1 (seq %v…)", len(seqs), reply, seqs[0])
 		}
 	}()
-	// Large messages (every 10th seq is 300 KB) until the store is full,
-	// then small ones (2 KB) into what is left, until the small ones do
-	// not fit either: the last writes hit the database's own growth.
-	seq, refused, large := 0, 0, 0
-	for seq = 10; seq <= 400 && refused == 0; seq += 10 {
-		if send(seq).Code == 250 {
-			large++
-		} else {
-			refused++
-		}
-	}
-	if refused == 0 {
-		t.Fatalf("the %s never filled with 300 KB messages", full.what)
-	}
-	small := 0
-	for seq = 1001; seq < 4000 && refused < 8; seq++ {
-		if seq%10 == 0 {
-			continue
-		}
-		if send(seq).Code == 250 {
-			small++
-		} else {
-			refused++
-		}
-	}
-	if refused < 8 {
-		t.Fatal("small messages never stopped fitting")
-	}
+	large, small := relFill(t, send, full.what)
 	if p.relExited() {
 		t.Fatalf("okuri died when the store filled: %v", p.exitErr)
 	}
 
 	// Room comes back: okuri takes mail again without a restart.
 	full.grow()
-	for seq = 5000; seq < 5004; seq++ {
+	for seq := 5000; seq < 5004; seq++ {
 		if r := send(seq); r.Code != 250 {
 			t.Fatalf("after room was made: seq %d got %d %q", seq, r.Code, r.Text)
 		}
@@ -218,4 +192,105 @@ func relDiskFull(t *testing.T, setup func(t *testing.T, e *env) relFull) {
 	}
 	t.Logf("%s: %d large and %d small messages stored before it was full; %d messages sent, %d acknowledged, %d answered 452 4.3.1 (replies %v; out of room writing a body %d times, committing bbolt %d times, Redis OOM %d times); after making room 250 again; %v",
 		full.what, large, small, tally.Sent, tally.Acked, tally.Codes[452], tally.Codes, inBody, inDB, oom, time.Since(start).Round(100*time.Millisecond))
+}
+
+// relFill sends large messages (every 10th seq is 300 KB) until the store
+// is full, then small ones (2 KB) into what is left, until 8 did not fit:
+// the last writes hit the database's own growth. It returns how many of
+// each were stored.
+func relFill(t *testing.T, send func(seq int) relResult, what string) (large, small int) {
+	t.Helper()
+	refused := 0
+	for seq := 10; seq <= 400 && refused == 0; seq += 10 {
+		if send(seq).Code == 250 {
+			large++
+		} else {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Fatalf("the %s never filled with 300 KB messages", what)
+	}
+	for seq := 1001; seq < 4000 && refused < 8; seq++ {
+		if seq%10 == 0 {
+			continue
+		}
+		if send(seq).Code == 250 {
+			small++
+		} else {
+			refused++
+		}
+	}
+	if refused < 8 {
+		t.Fatal("small messages never stopped fitting")
+	}
+	return large, small
+}
+
+// TestReliabilityFullStorePartialDelivery: with the store full, a passing
+// message whose upstream accepts one recipient and defers the other must
+// not get a 250 unless the deferred copy is stored (DESIGN: "Never answer
+// 250 for something that is neither delivered nor durably stored").
+func TestReliabilityFullStorePartialDelivery(t *testing.T) {
+	for _, tc := range relFullStores {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			full := tc.setup(t, e)
+			e.Sink.Refuse("carol@agency.test", 450)
+			p := e.start()
+			c, err := relDial(p.SMTP, relClientTLS(t, e.Cfg.DataDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			relFill(t, func(seq int) relResult {
+				r, broken := relSend(c, seq, relHeld)
+				if broken {
+					t.Fatalf("seq %d: connection broke", seq)
+				}
+				return r
+			}, full.what)
+			// Internal recipients pass: bob is delivered, carol deferred.
+			msg := "From: " + relUser + "\r\nTo: bob@agency.test, carol@agency.test\r\nSubject: partial\r\n\r\nhello\r\n"
+			if err := c.Mail(relUser, nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, rc := range []string{"bob@agency.test", "carol@agency.test"} {
+				if err := c.Rcpt(rc, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w, err := c.Data()
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, msg)
+			resp, err := w.CloseWithResponse()
+			if err != nil {
+				t.Logf("store full, partial delivery: %v (no 250: the client keeps the message)", err)
+				return
+			}
+			atBob := 0
+			for _, m := range e.Sink.Messages() {
+				if strings.Contains(string(m.Data), "Subject: partial") {
+					atBob++
+				}
+			}
+			time.Sleep(200 * time.Millisecond) // the log line may follow the reply
+			if !strings.Contains(resp.StatusText, "queued for the rest as ") {
+				t.Errorf("store full: 250 %q — bob got it (%d at the sink) but carol's deferred copy is neither delivered nor stored (okuri log: %q)",
+					resp.StatusText, atBob, relLogLine(p, "could not be queued"))
+			}
+		})
+	}
+}
+
+// relLogLine returns the first log line of p containing s, or "".
+func relLogLine(p *proc, s string) string {
+	for _, l := range strings.Split(p.logs.String(), "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
 }
