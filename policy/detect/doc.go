@@ -64,8 +64,10 @@
 // The scanners are byte loops (no regexp). The free-text loop skips eight
 // bytes at a time until a digit, '@', a newline or a full-width form;
 // keywords are searched lazily around candidates only. Tables decide
-// column kinds once and validate each cell with one validator. Numbers and
-// commands are in docs/perf-detect.md.
+// column kinds once and validate each cell with one validator; a long
+// cell of an unclassified column goes through free text only when it
+// holds a byte that loop stops at. Nothing is allocated per row or cell.
+// Numbers and commands are in docs/perf-detect.md.
 //
 // # Privacy
 //
