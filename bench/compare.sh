@@ -3,7 +3,7 @@
 # discard sink, in one run, and print a markdown table. docs/perf-bench.md
 # explains the numbers.
 #
-#   bench/compare.sh            full run (~2-4 minutes)
+#   bench/compare.sh            full run (about a minute per repeat)
 #   bench/compare.sh -quick     a few hundred messages per run, for trying it out
 #
 # Everything listens on 127.0.0.1 only. The script builds okuri-bench and
