@@ -1,5 +1,7 @@
+# shellcheck shell=bash disable=SC2153 # variables come from compare.sh
 # bench/systems.sh — start functions for the systems bench/compare.sh
 # measures; sourced by it, uses its variables (WORK, PIDS, ports, ...).
+# Sets OKURI_PID and POSTFIX_CONF for compare.sh.
 
 # start_okuri writes a throwaway config relaying to the sink and starts
 # okuri on it. Loopback is a trusted network for example.com senders, so
@@ -47,6 +49,7 @@ start_okuri() {
 			die "okuri user add failed"
 	fi
 	"$OKURI_BIN" run -config "$dir/okuri.yaml" 2>"$dir/okuri.log" &
+	# shellcheck disable=SC2034 # used by compare.sh
 	OKURI_PID=$!
 	PIDS+=($!)
 	wait_port okuri "$OKURI_PORT" $! "$dir/okuri.log"
