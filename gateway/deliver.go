@@ -96,13 +96,15 @@ func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.
 		rec := record(m, hdr, res, d, quarantine.StateQueued)
 		rec.To = addrs(out.temporary)
 		if err := g.o.Store.Put(ctx, rec, m.Body.Reader()); err != nil {
-			if len(out.accepted) == 0 {
-				return g.storeFailed(m, err, log)
+			// Nothing may be lost: the client keeps the message and
+			// retries it. Recipients that already accepted it may get it
+			// twice — RFC 5321 section 6.1 prefers a duplicate to a loss.
+			if len(out.accepted) > 0 {
+				log.Error("deferred recipients could not be queued; answering 4xx, accepted recipients may receive a duplicate",
+					"accepted", len(out.accepted))
+				g.metrics.outcome("duplicate_risk")
 			}
-			// Some recipients have the message already: a 4xx now would
-			// make the client send it to them twice. Say so loudly.
-			log.Error("deferred recipients could not be queued; they will not receive the message", "err", err)
-			g.metrics.outcome("lost_deferred")
+			return g.storeFailed(m, err, log)
 		} else {
 			queuedID = rec.ID
 			g.o.Kick()

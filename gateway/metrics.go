@@ -22,7 +22,7 @@ func newMetrics(reg prometheus.Registerer) (m *metrics, err error) {
 	f := promauto.With(reg)
 	return &metrics{
 		messages: f.NewCounterVec(prometheus.CounterOpts{Name: "okuri_messages_total",
-			Help: "Messages handled, by outcome (delivered, partial, queued, held, rejected, tempfail, lost_deferred)."}, []string{"outcome"}),
+			Help: "Messages handled, by outcome (delivered, partial, queued, held, rejected, tempfail, duplicate_risk)."}, []string{"outcome"}),
 		scanSeconds: f.NewHistogram(prometheus.HistogramOpts{Name: "okuri_scan_decide_duration_seconds",
 			Help:    "Time to scan a message and decide on it.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 18)}),

@@ -125,7 +125,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	}
 	st := a.backend.store
 	worker, err := quarantine.NewWorker(quarantine.WorkerOptions{
-		Store: st, Sender: sender, Lease: cfg.Queue.Lease.D(), SendTimeout: cfg.Relay.Timeout.D() * 5,
+		Store: st, Sender: sender, Lease: cfg.Queue.Lease.D(), SendTimeout: sendTimeout(cfg),
 		BackoffBase: cfg.Queue.BackoffBase.D(), BackoffMax: cfg.Queue.BackoffMax.D(),
 		MaxLifetime: cfg.Queue.MaxLifetime.D(), Concurrency: cfg.Queue.Concurrency,
 		DSN:     quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
@@ -201,6 +201,14 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	}
 	a.emit(audit.Event{Type: audit.TypeGatewayStarted, Actor: audit.System, Attrs: map[string]string{"version": version}})
 	return a, nil
+}
+
+// sendTimeout bounds one delivery attempt: a few upstream command
+// timeouts, but always well inside the lease (config ensures the lease is
+// at least twice relay.timeout), or a slow attempt could be taken over by
+// another instance and sent twice.
+func sendTimeout(cfg *config.Config) time.Duration {
+	return min(5*cfg.Relay.Timeout.D(), cfg.Queue.Lease.D()/2)
 }
 
 func (a *app) emit(evs ...audit.Event) {
