@@ -110,7 +110,7 @@ type Relay struct {
 	Username           string   `yaml:"username"`
 	Password           Secret   `yaml:"password"`
 	Timeout            Duration `yaml:"timeout"`   // default 60s per command
-	PoolSize           int      `yaml:"pool_size"` // default 8 idle connections kept
+	PoolSize           int      `yaml:"pool_size"` // default 32 idle connections kept
 	PoolIdle           Duration `yaml:"pool_idle"` // default 30s before an idle connection is closed
 	HeloName           string   `yaml:"helo"`      // default: smtp.hostname
 }
@@ -150,6 +150,8 @@ type Group struct {
 // Metrics configures the admin listener with /metrics, /healthz and /readyz.
 type Metrics struct {
 	Listen string `yaml:"listen"` // default 127.0.0.1:9465; "" disables
+	// Pprof serves Go's profiler under /debug/pprof/ on the same listener.
+	Pprof bool `yaml:"pprof"`
 }
 
 // Default returns the documented defaults.
@@ -177,7 +179,7 @@ func Default() *Config {
 		Relay: Relay{
 			StartTLS: "required",
 			Timeout:  Duration(60 * time.Second),
-			PoolSize: 8,
+			PoolSize: 32,
 			PoolIdle: Duration(30 * time.Second),
 		},
 		Dir:   Directory{UsersFile: "users.yaml"},

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,6 +68,7 @@ type Gateway struct {
 	o       Options
 	log     *slog.Logger
 	metrics *metrics
+	bg      sync.WaitGroup // work finishing after a reply; Wait before closing the store
 }
 
 // New returns a Gateway.
@@ -137,6 +139,23 @@ func (g *Gateway) scan(ctx context.Context, m *smtpd.Message) (res *scan.Result,
 	}()
 	return g.o.Scanner.Scan(ctx, m.Body, m.Body.Size())
 }
+
+// background runs fn after the reply, detached from the session's context
+// (the client may hang up) but bounded in time.
+func (g *Gateway) background(ctx context.Context, fn func(ctx context.Context)) {
+	g.bg.Add(1)
+	go func() {
+		defer g.bg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// Wait waits for work still running after replies (audit events of
+// deliveries); call it after the SMTP server stopped and before the store
+// and audit log close.
+func (g *Gateway) Wait() { g.bg.Wait() }
 
 func (g *Gateway) emit(ctx context.Context, evs ...audit.Event) error {
 	if g.o.Audit == nil {

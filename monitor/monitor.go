@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -31,8 +32,10 @@ type Server struct {
 	checks map[string]Check
 }
 
-// Listen opens addr and serves in the background.
-func Listen(addr string, g prometheus.Gatherer, log *slog.Logger) (*Server, error) {
+// Listen opens addr and serves in the background. With profiling set,
+// Go's pprof handlers are served under /debug/pprof/ too (stacks and
+// timings only, no message data; keep the listener on loopback).
+func Listen(addr string, g prometheus.Gatherer, profiling bool, log *slog.Logger) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("monitor: listen %s: %w", addr, err)
@@ -44,6 +47,12 @@ func Listen(addr string, g prometheus.Gatherer, log *slog.Logger) (*Server, erro
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
+	if profiling {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	}
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -86,6 +86,7 @@ type app struct {
 	smtp    *smtpd.Server
 	monitor *monitor.Server
 	backend *backend
+	gateway *gateway.Gateway
 	policy  atomic.Pointer[policy.Policy]
 	stop    context.CancelFunc // stops the worker and sweeper
 	loops   sync.WaitGroup
@@ -149,7 +150,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	go func() { defer a.loops.Done(); worker.Run(runCtx) }()
 	go func() { defer a.loops.Done(); sweeper.Run(runCtx) }()
 
-	gw, err := gateway.New(gateway.Options{
+	a.gateway, err = gateway.New(gateway.Options{
 		Relay: sender, Scanner: scanner, Policy: a.policy.Load, Store: st, Kick: worker.Kick,
 		Audit: a.backend.audit, DSN: quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
 		Logger: log, Registerer: reg,
@@ -177,13 +178,13 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 		Logger:     log,
 		Registerer: reg,
 		NewQueueID: func() string { return ulid.Make().String() },
-	}, settings, gw)
+	}, settings, a.gateway)
 	if err != nil {
 		a.close()
 		return nil, err
 	}
 	if cfg.Metrics.Listen != "" {
-		if a.monitor, err = monitor.Listen(cfg.Metrics.Listen, reg, log); err != nil {
+		if a.monitor, err = monitor.Listen(cfg.Metrics.Listen, reg, cfg.Metrics.Pprof, log); err != nil {
 			a.close()
 			return nil, err
 		}
@@ -374,6 +375,9 @@ func (a *app) shutdown(ctx context.Context) error {
 func (a *app) close() {
 	if a.smtp != nil {
 		a.smtp.Close()
+	}
+	if a.gateway != nil {
+		a.gateway.Wait()
 	}
 	for _, c := range a.closers {
 		c()

@@ -39,6 +39,49 @@ var headerRules = []headerRule{
 		"加入者", "保護者", "世帯主", "社員名", "従業員", "name", "姓", "名", "氏", "セイ", "メイ", "読み", "よみ"}},
 }
 
+// genericHeaders are neutral header words: they mark a header row, and
+// the column's values decide its kind.
+var genericHeaders = []string{"番号", "no", "id", "区分", "種別", "備考", "日", "金額", "数量", "単価", "コード", "code",
+	"date", "type", "メモ", "性別", "年齢", "職業", "status", "期限", "有効", "会社", "保険"}
+
+// headerPairs has a bit for the first two bytes of every header word. A
+// cell with no such byte pair contains none of them, which spares the
+// ~150 substring searches for most data cells (tables without a header
+// classify many rows as header candidates). Built once, read only.
+var headerPairs = func() *[1 << 16 / 64]uint64 {
+	var bits [1 << 16 / 64]uint64
+	add := func(w string) {
+		if len(w) >= 2 {
+			p := uint16(w[0])<<8 | uint16(w[1])
+			bits[p/64] |= 1 << (p % 64)
+		}
+	}
+	for _, w := range notPersonHeaders {
+		add(w)
+	}
+	for _, r := range headerRules {
+		for _, w := range r.words {
+			add(w)
+		}
+	}
+	for _, w := range genericHeaders {
+		add(w)
+	}
+	return &bits
+}()
+
+// mayHaveHeaderWord reports whether h could contain a header word (every
+// word is at least two bytes long).
+func mayHaveHeaderWord(h string) bool {
+	for i := 0; i+1 < len(h); i++ {
+		p := uint16(h[i])<<8 | uint16(h[i+1])
+		if headerPairs[p/64]&(1<<(p%64)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // headerInfo is what a header cell says about its column.
 type headerInfo struct {
 	k       kind
@@ -55,7 +98,7 @@ func classifyHeader(cell []byte) headerInfo {
 	}
 	h := strings.ToLower(foldString(string(cell)))
 	h = strings.Trim(h, "\"'[]()")
-	if h == "" {
+	if h == "" || !mayHaveHeaderWord(h) {
 		return headerInfo{}
 	}
 	for _, w := range notPersonHeaders {
@@ -86,7 +129,7 @@ func classifyHeader(cell []byte) headerInfo {
 		}
 	}
 	// generic header words (番号, 日付, 区分 …) still mark a header row
-	for _, w := range []string{"番号", "no", "id", "区分", "種別", "備考", "日", "金額", "数量", "単価", "コード", "code", "date", "type", "メモ", "性別", "年齢", "職業", "status", "期限", "有効", "会社", "保険"} {
+	for _, w := range genericHeaders {
 		if strings.Contains(h, w) {
 			return headerInfo{known: true, generic: true}
 		}

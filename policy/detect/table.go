@@ -179,13 +179,29 @@ func (t *Table) classify(final bool) {
 	// The header is the first row of labels above any data (a title
 	// or notes may come first).
 	for ri := 0; ri < len(rows) && ri < maxHeaderRow; ri++ {
-		hs, known, kinds, nonEmpty, values := make([]headerInfo, len(rows[ri])), 0, 0, 0, 0
+		nonEmpty, values := 0, 0
+		for _, c := range rows[ri] {
+			if c = trimSpace(c); len(c) > 0 {
+				nonEmpty++
+				if valueLike(c) {
+					values++
+				}
+			}
+		}
+		// A row with a value in it is data, never the header: spare the
+		// header classification, which costs microseconds per cell and
+		// would run on every row of every window of an unlabelled sheet.
+		if values > 0 {
+			if nonEmpty >= 2 {
+				break // a header sits above the data: once data went by, stop looking
+			}
+			continue
+		}
+		hs, known, kinds := make([]headerInfo, len(rows[ri])), 0, 0
 		for ci, c := range rows[ri] {
-			c = trimSpace(c)
-			if len(c) == 0 {
+			if c = trimSpace(c); len(c) == 0 {
 				continue
 			}
-			nonEmpty++
 			hs[ci] = classifyHeader(c)
 			if hs[ci].known {
 				known++
@@ -193,21 +209,14 @@ func (t *Table) classify(final bool) {
 			if hs[ci].k != kNone {
 				kinds++
 			}
-			if valueLike(c) {
-				values++
-			}
 		}
 		nextValues := ri+1 < len(rows) && rowHasValues(rows[ri+1])
 		labels := kinds >= 1 && (known*2 >= nonEmpty || kinds >= 2 || nextValues)
 		// a header of only non-personal labels (担当者名, 店舗 …) still
 		// keeps its row out of the shape statistics
 		plain := kinds == 0 && known >= 2 && known*2 >= nonEmpty
-		if values == 0 && (nonEmpty >= 2 || kinds == 1 && nextValues) && (labels || plain) {
+		if (nonEmpty >= 2 || kinds == 1 && nextValues) && (labels || plain) {
 			hdrRow, hdrs = ri, hs
-			break
-		}
-		// a header sits above the data: once data went by, stop looking
-		if values > 0 && nonEmpty >= 2 {
 			break
 		}
 	}
