@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	approvalsui "github.com/okuri/okuri/approvals-ui"
 	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/certs"
 	"github.com/okuri/okuri/config"
@@ -87,8 +88,10 @@ type app struct {
 	monitor *monitor.Server
 	backend *backend
 	gateway *gateway.Gateway
+	ui      *approvalsui.Server
 	policy  atomic.Pointer[policy.Policy]
-	stop    context.CancelFunc // stops the worker and sweeper
+	dir     atomic.Pointer[directory.Directory] // current users, for the UI
+	stop    context.CancelFunc                  // stops the worker and sweeper
 	loops   sync.WaitGroup
 	closers []func() error
 }
@@ -136,9 +139,28 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 		a.close()
 		return nil, err
 	}
+	settings, err := smtpSettings(cfg)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.dir.Store(settings.Directory)
+	var notifier gateway.Notifier
+	var onExpired func(context.Context, *quarantine.Message)
+	if cfg.UI.Listen != "" {
+		a.ui, err = approvalsui.New(approvalsui.Options{
+			Config: cfg, Store: st, Audit: a.backend.audit, Directory: a.dir.Load,
+			TLS: serverTLS, Kick: worker.Kick, Logger: log, Registerer: reg,
+		})
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+		notifier, onExpired = a.ui, a.ui.OnExpired
+	}
 	sweeper, err := quarantine.NewSweeper(quarantine.SweeperOptions{
 		Store: st, BodyRetention: cfg.Retention.Bodies.D(), RecordRetention: cfg.Retention.Records.D(),
-		OnQueued: worker.Kick, Logger: log,
+		OnQueued: worker.Kick, OnExpired: onExpired, Logger: log,
 	})
 	if err != nil {
 		a.close()
@@ -152,14 +174,9 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 
 	a.gateway, err = gateway.New(gateway.Options{
 		Relay: sender, Scanner: scanner, Policy: a.policy.Load, Store: st, Kick: worker.Kick,
-		Audit: a.backend.audit, DSN: quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
+		Audit: a.backend.audit, Notifier: notifier, DSN: quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
 		Logger: log, Registerer: reg,
 	})
-	if err != nil {
-		a.close()
-		return nil, err
-	}
-	settings, err := smtpSettings(cfg)
 	if err != nil {
 		a.close()
 		return nil, err
@@ -193,6 +210,12 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	if err := a.smtp.Start(); err != nil {
 		a.close()
 		return nil, err
+	}
+	if a.ui != nil {
+		if err := a.ui.Start(); err != nil {
+			a.close()
+			return nil, err
+		}
 	}
 	if a.monitor != nil {
 		a.monitor.SetCheck("store", func(ctx context.Context) error {
@@ -328,7 +351,11 @@ func (a *app) reload(path string, level *slog.LevelVar) {
 		a.log.Warn("config change needs a restart to take effect", "key", key)
 	}
 	a.smtp.SetSettings(st)
+	a.dir.Store(st.Directory)
 	a.policy.Store(pol)
+	if a.ui != nil {
+		a.ui.SetConfig(cfg)
+	}
 	level.Set(parseLevel(cfg.Log.Level))
 	a.log.Info("config reloaded", "users", st.Directory.Len(), "trusted_networks", len(st.Trusted), "rules", len(pol.Rules()))
 	a.emit(audit.Event{Type: audit.TypeConfigReloaded, Actor: audit.System})
@@ -375,6 +402,11 @@ func (a *app) shutdown(ctx context.Context) error {
 func (a *app) close() {
 	if a.smtp != nil {
 		a.smtp.Close()
+	}
+	if a.ui != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		a.ui.Shutdown(ctx)
+		cancel()
 	}
 	if a.gateway != nil {
 		a.gateway.Wait()
