@@ -10,10 +10,11 @@ import (
 
 // TestReliabilityLeaseConfigRuns: a queue.lease that check-config accepts
 // must also let okuri run. config requires lease ≥ 2×relay.timeout, but
-// okuri run gives the worker a send timeout of 5×relay.timeout and the
+// okuri run gave the worker a send timeout of 5×relay.timeout and the
 // worker refuses a lease not above that, so e.g. relay.timeout 5s with
-// lease 10s passes check-config and then okuri does not start. Found
-// while choosing short leases for the crash and scale-out tests.
+// lease 10s passed check-config and then okuri did not start. Found
+// while choosing short leases for the crash and scale-out tests; fixed in
+// c4126a4 (the send timeout stays within half the lease).
 func TestReliabilityLeaseConfigRuns(t *testing.T) {
 	e := newEnv(t)
 	e.Cfg.RelayTimeout = "5s"

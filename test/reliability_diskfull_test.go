@@ -230,7 +230,10 @@ func relFill(t *testing.T, send func(seq int) relResult, what string) (large, sm
 // TestReliabilityFullStorePartialDelivery: with the store full, a passing
 // message whose upstream accepts one recipient and defers the other must
 // not get a 250 unless the deferred copy is stored (DESIGN: "Never answer
-// 250 for something that is neither delivered nor durably stored").
+// 250 for something that is neither delivered nor durably stored"). Since
+// c4126a4 the gateway answers 4xx: the client resends, and the recipient
+// who already has it gets it twice — a duplicate beats a loss (RFC 5321
+// §6.1). Before, the deferred recipient was silently dropped after a 250.
 func TestReliabilityFullStorePartialDelivery(t *testing.T) {
 	for _, tc := range relFullStores {
 		t.Run(tc.name, func(t *testing.T) {
