@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // ErrOutboxFull is returned by Append when the outbox holds its configured
@@ -230,4 +234,16 @@ func addLoss(l *Lost, types []string, now time.Time) *Lost {
 	l.Count += len(types)
 	l.Last = now
 	return l
+}
+
+// IsStorageFull reports whether err from Emit or Append means the outbox's
+// storage is out of space — a full disk under the embedded store, or Redis
+// at its memory limit — so the gateway can answer 452 4.3.1 (RFC 3463)
+// rather than a generic temporary failure.
+func IsStorageFull(err error) bool {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	var re redis.Error
+	return errors.As(err, &re) && strings.HasPrefix(re.Error(), "OOM ")
 }

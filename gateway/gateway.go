@@ -114,8 +114,13 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	log = log.With("verdict", d.Verdict, "action", string(d.Action), "rule", d.Rule)
 
 	if err := g.emit(ctx, receivedEvent(m, hdr, res), decidedEvent(m, &d)); err != nil {
+		// No decision is acted on without its audit record: the client
+		// keeps the message and retries.
 		log.Error("audit log refused the message's events", "err", err)
 		g.metrics.outcome("tempfail")
+		if audit.IsStorageFull(err) {
+			return reply(452, 4, 3, 1, "Insufficient system storage, try again later (ref "+m.QueueID+")")
+		}
 		return reply(451, 4, 3, 0, "Audit log unavailable, try again later (ref "+m.QueueID+")")
 	}
 	switch {
