@@ -57,6 +57,7 @@ func TestClientDeliversWithTLSAndAuthAndReusesConnections(t *testing.T) {
 func TestClientStartTLSRequired(t *testing.T) {
 	sink := smtpsink.Start(t, smtpsink.Options{}) // no TLS offered
 	cl, _ := NewClient(Options{Upstream: "smtp://" + sink.Addr, Timeout: 5 * time.Second})
+	defer cl.Close()
 	_, err := cl.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}}, strings.NewReader(testMsg))
 	var re *Error
 	if !errors.As(err, &re) || re.Op != "starttls" || !re.Temporary {
@@ -66,6 +67,7 @@ func TestClientStartTLSRequired(t *testing.T) {
 		t.Fatal("message sent in plaintext although STARTTLS is required")
 	}
 	cl, _ = NewClient(Options{Upstream: "smtp://" + sink.Addr, Timeout: 5 * time.Second, StartTLSOpportunistic: true})
+	defer cl.Close()
 	if _, err := cl.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}}, strings.NewReader(testMsg)); err != nil {
 		t.Fatalf("opportunistic: %v", err)
 	}
@@ -75,10 +77,12 @@ func TestClientImplicitTLSVerifiesCertificate(t *testing.T) {
 	srvTLS, cliTLS := tlsPair(t)
 	sink := smtpsink.Start(t, smtpsink.Options{TLS: srvTLS, Implicit: true})
 	cl, _ := NewClient(Options{Upstream: "smtps://" + sink.Addr, Timeout: 5 * time.Second}) // system roots: must fail
+	defer cl.Close()
 	if _, err := cl.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}}, strings.NewReader(testMsg)); err == nil {
 		t.Fatal("self-signed upstream certificate accepted without trust")
 	}
 	cl, _ = NewClient(Options{Upstream: "smtps://" + sink.Addr, TLS: cliTLS, Timeout: 5 * time.Second})
+	defer cl.Close()
 	if _, err := cl.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}}, strings.NewReader(testMsg)); err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +94,7 @@ func TestClientRecipientRefusals(t *testing.T) {
 	sink.Refuse("bad@y.test", 550)
 	sink.Refuse("later@y.test", 450)
 	cl, _ := NewClient(Options{Upstream: "smtp://" + sink.Addr, TLS: cliTLS, PoolSize: 1, PoolIdle: time.Minute, Timeout: 5 * time.Second})
+	defer cl.Close()
 
 	res, err := cl.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"ok@y.test", "bad@y.test", "later@y.test"}}, strings.NewReader(testMsg))
 	if err != nil {
@@ -133,6 +138,7 @@ func TestClientRetriesStalePooledConnection(t *testing.T) {
 	srvTLS, cliTLS := tlsPair(t)
 	sink := smtpsink.Start(t, smtpsink.Options{TLS: srvTLS})
 	cl, _ := NewClient(Options{Upstream: "smtp://" + sink.Addr, TLS: cliTLS, PoolSize: 1, PoolIdle: time.Minute, Timeout: 5 * time.Second})
+	defer cl.Close()
 	env := Envelope{From: "a@x.test", To: []string{"b@y.test"}}
 	if _, err := cl.Send(context.Background(), env, strings.NewReader(testMsg)); err != nil {
 		t.Fatal(err)

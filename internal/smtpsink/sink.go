@@ -5,6 +5,7 @@ package smtpsink
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -77,12 +78,23 @@ func Start(t testing.TB, opts Options) *Sink {
 	s.Addr = ln.Addr().String()
 	s.srv = srv
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() { s.stop() })
 	return s
 }
 
 // Close stops the sink; later connections are refused.
-func (s *Sink) Close() { s.srv.Close() }
+func (s *Sink) Close() { s.stop() }
+
+// stop shuts down gracefully before closing: go-smtp's Server.Close
+// closes connections while their goroutines may still be in a command,
+// which the race detector reports (a go-smtp issue, not okuri's).
+func (s *Sink) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		s.srv.Close()
+	}
+}
 
 // Refuse makes the sink answer RCPT TO:<rcpt> with code (e.g. 550 or 450).
 func (s *Sink) Refuse(rcpt string, code int) {
