@@ -47,22 +47,7 @@ func dialAuth(t *testing.T, e *env, p *proc, user, pw string) *smtp.Client {
 }
 
 func send(c *smtp.Client, from string, to []string, msg string) error {
-	if err := c.Mail(from, nil); err != nil {
-		return err
-	}
-	for _, r := range to {
-		if err := c.Rcpt(r, nil); err != nil {
-			return err
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, msg); err != nil {
-		return err
-	}
-	return w.Close()
+	return sendExpect(c, from, to, msg, "")
 }
 
 func smtpCode(err error) int {
