@@ -38,6 +38,16 @@ type User struct {
 	TOTP string `yaml:"totp,omitempty"`
 	// RecoveryCodes are SHA-256 hashes (hex) of unused recovery codes.
 	RecoveryCodes []string `yaml:"recovery_codes,omitempty"`
+	// PasswordHistory holds the hashes of the previous passwords, newest
+	// first, so that a change cannot go back to one of the last
+	// PasswordHistoryLen passwords (No.111). See passwd.go.
+	PasswordHistory []string `yaml:"password_history,omitempty"`
+	// PasswordChanged is when the password was last set; the UI's optional
+	// password expiry counts from it.
+	PasswordChanged time.Time `yaml:"password_changed,omitempty"`
+	// MustChangePassword is set by an admin reset: the admin knows the
+	// password, so the user must choose a new one at the next UI sign-in.
+	MustChangePassword bool `yaml:"must_change_password,omitempty"`
 }
 
 type file struct {
@@ -137,6 +147,7 @@ func SetPassword(path, address, name string, aliases []string, password string, 
 	if err != nil {
 		return err
 	}
+	now := time.Now().UTC().Truncate(time.Second)
 	var f file
 	if data, err := os.ReadFile(path); err == nil {
 		if err := yaml.Unmarshal(data, &f); err != nil {
@@ -151,7 +162,11 @@ func SetPassword(path, address, name string, aliases []string, password string, 
 			if create {
 				return fmt.Errorf("directory: user %s already exists (use passwd)", address)
 			}
-			f.Users[i].Password = hash
+			u := &f.Users[i]
+			if err := checkReuse(u, password); err != nil {
+				return err
+			}
+			setPassword(u, hash, now)
 			found = true
 		}
 	}
@@ -159,7 +174,7 @@ func SetPassword(path, address, name string, aliases []string, password string, 
 		if !create {
 			return fmt.Errorf("directory: %s: %w", address, ErrNoUser)
 		}
-		f.Users = append(f.Users, User{Address: address, Name: name, Aliases: aliases, Password: hash})
+		f.Users = append(f.Users, User{Address: address, Name: name, Aliases: aliases, Password: hash, PasswordChanged: now})
 	}
 	sort.Slice(f.Users, func(i, j int) bool { return f.Users[i].Address < f.Users[j].Address })
 	out, err := yaml.Marshal(&f)

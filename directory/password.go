@@ -72,7 +72,7 @@ func VerifyPassword(hash, password string) bool {
 // symbols.
 func CheckPasswordStrength(pw string) error {
 	if len([]rune(pw)) < minPassword {
-		return fmt.Errorf("password must have at least %d characters", minPassword)
+		return &WeakPasswordError{fmt.Sprintf("password must have at least %d characters", minPassword)}
 	}
 	var lower, upper, digit, other bool
 	for _, r := range pw {
@@ -94,7 +94,18 @@ func CheckPasswordStrength(pw string) error {
 		}
 	}
 	if classes < 3 {
-		return errors.New("password must mix at least three of: lower case, upper case, digits, symbols")
+		return &WeakPasswordError{"password must mix at least three of: lower case, upper case, digits, symbols"}
 	}
 	return nil
+}
+
+// WeakPasswordError is a password refused by CheckPasswordStrength.
+type WeakPasswordError struct{ msg string }
+
+func (e *WeakPasswordError) Error() string { return e.msg }
+
+// IsWeakPassword reports whether err is (or wraps) a WeakPasswordError.
+func IsWeakPassword(err error) bool {
+	var w *WeakPasswordError
+	return errors.As(err, &w)
 }

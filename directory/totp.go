@@ -87,22 +87,6 @@ func UseRecoveryCode(path, address, code string) error {
 	})
 }
 
-// ResetPassword sets a new password for an existing user (admin reset),
-// keeping their other fields.
-func ResetPassword(path, address, password string) error {
-	if err := CheckPasswordStrength(password); err != nil {
-		return err
-	}
-	hash, err := HashPassword(password)
-	if err != nil {
-		return err
-	}
-	return updateUser(path, address, func(u *User) error {
-		u.Password = hash
-		return nil
-	})
-}
-
 // updateUser reads the users file, applies fn to the named user and
 // writes the file back atomically.
 func updateUser(path, address string, fn func(*User) error) error {
