@@ -30,6 +30,10 @@ type UI struct {
 	// SenderTOTP makes two-factor authentication mandatory for senders too.
 	// Approvers, auditors and admins always need it (No.111).
 	SenderTOTP bool `yaml:"sender_totp"`
+	// PasswordMaxAge, when set (e.g. 90d), makes people choose a new
+	// password at their next UI sign-in once theirs is older (No.111
+	// optional expiry). Default 0: passwords do not expire.
+	PasswordMaxAge Duration `yaml:"password_max_age"`
 	// NoticeFrom is the From address of notice mails (default
 	// okuri@smtp.hostname). They are sent with the null reverse path, like
 	// DSNs, so a bounce of a notice goes nowhere.
@@ -154,6 +158,7 @@ func (c *Config) validateUI(bad func(key, msg string)) {
 		{"ui.session.absolute_timeout", u.Session.AbsoluteTimeout},
 		{"ui.lockout.window", u.Lockout.Window},
 		{"ui.lockout.duration", u.Lockout.Duration},
+		{"ui.password_max_age", u.PasswordMaxAge},
 	} {
 		if d.v < 0 {
 			bad(d.key, "must not be negative")
