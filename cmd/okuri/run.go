@@ -384,7 +384,10 @@ func restartOnly(old, cur *config.Config) []string {
 	diff("audit", old.Audit, cur.Audit)
 	diff("scan", old.Scan, cur.Scan)
 	diff("domains", old.Domains, cur.Domains)
-	diff("ui", old.UI, cur.UI)
+	// The rest of ui (roles, timeouts, lockout, base URL, expiry) applies
+	// through a.ui.SetConfig.
+	diff("ui.listen", old.UI.Listen, cur.UI.Listen)
+	diff("ui.client_ca_file", old.UI.ClientCAFile, cur.UI.ClientCAFile)
 	diff("log.format", old.Log.Format, cur.Log.Format)
 	return keys
 }

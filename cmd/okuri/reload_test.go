@@ -1,0 +1,29 @@
+package main
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/okuri/okuri/config"
+)
+
+func TestRestartOnly(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		change func(*config.Config)
+		want   []string
+	}{
+		{"ui timeouts reload", func(c *config.Config) { c.UI.Session.IdleTimeout = config.Duration(time.Minute) }, nil},
+		{"password expiry reloads", func(c *config.Config) { c.UI.PasswordMaxAge = config.Duration(time.Hour) }, nil},
+		{"ui listen", func(c *config.Config) { c.UI.Listen = "127.0.0.1:9443" }, []string{"ui.listen"}},
+		{"ui client CA", func(c *config.Config) { c.UI.ClientCAFile = "/etc/okuri/ca.pem" }, []string{"ui.client_ca_file"}},
+		{"relay", func(c *config.Config) { c.Relay.Upstream = "smtp://mx.example:25" }, []string{"relay"}},
+	} {
+		old, cur := config.Default(), config.Default()
+		c.change(cur)
+		if got := restartOnly(old, cur); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
