@@ -1,6 +1,7 @@
 package approvalsui
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -12,13 +13,14 @@ type enrolPage struct {
 	Base
 	Secret   string
 	URI      string
+	QR       template.HTML // the otpauth URI as an inline SVG QR code
 	Recovery []string
 	Next     string
 	Error    string
 }
 
-// enrolShow offers a new TOTP secret (manual key and otpauth URI; no QR
-// code, which would need an image library or inline data). It serves
+// enrolShow offers a new TOTP secret as a QR code to scan, with the key
+// and otpauth URI for manual entry. It serves
 // only a password-only session in stageEnrol: an enrolled user changes
 // authenticator through an admin's 2FA reset, so a stolen session cannot
 // replace the second factor.
@@ -39,7 +41,18 @@ func (s *Server) enrolShow(w http.ResponseWriter, r *http.Request, se *session) 
 	}
 	b := s.base(r, nil, "totp.enrol")
 	b.CSRF = se.CSRF
-	s.render(w, r, "enrol", &enrolPage{Base: b, Secret: secret, URI: otpauthURI("okuri", se.User, secret)})
+	s.render(w, r, "enrol", s.enrolForm(b, se.User, secret, ""))
+}
+
+// enrolForm is the enrolment page for secret; a QR code that cannot be
+// drawn leaves the manual key, which is enough to enrol.
+func (s *Server) enrolForm(b Base, user, secret, errText string) *enrolPage {
+	uri := otpauthURI("okuri", user, secret)
+	qr, err := qrSVG(uri)
+	if err != nil {
+		s.log.Warn("ui: enrol qr", "err", err)
+	}
+	return &enrolPage{Base: b, Secret: secret, URI: uri, QR: qr, Error: errText}
 }
 
 // enrolSubmit confirms the secret with a code from the app, stores it
@@ -57,7 +70,7 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request, se *session
 	if !ok {
 		s.loginFailed(w, r, se.User, "totp_enrol")
 		w.WriteHeader(http.StatusUnauthorized)
-		s.render(w, r, "enrol", &enrolPage{Base: b, Secret: secret, URI: otpauthURI("okuri", se.User, secret), Error: b.T("err.code")})
+		s.render(w, r, "enrol", s.enrolForm(b, se.User, secret, b.T("err.code")))
 		return
 	}
 	codes, hashes, err := directory.NewRecoveryCodes(10)
