@@ -1,6 +1,8 @@
 package approvalsui
 
 import (
+	"errors"
+	"net"
 	"net/http"
 	"strings"
 
@@ -19,6 +21,7 @@ type userRow struct {
 type adminUsersPage struct {
 	Base
 	Users   []userRow
+	IPs     []lockedIP // client IPs locked after too many failures
 	Message string
 }
 
@@ -48,6 +51,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request, p *principal
 		}
 		page.Users = append(page.Users, row)
 	}
+	page.IPs = s.lockedIPs(r.Context())
 	s.emit(r.Context(), r, audit.TypeUIViewed, p.Addr, audit.Event{Attrs: map[string]string{"page": "admin_users"}})
 	s.render(w, r, "admin_users", page)
 }
@@ -81,7 +85,11 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *prin
 			s.fail(w, r, http.StatusBadRequest, "password")
 			return
 		}
-		err = directory.ResetPassword(s.users.path, target, pw)
+		err = directory.ResetPassword(s.users.path, target, pw, s.now())
+		if errors.Is(err, directory.ErrPasswordReused) {
+			s.fail(w, r, http.StatusBadRequest, "password.reused")
+			return
+		}
 		s.endAllSessions(ctx, target)
 		typ = "admin.password_reset"
 	default:
@@ -94,6 +102,22 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *prin
 		return
 	}
 	s.emit(ctx, r, typ, p.Addr, audit.Event{Attrs: map[string]string{"user": target}})
+	http.Redirect(w, r, "/admin/users?m=done", http.StatusSeeOther)
+}
+
+// adminIPUnlock lifts the lock of a client IP (admin.ip_unlocked).
+func (s *Server) adminIPUnlock(w http.ResponseWriter, r *http.Request, p *principal) {
+	if !p.Admin {
+		s.fail(w, r, http.StatusForbidden, "forbidden")
+		return
+	}
+	ip := r.PostFormValue("ip")
+	if net.ParseIP(ip) == nil {
+		s.fail(w, r, http.StatusBadRequest, "notfound")
+		return
+	}
+	s.unlockIP(r.Context(), ip)
+	s.emit(r.Context(), r, "admin.ip_unlocked", p.Addr, audit.Event{Attrs: map[string]string{"ip": ip}})
 	http.Redirect(w, r, "/admin/users?m=done", http.StatusSeeOther)
 }
 

@@ -65,6 +65,10 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.setTOTPStep(ctx, u.Address, step)
 	}
+	if s.passwordExpired(u) {
+		writeJSON(w, http.StatusForbidden, apiError{"password expired: change it at /account/password in a browser"})
+		return
+	}
 	se, err := s.newSession(ctx, w, u.Address, stageFull)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, apiError{"internal"})

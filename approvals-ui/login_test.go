@@ -187,3 +187,35 @@ func TestAPILoginAndAction(t *testing.T) {
 		t.Error("not approved")
 	}
 }
+
+// TestIPLockoutAndUnlock: failures spread over many accounts lock the
+// client IP; the admin page lists it and an admin unlocks it.
+func TestIPLockoutAndUnlock(t *testing.T) {
+	f := newFixture(t, "embedded")
+	for i := 0; i < f.cfg.UI.MaxFailuresPerIP(); i++ {
+		f.do("POST", "/login", nil, url.Values{"address": {"guess" + itoa(i) + "@agency.test"}, "password": {"wrong-Password-1"}})
+	}
+	if w := f.do("POST", "/login", nil, url.Values{"address": {uAlice}, "password": {testPassword}}); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("locked IP accepted: %d", w.Code)
+	}
+	alice, acsrf := f.session(uAlice)
+	if w := f.do("POST", "/admin/ips/unlock", alice, url.Values{"csrf": {acsrf}, "ip": {"192.0.2.1"}}); w.Code != http.StatusForbidden {
+		t.Errorf("sender unlocked an IP: %d", w.Code)
+	}
+	admin, csrf := f.session(uAdam)
+	if w := f.do("GET", "/admin/users", admin, nil); w.Code != 200 || !strings.Contains(w.Body.String(), "<code>192.0.2.1</code>") {
+		t.Errorf("admin page does not list the locked IP: %d", w.Code)
+	}
+	if w := f.do("POST", "/admin/ips/unlock", admin, url.Values{"csrf": {csrf}, "ip": {"192.0.2.1"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("unlock: %d", w.Code)
+	}
+	if w := f.do("POST", "/login", nil, url.Values{"address": {uAlice}, "password": {testPassword}}); w.Code != http.StatusSeeOther {
+		t.Errorf("after unlock: %d", w.Code)
+	}
+	if w := f.do("GET", "/admin/users", admin, nil); strings.Contains(w.Body.String(), `id="locked-ips"`) {
+		t.Error("unlocked IP still listed")
+	}
+	if !slices.Contains(f.rec.types(), "admin.ip_unlocked") {
+		t.Error("IP unlock not audited")
+	}
+}

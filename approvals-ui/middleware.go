@@ -23,6 +23,7 @@ type principal struct {
 	Fallback bool
 	user     *directory.User
 	se       *session
+	expired  bool // password must be changed before anything else
 }
 
 // Approver reports whether p approves for at least one group, or as a
@@ -76,6 +77,13 @@ func (s *Server) secure(next http.Handler) http.Handler {
 // unsafe methods the CSRF token. Anything else goes to the login page (or
 // 401 for the API).
 func (s *Server) auth(h func(http.ResponseWriter, *http.Request, *principal)) http.HandlerFunc {
+	return s.authExpired(false, h)
+}
+
+// authExpired is auth; with allowExpired the handler also serves a user
+// whose password expired (the change-password page and sign-out). Every
+// other route sends them to /account/password until they changed it.
+func (s *Server) authExpired(allowExpired bool, h func(http.ResponseWriter, *http.Request, *principal)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		api := strings.HasPrefix(r.URL.Path, "/api/")
 		se := s.loadSession(r)
@@ -101,6 +109,18 @@ func (s *Server) auth(h func(http.ResponseWriter, *http.Request, *principal)) ht
 		}
 		p := s.principalFor(u)
 		p.se = se
+		p.expired = s.passwordExpired(u)
+		if p.expired && !allowExpired {
+			switch {
+			case api:
+				writeJSON(w, http.StatusForbidden, apiError{"password expired: change it at /account/password in a browser"})
+			case r.Method == http.MethodGet:
+				http.Redirect(w, r, "/account/password", http.StatusSeeOther)
+			default:
+				s.fail(w, r, http.StatusForbidden, "password.expired")
+			}
+			return
+		}
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, p)), p)
 	}
 }

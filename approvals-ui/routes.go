@@ -28,7 +28,9 @@ func (s *Server) routes() http.Handler {
 
 	// Signed in.
 	mux.HandleFunc("GET /{$}", s.auth(s.home))
-	mux.HandleFunc("POST /logout", s.auth(s.logout))
+	mux.HandleFunc("POST /logout", s.authExpired(true, s.logout))
+	mux.HandleFunc("GET /account/password", s.authExpired(true, s.passwordShow))
+	mux.HandleFunc("POST /account/password", s.authExpired(true, s.passwordSubmit))
 	mux.HandleFunc("POST /logout/all", s.auth(s.logoutAll))
 	mux.HandleFunc("GET /holds", s.auth(s.holdList))
 	mux.HandleFunc("GET /holds/{id}", s.auth(s.holdShow))
@@ -37,6 +39,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /holds/bulk", s.auth(s.holdBulk))
 	mux.HandleFunc("GET /admin/users", s.auth(s.adminUsers))
 	mux.HandleFunc("POST /admin/users/{action}", s.auth(s.adminUserAction))
+	mux.HandleFunc("POST /admin/ips/unlock", s.auth(s.adminIPUnlock))
 	mux.HandleFunc("GET /admin/settings", s.auth(s.adminSettings))
 
 	mux.HandleFunc("GET /api/v1/me", s.auth(s.apiMe))

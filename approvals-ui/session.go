@@ -147,6 +147,17 @@ func (s *Server) endAllSessions(ctx context.Context, user string) int {
 	return len(keys)
 }
 
+// endOtherSessions ends every session of user except keep (after a
+// password change: whoever knew the old password is signed out).
+func (s *Server) endOtherSessions(ctx context.Context, user string, keep *session) {
+	for _, k := range s.sessionIndex(ctx, user) {
+		if k != keep.key {
+			s.st.SessionDelete(ctx, k)
+			s.indexSession(ctx, user, k, false)
+		}
+	}
+}
+
 func (s *Server) sessionIndex(ctx context.Context, user string) []string {
 	var keys []string
 	if b, err := s.st.SessionGet(ctx, userIndexKey(user)); err == nil {

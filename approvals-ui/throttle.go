@@ -3,6 +3,7 @@ package approvalsui
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -41,7 +42,7 @@ func (s *Server) locked(ctx context.Context, user, ip string) bool {
 func (s *Server) noteFailure(ctx context.Context, user, ip string) bool {
 	ui := s.conf().UI
 	lockedNow := false
-	for _, k := range []struct {
+	for i, k := range []struct {
 		key   string
 		limit int
 	}{{acctKey(user), ui.MaxFailures()}, {ipKey(ip), ui.MaxFailuresPerIP()}} {
@@ -54,6 +55,9 @@ func (s *Server) noteFailure(ctx context.Context, user, ip string) bool {
 		if f.Count >= k.limit && !f.LockedUntil.After(now) {
 			f.LockedUntil = now.Add(ui.LockoutDuration())
 			lockedNow = true
+			if i == 1 {
+				s.indexLockedIP(ctx, ip, true)
+			}
 		}
 		b, _ := json.Marshal(f)
 		s.st.SessionPut(ctx, k.key, b, max(ui.LockoutWindow(), ui.LockoutDuration()))
@@ -65,6 +69,62 @@ func (s *Server) noteFailure(ctx context.Context, user, ip string) bool {
 // admin unlock.
 func (s *Server) clearFailures(ctx context.Context, user string) {
 	s.st.SessionDelete(ctx, acctKey(user))
+}
+
+// lockedIPsKey lists the IPs that were locked, so the admin page can show
+// and unlock them (the store's key/value facility cannot list by prefix).
+const lockedIPsKey = "ui:fail:locked-ips"
+
+type lockedIP struct {
+	IP    string
+	Until time.Time
+}
+
+// lockedIPs returns the IPs locked now, pruning the index of expired ones.
+func (s *Server) lockedIPs(ctx context.Context) []lockedIP {
+	var ips []string
+	if b, err := s.st.SessionGet(ctx, lockedIPsKey); err == nil {
+		json.Unmarshal(b, &ips)
+	}
+	var out []lockedIP
+	now := s.now()
+	for _, ip := range ips {
+		if u := s.getFailures(ctx, ipKey(ip)).LockedUntil; u.After(now) {
+			out = append(out, lockedIP{IP: ip, Until: u})
+		}
+	}
+	if len(out) != len(ips) {
+		s.putLockedIPs(ctx, out)
+	}
+	return out
+}
+
+// indexLockedIP adds or removes ip in the index. Like the counters it is
+// get-then-put: two instances locking two IPs at once may drop one from
+// the list, and that lock then simply runs out at its time.
+func (s *Server) indexLockedIP(ctx context.Context, ip string, add bool) {
+	l := s.lockedIPs(ctx)
+	l = slices.DeleteFunc(l, func(x lockedIP) bool { return x.IP == ip })
+	if add {
+		l = append(l, lockedIP{IP: ip})
+	}
+	s.putLockedIPs(ctx, l)
+}
+
+func (s *Server) putLockedIPs(ctx context.Context, l []lockedIP) {
+	ips := make([]string, len(l))
+	for i, x := range l {
+		ips[i] = x.IP
+	}
+	b, _ := json.Marshal(ips)
+	ui := s.conf().UI
+	s.st.SessionPut(ctx, lockedIPsKey, b, max(ui.LockoutWindow(), ui.LockoutDuration()))
+}
+
+// unlockIP is the admin unlock of an IP.
+func (s *Server) unlockIP(ctx context.Context, ip string) {
+	s.st.SessionDelete(ctx, ipKey(ip))
+	s.indexLockedIP(ctx, ip, false)
 }
 
 // totpLastStep and setTOTPStep remember the last accepted TOTP step per

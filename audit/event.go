@@ -39,6 +39,7 @@ const (
 	TypeUILoginFailed       = "ui.login_failed"
 	TypeUILogout            = "ui.logout"
 	TypeUITOTPEnrolled      = "ui.totp_enrolled"
+	TypeUIPasswordChanged   = "ui.password_changed"
 	TypeUIViewed            = "ui.viewed"
 	TypeUIDownloaded        = "ui.downloaded"
 	TypeAdminPrefix         = "admin." // admin.user_created, admin.role_changed, …

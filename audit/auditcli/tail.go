@@ -36,6 +36,7 @@ var labels = map[string][2]string{
 	audit.TypeUILoginFailed:       {"ログイン失敗", "sign-in failed"},
 	audit.TypeUILogout:            {"ログアウト", "sign out"},
 	audit.TypeUITOTPEnrolled:      {"二要素認証登録", "2FA enrolled"},
+	audit.TypeUIPasswordChanged:   {"パスワード変更", "password changed"},
 	audit.TypeUIViewed:            {"閲覧", "viewed"},
 	audit.TypeUIDownloaded:        {"ダウンロード", "downloaded"},
 	audit.TypeConfigReloaded:      {"設定再読込", "config reloaded"},
