@@ -80,6 +80,7 @@ type uiEnv struct {
 	Sink  *smtpsink.Sink
 	UI    *approvalsui.Server
 	Audit *uiAudit
+	Users string // the users file
 }
 
 func totpNow(secret string, t time.Time) string {
@@ -154,7 +155,7 @@ func startUI(t *testing.T) *uiEnv {
 		defer c()
 		ui.Shutdown(sctx)
 	})
-	return &uiEnv{t: t, URL: cfg.UI.BaseURL, Store: st, Sink: sink, UI: ui, Audit: rec}
+	return &uiEnv{t: t, URL: cfg.UI.BaseURL, Store: st, Sink: sink, UI: ui, Audit: rec, Users: users}
 }
 
 const uiMail = "From: Alice <alice@agency.test>\r\nTo: =?UTF-8?B?5bGx55Sw?= <yamada@customer-one.test>, sato@customer-two.test\r\n" +
