@@ -195,7 +195,7 @@ func FuzzClassify(f *testing.F) {
 	f.Add("@", "To: <>\r\n")
 	f.Fuzz(func(t *testing.T, rcpt, header string) {
 		for _, d := range []string{domainOf(rcpt), rcpt} {
-			if l := Lookalike(d, p.references); l != "" && (l == strings.ToLower(d) || !slices.Contains(p.references, l)) {
+			if l := p.references.lookalike(d); l != "" && (l == strings.ToLower(d) || !slices.ContainsFunc(p.references, func(r refDomain) bool { return r.name == l })) {
 				t.Fatalf("Lookalike(%q) = %q", d, l)
 			}
 		}

@@ -198,7 +198,7 @@ func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
 			r.Insurer = p.isInsurer(d)
 			r.InsurerOther = r.Insurer && !p.senderInsurer(f.Sender, d)
 			if d != "" {
-				r.Lookalike = Lookalike(d, p.references)
+				r.Lookalike = p.references.lookalike(d)
 			}
 		}
 		idx[addr] = len(f.Recipients)

@@ -17,20 +17,41 @@ var publicSuffixes = []string{
 // distance of at most 2 (1 for names of 5 letters, none below) counting swapped
 // neighbours as one edit. refs are lower case.
 func Lookalike(d string, refs []string) string {
+	return newRefDomains(refs).lookalike(d)
+}
+
+// refDomain is a reference domain with what Lookalike compares, computed
+// once per policy instead of once per recipient and reference.
+type refDomain struct {
+	name, base, suffix, glyphs string
+}
+
+type refDomains []refDomain
+
+func newRefDomains(refs []string) refDomains {
+	l := make(refDomains, len(refs))
+	for i, r := range refs {
+		b, s := splitSuffix(r)
+		l[i] = refDomain{name: r, base: b, suffix: s, glyphs: deglyph(r)}
+	}
+	return l
+}
+
+func (refs refDomains) lookalike(d string) string {
 	d = strings.ToLower(d)
 	for _, r := range refs {
-		if d == r || strings.HasSuffix(d, "."+r) {
+		if d == r.name || strings.HasSuffix(d, "."+r.name) {
 			return ""
 		}
 	}
 	dBase, dSuf := splitSuffix(d)
+	dGlyphs := deglyph(d)
 	for _, r := range refs {
-		rBase, rSuf := splitSuffix(r)
-		if dBase == rBase && dSuf != rSuf {
-			return r
+		if dBase == r.base && dSuf != r.suffix {
+			return r.name
 		}
-		if deglyph(d) == deglyph(r) {
-			return r
+		if dGlyphs == r.glyphs {
+			return r.name
 		}
 		// Compare names without their public suffix so that "ab.co.jp"
 		// and "ab.jp" style differences above are not double counted and
@@ -38,17 +59,17 @@ func Lookalike(d string, refs []string) string {
 		// Short names are a few edits from many unrelated names ("live"
 		// and "line"): judge them by suffix swaps and homoglyphs only.
 		max := 2
-		if len(rBase) < 6 {
+		if len(r.base) < 6 {
 			max = 1
 		}
-		if len(rBase) < 5 {
+		if len(r.base) < 5 {
 			continue
 		}
-		if dSuf == rSuf && osaDistance(dBase, rBase, max) <= max {
-			return r
+		if dSuf == r.suffix && osaDistance(dBase, r.base, max) <= max {
+			return r.name
 		}
-		if osaDistance(d, r, max) <= max && len(r) >= 8 {
-			return r
+		if osaDistance(d, r.name, max) <= max && len(r.name) >= 8 {
+			return r.name
 		}
 	}
 	return ""

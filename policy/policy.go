@@ -39,7 +39,7 @@ type Policy struct {
 	internal     []string
 	internalSub  bool
 	individual   map[string]bool
-	references   []string // domains look-alikes are measured against
+	references   refDomains // domains look-alikes are measured against
 	insurers     []string // every insurer domain: policy list and group lists
 	bccThreshold int
 	bccExternal  bool // count every external address, not only individuals
@@ -115,13 +115,15 @@ func New(cfg *config.Config) (*Policy, error) {
 		}
 	}
 	individuals := slices.Sorted(maps.Keys(p.individual))
+	var refs []string
 	for _, l := range [][]string{p.internal, lowerAll(pc.KnownDomains), p.insurers, individuals} {
 		for _, d := range l {
-			if !slices.Contains(p.references, d) {
-				p.references = append(p.references, d)
+			if !slices.Contains(refs, d) {
+				refs = append(refs, d)
 			}
 		}
 	}
+	p.references = newRefDomains(refs)
 	for _, k := range pc.Keywords {
 		if k = strings.TrimSpace(k); k != "" {
 			p.keywords = append(p.keywords, keyword{word: k, folded: fold(k)})

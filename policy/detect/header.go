@@ -91,12 +91,34 @@ type headerInfo struct {
 	generic bool // a neutral header (番号, 備考 …): the values decide
 }
 
+// foldHeader is strings.ToLower(foldString(cell)) with a fast path for
+// ASCII cells, where NFKC changes nothing and folding only drops blanks:
+// an unlabelled sheet sends every cell of its first rows here.
+func foldHeader(cell []byte) string {
+	var buf [60]byte
+	n := 0
+	for _, c := range cell {
+		if c >= 0x80 {
+			return strings.ToLower(foldString(string(cell)))
+		}
+		if c == ' ' || c == '\t' {
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return string(buf[:n])
+}
+
 // classifyHeader maps one header cell to a kind.
 func classifyHeader(cell []byte) headerInfo {
 	if len(cell) == 0 || len(cell) > 60 {
 		return headerInfo{} // headers are short; spare the NFKC below
 	}
-	h := strings.ToLower(foldString(string(cell)))
+	h := foldHeader(cell)
 	h = strings.Trim(h, "\"'[]()")
 	if h == "" || !mayHaveHeaderWord(h) {
 		return headerInfo{}

@@ -57,6 +57,28 @@ type Table struct {
 	hits       []int    // scratch: columns accepted in the current row
 	windows    int      // row windows classified without finding anything
 	txt        *Text    // free text found in unclassified cells (forms, notes)
+	hdrMemo    map[string]headerInfo
+}
+
+// maxHdrMemo bounds the per-table memo of header classifications.
+const maxHdrMemo = 1024
+
+// header is classifyHeader with a per-table memo: an unlabelled sheet is
+// re-examined window after window, and its cells repeat (product names,
+// yes/no, units), while the classification costs a fold and a few dozen
+// substring searches.
+func (t *Table) header(c []byte) headerInfo {
+	if h, ok := t.hdrMemo[string(c)]; ok {
+		return h
+	}
+	h := classifyHeader(c)
+	if t.hdrMemo == nil {
+		t.hdrMemo = make(map[string]headerInfo)
+	}
+	if len(t.hdrMemo) < maxHdrMemo {
+		t.hdrMemo[string(c)] = h
+	}
+	return h
 }
 
 // Table starts a table at loc.
@@ -202,7 +224,7 @@ func (t *Table) classify(final bool) {
 			if c = trimSpace(c); len(c) == 0 {
 				continue
 			}
-			hs[ci] = classifyHeader(c)
+			hs[ci] = t.header(c)
 			if hs[ci].known {
 				known++
 			}
@@ -295,7 +317,7 @@ func valueLike(c []byte) bool {
 func (t *Table) kvForm(rows [][][]byte) bool {
 	labelled := 0
 	for _, r := range rows {
-		if len(r) >= 2 && classifyHeader(trimSpace(r[0])).k != kNone && len(trimSpace(r[1])) > 0 {
+		if len(r) >= 2 && t.header(trimSpace(r[0])).k != kNone && len(trimSpace(r[1])) > 0 {
 			labelled++
 		}
 	}
@@ -379,7 +401,7 @@ func (t *Table) rowKV(cells [][]byte) {
 		if len(label) == 0 || len(val) == 0 {
 			continue
 		}
-		h := classifyHeader(label)
+		h := t.header(label)
 		if h.k == kNone {
 			continue
 		}
