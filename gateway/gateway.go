@@ -113,6 +113,9 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	g.metrics.scanSeconds.Observe(time.Since(start).Seconds())
 	log = log.With("verdict", d.Verdict, "action", string(d.Action), "rule", d.Rule)
 
+	if d.Action.Held() {
+		return g.hold(ctx, m, hdr, res, &d, log) // its events go with the stored message
+	}
 	if err := g.emit(ctx, receivedEvent(m, hdr, res), decidedEvent(m, &d)); err != nil {
 		// No decision is acted on without its audit record: the client
 		// keeps the message and retries.
@@ -123,11 +126,8 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 		}
 		return reply(451, 4, 3, 0, "Audit log unavailable, try again later (ref "+m.QueueID+")")
 	}
-	switch {
-	case d.Action == policy.Reject:
+	if d.Action == policy.Reject {
 		return g.reject(ctx, m, hdr, res, &d, log)
-	case d.Action.Held():
-		return g.hold(ctx, m, hdr, res, &d, log)
 	}
 	return g.deliver(ctx, m, hdr, res, &d, log)
 }
@@ -167,6 +167,32 @@ func (g *Gateway) emit(ctx context.Context, evs ...audit.Event) error {
 		return nil
 	}
 	return g.o.Audit.Emit(ctx, evs...)
+}
+
+// subjecter is implemented by *audit.Log: the subject policy for events
+// that reach the audit outbox through the store rather than Emit.
+type subjecter interface {
+	Subject(s string) *audit.Subject
+}
+
+// storeEvents prepares mail-path events to be written by the store in its
+// transaction, as Emit would: the subject under the audit log's policy
+// (never the plain text unless that is the policy). Without an audit log
+// there are none, as with emit.
+func (g *Gateway) storeEvents(evs ...audit.Event) []audit.Event {
+	if g.o.Audit == nil {
+		return nil
+	}
+	sp, _ := g.o.Audit.(subjecter)
+	for i := range evs {
+		if s := evs[i].Subject; s != nil && s.Text != "" {
+			evs[i].Subject = nil
+			if sp != nil {
+				evs[i].Subject = sp.Subject(s.Text)
+			}
+		}
+	}
+	return evs
 }
 
 func reply(code, a, b, c int, text string) smtpd.Reply {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/oklog/ulid/v2"
+
 	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/policy/scan"
 	"github.com/okuri/okuri/quarantine"
@@ -25,7 +27,10 @@ var heldStates = map[policy.Action]quarantine.State{
 func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
 	rec := record(m, hdr, res, d, heldStates[d.Action])
 	rec.HoldUntil = d.Deadline(m.Received)
-	if err := g.o.Store.Put(ctx, rec, m.Body.Reader()); err != nil {
+	// The message's received and decided events go into the store's
+	// transaction: one commit makes the held message and its audit record
+	// durable together.
+	if err := g.o.Store.Put(ctx, rec, m.Body.Reader(), g.storeEvents(receivedEvent(m, hdr, res), decidedEvent(m, d))...); err != nil {
 		return g.storeFailed(m, err, log)
 	}
 	g.metrics.outcome("held")
@@ -70,7 +75,7 @@ func (g *Gateway) storeFailed(m *smtpd.Message, err error, log *slog.Logger) smt
 func record(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, st quarantine.State) *quarantine.Message {
 	pj, _ := json.Marshal(d) // plain data: cannot fail
 	rec := &quarantine.Message{
-		Received: m.Received, From: m.From, To: append([]string(nil), m.To...),
+		ID: storeID(m.QueueID), Received: m.Received, From: m.From, To: append([]string(nil), m.To...),
 		Headers: hdr, AuthUser: m.User, ClientIP: m.ClientIP.String(),
 		Group: d.ApproverGroup, State: st,
 		Decision: quarantine.Decision{
@@ -79,6 +84,17 @@ func record(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *polic
 		},
 	}
 	return rec
+}
+
+// storeID keeps the queue id as the stored message's id, so that the
+// audit events written before the store (message.received, …) and after
+// it (message.held, …) name the same message, as does the 250 reply. An
+// id that is not a ULID (tests) lets the store assign one.
+func storeID(qid string) string {
+	if _, err := ulid.ParseStrict(qid); err != nil {
+		return ""
+	}
+	return qid
 }
 
 // findings summarises the scan's findings for the record: kinds, counts,

@@ -40,6 +40,7 @@ func runConformance(t *testing.T, open opener) {
 		fn   func(t *testing.T, open opener)
 	}{
 		{"PutGetOpen", testPutGetOpen},
+		{"PutWithEvents", testPutWithEvents},
 		{"PutExists", testPutExists},
 		{"Lifecycle", testLifecycle},
 		{"SelfApproval", testSelfApproval},
@@ -86,6 +87,24 @@ func eventTypes(s *testStore, id string) []string {
 		}
 	}
 	return l
+}
+
+// testPutWithEvents: events given to Put are written with the message, in
+// order, ahead of the store's own event.
+func testPutWithEvents(t *testing.T, open opener) {
+	s := open(t, newClock())
+	m := newMsg(StateQuarantined, "taro")
+	m.ID = NewID(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))
+	before := []audit.Event{
+		{Type: "message.received", MessageID: m.ID, Actor: audit.System},
+		{Type: "message.decided", MessageID: m.ID, Actor: audit.System, Rule: "pii-attachment"},
+	}
+	if err := s.Put(context.Background(), m, strings.NewReader("Subject: x\r\n\r\nx\r\n"), before...); err != nil {
+		t.Fatal(err)
+	}
+	if ev := eventTypes(s, m.ID); !slices.Equal(ev, []string{"message.received", "message.decided", "message.held"}) {
+		t.Fatalf("events %v", ev)
+	}
 }
 
 func testPutGetOpen(t *testing.T, open opener) {

@@ -72,7 +72,7 @@ func NewID(t time.Time) string {
 	return ulid.MustNew(ulid.Timestamp(t), rand.Reader).String()
 }
 
-func (c *core) Put(ctx context.Context, m *Message, body io.Reader) error {
+func (c *core) Put(ctx context.Context, m *Message, body io.Reader, before ...audit.Event) error {
 	if !(m.State.Held() || m.State == StateQuarantined || m.State == StateQueued) {
 		return fmt.Errorf("put: initial state %q: %w", m.State, ErrIllegalTransition)
 	}
@@ -97,7 +97,8 @@ func (c *core) Put(ctx context.Context, m *Message, body io.Reader) error {
 		d := m.HoldUntil
 		ev.Deadline = &d
 	}
-	size, err := c.b.create(ctx, m, body, []audit.Event{ev})
+	evs := append(append(make([]audit.Event, 0, len(before)+1), before...), ev)
+	size, err := c.b.create(ctx, m, body, evs)
 	if err != nil {
 		return fmt.Errorf("put %s: %w", m.ID, err)
 	}

@@ -231,7 +231,9 @@ func (e *Embedded) syncDir(dir string) error {
 func (e *Embedded) bodyPath(id string) string { return filepath.Join(e.msgDir, id) }
 
 // writeBody writes body to a temp file, syncs it and links it to its final
-// name (failing with ErrExists if the id has a body), then syncs the directory.
+// name (failing with ErrExists if the id has a body). The directory entry
+// is made durable by the group commit that stores the record
+// (groupCreate).
 func (e *Embedded) writeBody(id string, body io.Reader) (int64, error) {
 	f, err := e.newTemp(e.tmpDir)
 	if err != nil {
@@ -255,10 +257,6 @@ func (e *Embedded) writeBody(id string, body io.Reader) (int64, error) {
 		}
 		return 0, storageErr(err)
 	}
-	if err := e.syncDir(e.msgDir); err != nil {
-		os.Remove(e.bodyPath(id))
-		return 0, storageErr(err)
-	}
 	return n, nil
 }
 
@@ -276,7 +274,7 @@ func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs [
 		os.Remove(e.bodyPath(m.ID))
 		return 0, err
 	}
-	err = e.groupUpdate(func(tx *bbolt.Tx) error {
+	err = e.groupCreate(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bkMsg)
 		if b.Get([]byte(m.ID)) != nil {
 			return ErrExists

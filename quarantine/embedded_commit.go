@@ -1,14 +1,18 @@
 package quarantine
 
 import (
+	"fmt"
+	"slices"
+
 	"go.etcd.io/bbolt"
 )
 
 // commitReq is one write waiting for a group commit.
 type commitReq struct {
-	fn   func(*bbolt.Tx) error
-	err  error
-	done chan struct{}
+	fn      func(*bbolt.Tx) error
+	syncDir bool // a body was linked into the message directory for it
+	err     error
+	done    chan struct{}
 }
 
 // groupUpdate runs fn in a read-write transaction shared with the writes
@@ -19,7 +23,19 @@ type commitReq struct {
 // fails, each write is retried in a transaction of its own, so one bad
 // write cannot fail the others; fn must therefore be safe to run twice.
 func (e *Embedded) groupUpdate(fn func(*bbolt.Tx) error) error {
-	req := &commitReq{fn: fn, done: make(chan struct{})}
+	return e.groupCommit(&commitReq{fn: fn})
+}
+
+// groupCreate is groupUpdate for a write whose body file was just linked
+// into the message directory: the directory is fsynced once per group,
+// before the commit, so that no record can be durable without its body,
+// and concurrent messages share that fsync as they share the commit's.
+func (e *Embedded) groupCreate(fn func(*bbolt.Tx) error) error {
+	return e.groupCommit(&commitReq{fn: fn, syncDir: true})
+}
+
+func (e *Embedded) groupCommit(req *commitReq) error {
+	req.done = make(chan struct{})
 	e.gmu.Lock()
 	e.pending = append(e.pending, req)
 	lead := !e.committing
@@ -40,6 +56,19 @@ func (e *Embedded) commitPending() {
 	reqs := e.pending
 	e.pending = nil
 	e.gmu.Unlock()
+	if slices.ContainsFunc(reqs, func(r *commitReq) bool { return r.syncDir }) {
+		if err := e.syncDir(e.msgDir); err != nil {
+			// Those writes fail (their bodies may not survive a crash);
+			// the others still commit.
+			reqs = slices.DeleteFunc(reqs, func(r *commitReq) bool {
+				if r.syncDir {
+					r.err = fmt.Errorf("sync %s: %w", e.msgDir, err)
+					close(r.done)
+				}
+				return r.syncDir
+			})
+		}
+	}
 	err := e.db.Update(func(tx *bbolt.Tx) error {
 		for _, r := range reqs {
 			if err := r.fn(tx); err != nil {

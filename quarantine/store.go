@@ -30,7 +30,11 @@ type Store interface {
 	// synchronous pass path after a temporary failure) is stored with To
 	// and Recipients filled in: delivered ones RcptDelivered, the rest
 	// RcptPending; with Recipients empty every recipient is pending.
-	Put(ctx context.Context, m *Message, body io.Reader) error
+	// Events in before (e.g. the gateway's message.received and
+	// message.decided) are written ahead of the store's own event in the
+	// same transaction: a held message and the record of why it was held
+	// become durable together, with one commit instead of two.
+	Put(ctx context.Context, m *Message, body io.Reader, before ...audit.Event) error
 
 	// Get returns the record of a message (also of a purged tombstone).
 	Get(ctx context.Context, id string) (*Message, error)

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,6 +157,32 @@ func TestPolicyEndToEnd(t *testing.T) {
 		if !bytes.Contains(data, []byte(want)) {
 			t.Errorf("audit export lacks %s", want)
 		}
+	}
+	// A held message's received and decided events (written with the
+	// stored message, in its transaction) name the same id as its
+	// message.held event, come before it, and carry the subject as a MAC.
+	seen := map[string][]string{}
+	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		var ev struct {
+			Type      string `json:"type"`
+			MessageID string `json:"message_id"`
+			Subject   *struct {
+				Text string `json:"text"`
+				HMAC string `json:"hmac"`
+			} `json:"subject"`
+		}
+		if err := json.Unmarshal(line, &ev); err != nil {
+			t.Fatalf("export line %q: %v", line, err)
+		}
+		if ev.Type == "message.held" {
+			if got := seen[ev.MessageID]; !slices.Equal(got, []string{"message.received", "message.decided"}) {
+				t.Errorf("held message %s: events before message.held %v", ev.MessageID, got)
+			}
+		}
+		if ev.Type == "message.received" && (ev.Subject == nil || ev.Subject.HMAC == "" || ev.Subject.Text != "") {
+			t.Errorf("message.received of %s: subject %+v, want a MAC only", ev.MessageID, ev.Subject)
+		}
+		seen[ev.MessageID] = append(seen[ev.MessageID], ev.Type)
 	}
 	for _, secret := range []string{"090-12", "東京都新宿区", "極秘資料", "A3141"} {
 		if bytes.Contains(data, []byte(secret)) {
