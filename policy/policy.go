@@ -40,7 +40,7 @@ type Policy struct {
 	internalSub  bool
 	individual   map[string]bool
 	references   refDomains // domains look-alikes are measured against
-	insurers     []string // every insurer domain: policy list and group lists
+	insurers     []string   // every insurer domain: policy list and group lists
 	bccThreshold int
 	bccExternal  bool // count every external address, not only individuals
 	splitHideInt bool
