@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go.etcd.io/bbolt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -70,7 +71,11 @@ func TestCrashChild(t *testing.T) {
 }
 
 func crashBody(g, i int) string {
-	return fmt.Sprintf("Subject: %d/%d\r\n\r\n%s", g, i, strings.Repeat("x", 1000+(g*7919+i*104729)%50000))
+	n := 1000 + (g*7919+i*104729)%50000
+	if i%8 == 0 {
+		n += DefaultInlineMax // a body file rather than an inline body (embedded)
+	}
+	return fmt.Sprintf("Subject: %d/%d\r\n\r\n%s", g, i, strings.Repeat("x", n))
 }
 
 func digest(s string) string {
@@ -145,8 +150,10 @@ func TestCrashEmbedded(t *testing.T) {
 		e, s := openEmbeddedT(t, nil, dir, false) // recovery pass runs here
 		checkAcked(t, s, total, round+1)
 		files, _ := os.ReadDir(e.msgDir)
-		if n, _ := s.Counts(context.Background()); len(files) != n[StateHeldApproval] {
-			t.Fatalf("round %d: %d body files for %d records", round, len(files), n[StateHeldApproval])
+		inline := 0
+		e.db.View(func(tx *bbolt.Tx) error { inline = tx.Bucket(bkBody).Stats().KeyN; return nil })
+		if n, _ := s.Counts(context.Background()); len(files) == 0 || inline == 0 || len(files)+inline != n[StateHeldApproval] {
+			t.Fatalf("round %d: %d body files and %d inline bodies for %d records", round, len(files), inline, n[StateHeldApproval])
 		}
 		e.Close()
 		e.db.Close()

@@ -61,11 +61,13 @@
 //
 // Embedded: one bbolt file with buckets quarantine.msg (id → JSON record),
 // quarantine.ix (index entries "set\x00member"), quarantine.cnt (count per
-// state), quarantine.known and quarantine.sess; bodies in spool/msg/<id>.
-// At open, a recovery pass removes temp files and bodies without a live
-// record; because the body is always durable before its record and the
-// record is always changed before its body is removed, no record ever
-// points at a missing body.
+// state), quarantine.known and quarantine.sess; bodies up to 256 KiB
+// (EmbeddedOptions.InlineMax) in quarantine.body, written in the record's
+// transaction, larger ones in spool/msg/<id>. At open, a recovery pass
+// removes temp files and body files without a live record; because a body
+// file is always durable before its record and the record is always
+// changed before its body is removed, no record ever points at a missing
+// body.
 //
 // Redis: under a prefix P, a hash P:m:<id> (data, ver, txt), the body in
 // P:b:<id> (streamed into P:tmp:<id>, which expires if the writer dies, and

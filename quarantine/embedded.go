@@ -1,6 +1,7 @@
 package quarantine
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -32,6 +33,12 @@ type EmbeddedOptions struct {
 	// setting). Only for tests and benchmarks: with it an acknowledged
 	// message can be lost on power failure.
 	NoSync bool
+	// InlineMax is the largest body kept in the database rather than in a
+	// file of its own (default DefaultInlineMax; negative: always a file).
+	// Inline bodies save a file create, an fsync and a directory fsync
+	// per message; the database file grows by what they take and reuses
+	// the space of purged ones (it does not shrink).
+	InlineMax int
 	// Outbox (*audit.BoltOutbox on DB) writes the audit events of each
 	// change in the store's transaction. Nil drops the events (tests only; logged at open).
 	Outbox BoltOutbox
@@ -41,6 +48,10 @@ type EmbeddedOptions struct {
 	Logger *slog.Logger
 }
 
+// DefaultInlineMax is the default EmbeddedOptions.InlineMax: most office
+// mail, with a small attachment, fits.
+const DefaultInlineMax = 256 << 10
+
 // Bucket names, prefixed because the DB may be shared.
 var (
 	bkMsg   = []byte("quarantine.msg")   // id → JSON Message
@@ -49,14 +60,17 @@ var (
 	bkKnown = []byte("quarantine.known") // "a:addr"/"d:domain" → first, last (unix ns)
 	bkSess  = []byte("quarantine.sess")  // key → expiry (unix ns) + value
 	bkText  = []byte("quarantine.txt")   // id → search text (lower-cased subject and addresses)
+	bkBody  = []byte("quarantine.body")  // id → body, for bodies up to InlineMax
 )
 
-// Embedded is the bbolt + spool directory backend. Bodies are files
-// written temp → fsync → link into spool/msg → fsync dir → commit the
-// record; removal commits the record first and then removes the file, and
-// the recovery pass at open removes bodies without a live record. So a
-// crash at any point leaves neither a record without its body nor a body
-// that is never removed.
+// Embedded is the bbolt + spool directory backend. A body up to
+// InlineMax bytes is stored in the database, in the transaction of its
+// record: one group commit makes both durable. A larger body is a file
+// written temp → fsync → link into spool/msg → fsync dir (once per group
+// commit) → commit the record; removal commits the record first and then
+// removes the file, and the recovery pass at open removes bodies without a
+// live record. So a crash at any point leaves neither a record without
+// its body nor a body that is never removed.
 type Embedded struct {
 	core
 	db      *bbolt.DB
@@ -64,6 +78,7 @@ type Embedded struct {
 	msgDir  string
 	tmpDir  string
 	noSync  bool
+	inline  int // largest body kept in bkBody; <= 0: none
 	outbox  BoltOutbox
 	log     *slog.Logger
 	newTemp func(dir string) (spoolFile, error) // replaced by tests to simulate a full disk
@@ -94,10 +109,14 @@ func OpenEmbedded(opts EmbeddedOptions) (*Embedded, error) {
 		tmpDir: filepath.Join(opts.Dir, "spool", "tmp"),
 		noSync: opts.NoSync,
 		outbox: opts.Outbox,
+		inline: opts.InlineMax,
 		log:    opts.Logger,
 		newTemp: func(dir string) (spoolFile, error) {
 			return os.CreateTemp(dir, "body-*")
 		},
+	}
+	if e.inline == 0 {
+		e.inline = DefaultInlineMax
 	}
 	e.core = core{b: e, now: opts.Now}
 	if e.log == nil {
@@ -117,7 +136,7 @@ func OpenEmbedded(opts EmbeddedOptions) (*Embedded, error) {
 		e.db, e.ownDB = db, true
 	}
 	err := e.db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bkMsg, bkIx, bkCnt, bkKnown, bkSess, bkText} {
+		for _, b := range [][]byte{bkMsg, bkIx, bkCnt, bkKnown, bkSess, bkText, bkBody} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -179,8 +198,9 @@ func (e *Embedded) recover() error {
 			have[f.Name()] = true
 		}
 		dangling := 0
+		inline := tx.Bucket(bkBody)
 		b.ForEach(func(k, v []byte) error {
-			if !have[string(k)] {
+			if !have[string(k)] && inline.Get(k) == nil {
 				var m Message
 				if json.Unmarshal(v, &m) == nil && !m.Purged {
 					dangling++
@@ -264,17 +284,37 @@ func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs [
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	n, err := e.writeBody(m.ID, body)
-	if err != nil {
-		return 0, err
+	// Read up to one byte more than fits inline: a body that fits goes
+	// into the database with its record; a larger one continues into a
+	// file after the bytes already read.
+	var head []byte
+	if e.inline > 0 {
+		var err error
+		head, err = io.ReadAll(io.LimitReader(body, int64(e.inline)+1))
+		if err != nil {
+			return 0, fmt.Errorf("read body: %w", err)
+		}
+		body = io.MultiReader(bytes.NewReader(head), body)
+	}
+	inline := e.inline > 0 && len(head) <= e.inline
+	var n int64
+	if inline {
+		n = int64(len(head))
+	} else {
+		var err error
+		if n, err = e.writeBody(m.ID, body); err != nil {
+			return 0, err
+		}
 	}
 	m.Size = n
 	data, err := json.Marshal(m)
 	if err != nil {
-		os.Remove(e.bodyPath(m.ID))
+		if !inline {
+			os.Remove(e.bodyPath(m.ID))
+		}
 		return 0, err
 	}
-	err = e.groupCreate(func(tx *bbolt.Tx) error {
+	put := func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bkMsg)
 		if b.Get([]byte(m.ID)) != nil {
 			return ErrExists
@@ -282,14 +322,24 @@ func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs [
 		if err := b.Put([]byte(m.ID), data); err != nil {
 			return err
 		}
+		if inline {
+			if err := tx.Bucket(bkBody).Put([]byte(m.ID), head); err != nil {
+				return err
+			}
+		}
 		if err := tx.Bucket(bkText).Put([]byte(m.ID), []byte(m.searchText())); err != nil {
 			return err
 		}
 		_, add := diffIndex(nil, m)
 		return e.writeEffects(tx, nil, add, &effects{events: evs}, m.ID)
-	})
+	}
+	if inline {
+		err = e.groupUpdate(put)
+	} else {
+		err = e.groupCreate(put)
+	}
 	if err != nil {
-		if !errors.Is(err, ErrExists) {
+		if !inline && !errors.Is(err, ErrExists) {
 			os.Remove(e.bodyPath(m.ID)) // if this fails too, recovery removes it
 		}
 		return 0, storageErr(err)

@@ -70,6 +70,11 @@ func (e *Embedded) update(ctx context.Context, id string, fn func(m *Message) (*
 		}
 		m.Version++
 		b := tx.Bucket(bkMsg)
+		if eff.purgeBody || eff.delete {
+			if err := tx.Bucket(bkBody).Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
 		if eff.delete {
 			rem, _ := diffIndex(old, nil)
 			if err := b.Delete([]byte(id)); err != nil {
@@ -217,6 +222,19 @@ func (e *Embedded) openBody(ctx context.Context, id string) (io.ReadCloser, erro
 	}
 	if m.Purged {
 		return nil, ErrPurged
+	}
+	var inline []byte
+	err = e.db.View(func(tx *bbolt.Tx) error {
+		if v := tx.Bucket(bkBody).Get([]byte(id)); v != nil {
+			inline = bytes.Clone(v) // valid only during the transaction
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if inline != nil || m.Size == 0 {
+		return io.NopCloser(bytes.NewReader(inline)), nil
 	}
 	f, err := os.Open(e.bodyPath(id))
 	if os.IsNotExist(err) {

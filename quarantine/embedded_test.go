@@ -76,6 +76,7 @@ func (f *fullFile) Name() string { return f.f.Name() }
 func TestEmbeddedDiskFullInjected(t *testing.T) {
 	e, s := openEmbeddedT(t, nil, "", true)
 	ctx := context.Background()
+	e.inline = -1 // bodies in files, where the injected ENOSPC happens
 	e.newTemp = func(dir string) (spoolFile, error) {
 		f, err := os.CreateTemp(dir, "body-*")
 		return &fullFile{f, 1000}, err
