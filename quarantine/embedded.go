@@ -422,3 +422,14 @@ func putKnown(tx *bbolt.Tx, keys []string, when time.Time) error {
 func (e *Embedded) noteKnown(ctx context.Context, keys []string, when time.Time) error {
 	return storageErr(e.groupUpdate(func(tx *bbolt.Tx) error { return putKnown(tx, keys, when) }))
 }
+
+// InlineBodies returns how many bodies are stored in the database rather
+// than in spool/msg (for consistency checks: every live record has
+// exactly one body, inline or a file).
+func (e *Embedded) InlineBodies() (n int, err error) {
+	err = e.db.View(func(tx *bbolt.Tx) error {
+		n = tx.Bucket(bkBody).Stats().KeyN
+		return nil
+	})
+	return n, err
+}

@@ -534,6 +534,24 @@ func relSpoolFiles(t *testing.T, dir string) (bodies, temps int) {
 	return len(b), len(tmp)
 }
 
+// relInline adds the bodies the embedded store keeps in its database to a
+// count of body files (0 for Redis).
+func relInline(t *testing.T, st quarantine.Store) int {
+	t.Helper()
+	if w, ok := st.(*relEmbedded); ok {
+		st = w.Store
+	}
+	e, ok := st.(*quarantine.Embedded)
+	if !ok {
+		return 0
+	}
+	n, err := e.InlineBodies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // relRecords sums the store's counts per state.
 func relRecords(t *testing.T, st quarantine.Store) int {
 	t.Helper()
