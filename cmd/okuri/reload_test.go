@@ -27,3 +27,13 @@ func TestRestartOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestScanOptionsPDFCache: okuri run caches PDFium's compiled code under
+// data_dir, so only the first PDF after installation waits for it.
+func TestScanOptionsPDFCache(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = "/var/lib/okuri"
+	if got := scanOptions(cfg).PDFCacheDir; got != "/var/lib/okuri/cache/pdfium" {
+		t.Errorf("PDFCacheDir = %q", got)
+	}
+}
