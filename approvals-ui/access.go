@@ -116,11 +116,7 @@ func (p *principal) scopes() map[string]quarantine.Query {
 	q := map[string]quarantine.Query{"mine": {Scope: quarantine.Scope{Sender: p.Addr}, Sender: p.Addr}}
 	switch {
 	case p.Fallback:
-		// quarantine.Scope cannot name "messages without a group", so a
-		// fallback approver's tab reads every held_approval message and
-		// list() keeps only those p.approves — the one place where the
-		// filter is not the store's scope.
-		q["approve"] = quarantine.Query{Scope: quarantine.Scope{All: true}, State: quarantine.StateHeldApproval}
+		q["approve"] = quarantine.Query{Scope: quarantine.Scope{Groups: p.Groups, NoGroup: true}, State: quarantine.StateHeldApproval}
 	case p.Approver():
 		q["approve"] = quarantine.Query{Scope: quarantine.Scope{Groups: p.Groups}, State: quarantine.StateHeldApproval}
 	}

@@ -75,7 +75,7 @@ func (s *Server) list(ctx context.Context, lang, tab string, q quarantine.Query,
 		if !p.canView(m) { // belt and braces: the scope already limits
 			continue
 		}
-		if tab == "approve" && !p.approves(m) { // never their own; fallback: only ungrouped
+		if tab == "approve" && !p.approves(m) { // never their own, which no store scope says
 			continue
 		}
 		rows = append(rows, s.summary(ctx, lang, m))

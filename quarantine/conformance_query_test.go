@@ -239,3 +239,56 @@ func testSessions(t *testing.T, open opener) {
 		t.Fatalf("deleted session: %v", err)
 	}
 }
+
+// testListNoGroup: a NoGroup scope (fallback approvers) sees exactly the
+// messages without a group, alone or with groups, in lists and counts.
+func testListNoGroup(t *testing.T, open opener) {
+	c := newClock()
+	s := open(t, c)
+	ctx := context.Background()
+	var all []*Message // newest first
+	for i := range 12 {
+		m := newMsg([]State{StateHeldApproval, StateQueued}[i%2], "taro")
+		m.Group = []string{"", "sales", "support"}[i%3]
+		m.Received = c.Now()
+		put(t, s, m, "body")
+		all = append([]*Message{m}, all...)
+		c.Advance(time.Second)
+	}
+	pick := func(f func(m *Message) bool) []string {
+		var l []string
+		for _, m := range all {
+			if f(m) {
+				l = append(l, m.ID)
+			}
+		}
+		return l
+	}
+	for _, tc := range []struct {
+		q    Query
+		want []string
+	}{
+		{Query{Scope: Scope{NoGroup: true}, State: StateHeldApproval}, pick(func(m *Message) bool { return m.Group == "" && m.State == StateHeldApproval })},
+		{Query{Scope: Scope{NoGroup: true, Groups: []string{"support"}}}, pick(func(m *Message) bool { return m.Group != "sales" })},
+		{Query{Scope: Scope{Groups: []string{"sales"}}}, pick(func(m *Message) bool { return m.Group == "sales" })},
+	} {
+		p, err := s.List(ctx, tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range p.Messages {
+			got = append(got, m.ID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("list %+v:\n got %v\nwant %v", tc.q.Scope, got, tc.want)
+		}
+	}
+	n, err := s.CountScope(ctx, Scope{NoGroup: true, Groups: []string{"sales"}}, StateHeldApproval)
+	if err != nil || n[StateHeldApproval] != 4 { // i = 0, 4, 6, 10
+		t.Errorf("count scope: %v %v, want 4", n, err)
+	}
+	if !(Scope{NoGroup: true}).Allows(all[len(all)-1]) || (Scope{NoGroup: true}).Allows(all[len(all)-2]) {
+		t.Error("Allows disagrees with NoGroup")
+	}
+}

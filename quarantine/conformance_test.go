@@ -49,6 +49,7 @@ func runConformance(t *testing.T, open opener) {
 		{"Leases", testLeases},
 		{"CompleteAttempts", testCompleteAttempts},
 		{"List", testList},
+		{"ListNoGroup", testListNoGroup},
 		{"Holds", testHolds},
 		{"Retention", testRetention},
 		{"Sessions", testSessions},

@@ -41,7 +41,7 @@ func (c *core) List(ctx context.Context, q Query) (*Page, error) {
 	}
 	limit = min(limit, 1000)
 	sc := q.Scope
-	if !sc.All && len(sc.Groups) == 0 && sc.Sender == "" {
+	if !sc.All && len(sc.Groups) == 0 && sc.Sender == "" && !sc.NoGroup {
 		return &Page{}, nil
 	}
 	set := q.indexSet()
@@ -100,7 +100,9 @@ func (c *core) List(ctx context.Context, q Query) (*Page, error) {
 func (q *Query) indexSet() string {
 	sc := q.Scope
 	sender, group := strings.ToLower(strings.TrimSpace(q.Sender)), q.Group
-	if sender == "" && group == "" && !sc.All {
+	// Messages without a group have no group index: a NoGroup scope
+	// reads the state (or all) index and filters on the records.
+	if sender == "" && group == "" && !sc.All && !sc.NoGroup {
 		if len(sc.Groups) == 1 && sc.Sender == "" {
 			group = sc.Groups[0]
 		} else if len(sc.Groups) == 0 {
@@ -152,6 +154,11 @@ func (c *core) CountScope(ctx context.Context, scope Scope, states ...State) (ma
 			sets = append(sets, ixSS+sender+ixSep+string(st))
 		}
 		seen := map[string]bool{}
+		if scope.NoGroup {
+			if err := c.countNoGroup(ctx, st, seen); err != nil {
+				return nil, fmt.Errorf("count scope: %w", err)
+			}
+		}
 		for _, set := range sets {
 			err := c.b.scanRev(ctx, set, "", "", 5000, func(ids []string) (bool, error) {
 				for _, id := range ids {
@@ -168,6 +175,23 @@ func (c *core) CountScope(ctx context.Context, scope Scope, states ...State) (ma
 		}
 	}
 	return n, nil
+}
+
+// countNoGroup adds the messages in state st without a group to seen,
+// reading the state's records (there is no index of "no group").
+func (c *core) countNoGroup(ctx context.Context, st State, seen map[string]bool) error {
+	return c.b.scanRev(ctx, ixState+string(st), "", "", 500, func(ids []string) (bool, error) {
+		ms, err := c.b.loadMany(ctx, ids)
+		if err != nil {
+			return false, err
+		}
+		for _, m := range ms {
+			if m.Group == "" {
+				seen[m.ID] = true
+			}
+		}
+		return true, nil
+	})
 }
 
 func (q *Query) matches(m *Message, text string) bool {

@@ -113,6 +113,9 @@ type Scope struct {
 	All    bool     // security team, auditors
 	Groups []string // approver of these groups: their messages
 	Sender string   // a sender: messages they sent (user or envelope sender)
+	// NoGroup adds the messages without a group: what fallback approvers
+	// decide on (senders in no group, or in one without approvers).
+	NoGroup bool
 }
 
 // Allows reports whether m is inside the scope (for single-message pages).
@@ -120,7 +123,7 @@ func (s Scope) Allows(m *Message) bool {
 	if s.All {
 		return true
 	}
-	if m.Group != "" && slices.Contains(s.Groups, m.Group) {
+	if m.Group != "" && slices.Contains(s.Groups, m.Group) || m.Group == "" && s.NoGroup {
 		return true
 	}
 	return s.Sender != "" && m.isSender(s.Sender)
