@@ -80,13 +80,12 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *prin
 		s.endAllSessions(ctx, target)
 		typ = "admin.totp_reset"
 	case "resetpw":
-		pw := r.PostFormValue("password")
-		if directory.CheckPasswordStrength(pw) != nil {
+		err = directory.ResetPassword(s.users.path, target, r.PostFormValue("password"), s.now())
+		switch {
+		case directory.IsWeakPassword(err):
 			s.fail(w, r, http.StatusBadRequest, "password")
 			return
-		}
-		err = directory.ResetPassword(s.users.path, target, pw, s.now())
-		if errors.Is(err, directory.ErrPasswordReused) {
+		case errors.Is(err, directory.ErrPasswordReused):
 			s.fail(w, r, http.StatusBadRequest, "password.reused")
 			return
 		}

@@ -153,9 +153,9 @@ func (s *Server) endOtherSessions(ctx context.Context, user string, keep *sessio
 	for _, k := range s.sessionIndex(ctx, user) {
 		if k != keep.key {
 			s.st.SessionDelete(ctx, k)
-			s.indexSession(ctx, user, k, false)
 		}
 	}
+	s.indexSession(ctx, user, keep.key, true) // drops the ended ones
 }
 
 func (s *Server) sessionIndex(ctx context.Context, user string) []string {

@@ -3,7 +3,6 @@ package approvalsui
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -42,10 +41,11 @@ func (s *Server) locked(ctx context.Context, user, ip string) bool {
 func (s *Server) noteFailure(ctx context.Context, user, ip string) bool {
 	ui := s.conf().UI
 	lockedNow := false
-	for i, k := range []struct {
+	for _, k := range []struct {
 		key   string
 		limit int
-	}{{acctKey(user), ui.MaxFailures()}, {ipKey(ip), ui.MaxFailuresPerIP()}} {
+		ip    bool
+	}{{acctKey(user), ui.MaxFailures(), false}, {ipKey(ip), ui.MaxFailuresPerIP(), true}} {
 		now := s.now()
 		f := s.getFailures(ctx, k.key)
 		if now.Sub(f.First) > ui.LockoutWindow() {
@@ -55,7 +55,7 @@ func (s *Server) noteFailure(ctx context.Context, user, ip string) bool {
 		if f.Count >= k.limit && !f.LockedUntil.After(now) {
 			f.LockedUntil = now.Add(ui.LockoutDuration())
 			lockedNow = true
-			if i == 1 {
+			if k.ip {
 				s.indexLockedIP(ctx, ip, true)
 			}
 		}
@@ -80,41 +80,40 @@ type lockedIP struct {
 	Until time.Time
 }
 
-// lockedIPs returns the IPs locked now, pruning the index of expired ones.
+// lockedIPs returns the IPs locked now (the index may still list expired
+// locks; indexLockedIP prunes them).
 func (s *Server) lockedIPs(ctx context.Context) []lockedIP {
-	var ips []string
-	if b, err := s.st.SessionGet(ctx, lockedIPsKey); err == nil {
-		json.Unmarshal(b, &ips)
-	}
 	var out []lockedIP
 	now := s.now()
-	for _, ip := range ips {
+	for _, ip := range s.lockedIPIndex(ctx) {
 		if u := s.getFailures(ctx, ipKey(ip)).LockedUntil; u.After(now) {
 			out = append(out, lockedIP{IP: ip, Until: u})
 		}
 	}
-	if len(out) != len(ips) {
-		s.putLockedIPs(ctx, out)
-	}
 	return out
 }
 
-// indexLockedIP adds or removes ip in the index. Like the counters it is
-// get-then-put: two instances locking two IPs at once may drop one from
-// the list, and that lock then simply runs out at its time.
-func (s *Server) indexLockedIP(ctx context.Context, ip string, add bool) {
-	l := s.lockedIPs(ctx)
-	l = slices.DeleteFunc(l, func(x lockedIP) bool { return x.IP == ip })
-	if add {
-		l = append(l, lockedIP{IP: ip})
+func (s *Server) lockedIPIndex(ctx context.Context) []string {
+	var ips []string
+	if b, err := s.st.SessionGet(ctx, lockedIPsKey); err == nil {
+		json.Unmarshal(b, &ips)
 	}
-	s.putLockedIPs(ctx, l)
+	return ips
 }
 
-func (s *Server) putLockedIPs(ctx context.Context, l []lockedIP) {
-	ips := make([]string, len(l))
-	for i, x := range l {
-		ips[i] = x.IP
+// indexLockedIP adds or removes ip in the index and drops IPs whose lock
+// ran out. Like the counters it is get-then-put: two instances locking
+// two IPs at once may drop one from the list, and that lock then simply
+// runs out at its time.
+func (s *Server) indexLockedIP(ctx context.Context, ip string, add bool) {
+	var ips []string
+	for _, l := range s.lockedIPs(ctx) {
+		if l.IP != ip {
+			ips = append(ips, l.IP)
+		}
+	}
+	if add {
+		ips = append(ips, ip)
 	}
 	b, _ := json.Marshal(ips)
 	ui := s.conf().UI

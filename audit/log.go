@@ -232,20 +232,28 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 // The error is ErrOutboxFull under OverflowReject, or a storage failure;
 // under OverflowDrop a full outbox is not an error (the loss is recorded).
 func (l *Log) Emit(ctx context.Context, evs ...Event) error {
+	evs = l.Prepare(evs...)
+	err := l.outbox.Append(ctx, evs...)
+	if err != nil && !errors.Is(err, ErrOutboxFull) {
+		l.logger.Error("audit: cannot record events", "err", err)
+	}
+	return err
+}
+
+// Prepare applies the subject policy to events, as Emit does, for events
+// that reach the outbox another way (written by the quarantine store in
+// its transaction). The caller's slice is not modified.
+func (l *Log) Prepare(evs ...Event) []Event {
 	for i := range evs {
 		if evs[i].Subject != nil && evs[i].Subject.Text != "" {
-			evs = append([]Event(nil), evs...) // do not modify the caller's slice
+			evs = append([]Event(nil), evs...)
 			for j := i; j < len(evs); j++ {
 				l.applySubjectPolicy(&evs[j])
 			}
 			break
 		}
 	}
-	err := l.outbox.Append(ctx, evs...)
-	if err != nil && !errors.Is(err, ErrOutboxFull) {
-		l.logger.Error("audit: cannot record events", "err", err)
-	}
-	return err
+	return evs
 }
 
 // Subject returns the representation of a mail subject under the

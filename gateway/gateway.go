@@ -36,6 +36,9 @@ import (
 // Auditor records audit events; *audit.Log implements it.
 type Auditor interface {
 	Emit(ctx context.Context, evs ...audit.Event) error
+	// Prepare applies what Emit applies (the subject policy) to events the
+	// store writes in its own transaction.
+	Prepare(evs ...audit.Event) []audit.Event
 }
 
 // Notifier tells people about held mail (the approvals UI's notices).
@@ -169,30 +172,14 @@ func (g *Gateway) emit(ctx context.Context, evs ...audit.Event) error {
 	return g.o.Audit.Emit(ctx, evs...)
 }
 
-// subjecter is implemented by *audit.Log: the subject policy for events
-// that reach the audit outbox through the store rather than Emit.
-type subjecter interface {
-	Subject(s string) *audit.Subject
-}
-
 // storeEvents prepares mail-path events to be written by the store in its
-// transaction, as Emit would: the subject under the audit log's policy
-// (never the plain text unless that is the policy). Without an audit log
-// there are none, as with emit.
+// transaction, as Emit would. Without an audit log there are none, as
+// with emit.
 func (g *Gateway) storeEvents(evs ...audit.Event) []audit.Event {
 	if g.o.Audit == nil {
 		return nil
 	}
-	sp, _ := g.o.Audit.(subjecter)
-	for i := range evs {
-		if s := evs[i].Subject; s != nil && s.Text != "" {
-			evs[i].Subject = nil
-			if sp != nil {
-				evs[i].Subject = sp.Subject(s.Text)
-			}
-		}
-	}
-	return evs
+	return g.o.Audit.Prepare(evs...)
 }
 
 func reply(code, a, b, c int, text string) smtpd.Reply {

@@ -284,24 +284,13 @@ func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs [
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	// Read up to one byte more than fits inline: a body that fits goes
-	// into the database with its record; a larger one continues into a
-	// file after the bytes already read.
-	var head []byte
-	if e.inline > 0 {
-		var err error
-		head, err = io.ReadAll(io.LimitReader(body, int64(e.inline)+1))
-		if err != nil {
-			return 0, fmt.Errorf("read body: %w", err)
-		}
-		body = io.MultiReader(bytes.NewReader(head), body)
+	head, body, err := e.inlineBody(body)
+	if err != nil {
+		return 0, err
 	}
-	inline := e.inline > 0 && len(head) <= e.inline
-	var n int64
-	if inline {
-		n = int64(len(head))
-	} else {
-		var err error
+	inline := body == nil
+	n := int64(len(head))
+	if !inline {
 		if n, err = e.writeBody(m.ID, body); err != nil {
 			return 0, err
 		}
@@ -345,6 +334,34 @@ func (e *Embedded) create(ctx context.Context, m *Message, body io.Reader, evs [
 		return 0, storageErr(err)
 	}
 	return n, nil
+}
+
+// inlineBody returns the whole body when it fits inline (rest nil), or the
+// reader of the whole body for a file. A reader that knows its size (the
+// gateway's spool) is read once into an exact buffer, or not at all when
+// too large; any other is read up to one byte past InlineMax.
+func (e *Embedded) inlineBody(body io.Reader) (head []byte, rest io.Reader, err error) {
+	if e.inline <= 0 {
+		return nil, body, nil
+	}
+	if s, ok := body.(interface{ Size() int64 }); ok {
+		if s.Size() > int64(e.inline) {
+			return nil, body, nil
+		}
+		head = make([]byte, s.Size())
+		if _, err := io.ReadFull(body, head); err != nil {
+			return nil, nil, fmt.Errorf("read body: %w", err)
+		}
+		return head, nil, nil
+	}
+	head, err = io.ReadAll(io.LimitReader(body, int64(e.inline)+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read body: %w", err)
+	}
+	if len(head) <= e.inline {
+		return head, nil, nil
+	}
+	return nil, io.MultiReader(bytes.NewReader(head), body), nil
 }
 
 // writeEffects applies index changes, counts, known recipients and audit

@@ -216,15 +216,12 @@ func (e *Embedded) counts(ctx context.Context) (map[State]int, error) {
 }
 
 func (e *Embedded) openBody(ctx context.Context, id string) (io.ReadCloser, error) {
-	m, err := e.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if m.Purged {
-		return nil, ErrPurged
-	}
+	var m *Message
 	var inline []byte
-	err = e.db.View(func(tx *bbolt.Tx) error {
+	err := e.db.View(func(tx *bbolt.Tx) (err error) {
+		if m, err = getMsg(tx, id); err != nil {
+			return err
+		}
 		if v := tx.Bucket(bkBody).Get([]byte(id)); v != nil {
 			inline = bytes.Clone(v) // valid only during the transaction
 		}
@@ -232,6 +229,9 @@ func (e *Embedded) openBody(ctx context.Context, id string) (io.ReadCloser, erro
 	})
 	if err != nil {
 		return nil, err
+	}
+	if m.Purged {
+		return nil, ErrPurged
 	}
 	if inline != nil || m.Size == 0 {
 		return io.NopCloser(bytes.NewReader(inline)), nil

@@ -3,6 +3,7 @@ package quarantine
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,5 +176,35 @@ func TestEmbeddedGroupCommit(t *testing.T) {
 	}
 	if readBody(t, s, first.ID) != "first" {
 		t.Fatalf("duplicate overwrote the body")
+	}
+}
+
+// TestEmbeddedInlineBodies: a body up to InlineMax is kept in the
+// database and a larger one in spool/msg, whether or not the reader
+// tells its size (the gateway's spool does; io.MultiReader does not).
+func TestEmbeddedInlineBodies(t *testing.T) {
+	e, s := openEmbeddedT(t, nil, "", true)
+	small, large := strings.Repeat("s", 1000), strings.Repeat("L", DefaultInlineMax+1)
+	for _, tc := range []struct {
+		name string
+		body func(string) io.Reader
+	}{
+		{"sized", func(b string) io.Reader { return strings.NewReader(b) }},
+		{"unsized", func(b string) io.Reader { return io.MultiReader(strings.NewReader(b)) }},
+	} {
+		for _, b := range []string{small, large, ""} {
+			m := newMsg(StateHeldApproval, "taro")
+			if err := s.Put(context.Background(), m, tc.body(b)); err != nil {
+				t.Fatalf("%s %d bytes: %v", tc.name, len(b), err)
+			}
+			if got := readBody(t, s, m.ID); got != b || m.Size != int64(len(b)) {
+				t.Errorf("%s: read %d bytes (size %d), want %d", tc.name, len(got), m.Size, len(b))
+			}
+		}
+	}
+	files, _ := os.ReadDir(e.msgDir)
+	inline, err := e.InlineBodies()
+	if err != nil || len(files) != 2 || inline != 4 {
+		t.Errorf("%d body files and %d inline bodies (%v), want 2 and 4", len(files), inline, err)
 	}
 }

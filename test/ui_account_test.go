@@ -30,11 +30,7 @@ func TestUIBrowserEnrolAndPasswordChange(t *testing.T) {
 	}
 	ctx := browser(t)
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(e.URL+"/lang/ja?next=/login"),
-		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name=address]`), uiApprover),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), temp),
-		chromedp.Submit(chromedp.CSS(`#login-form`)),
+		e.passwordStep(uiApprover, temp),
 		chromedp.WaitVisible(chromedp.CSS(`#totp-qr`)),
 	); err != nil {
 		t.Fatalf("to enrolment: %v", err)

@@ -293,15 +293,23 @@ func shot(t *testing.T, ctx context.Context, name string) string {
 // per test.
 func (e *uiEnv) login(ctx context.Context, user string) error {
 	return chromedp.Do(ctx,
-		chromedp.Navigate(e.URL+"/lang/ja?next=/login"),
-		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name=address]`), user),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), uiPassword),
-		chromedp.Submit(chromedp.CSS(`#login-form`)),
+		e.passwordStep(user, uiPassword),
 		chromedp.WaitVisible(chromedp.CSS(`#totp-form`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name=code]`), totpNow(uiSecret, time.Now())),
 		chromedp.Submit(chromedp.CSS(`#totp-form`)),
 		chromedp.WaitVisible(chromedp.CSS(`nav.tabs`)),
+	)
+}
+
+// passwordStep opens the login page in Japanese and submits address and
+// password.
+func (e *uiEnv) passwordStep(user, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(e.URL+"/lang/ja?next=/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=address]`), user),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Submit(chromedp.CSS(`#login-form`)),
 	)
 }
 
