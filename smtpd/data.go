@@ -1,19 +1,12 @@
 package smtpd
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"time"
 
-	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // decode ISO-2022-JP, Shift_JIS display names in From
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-smtp"
-
-	"github.com/okuri/okuri/spool"
 )
 
 // dataChecker passes DATA through to the spool while checking, in one pass,
@@ -153,29 +146,4 @@ func heloToken(h string) string {
 		return "unknown"
 	}
 	return string(b)
-}
-
-// checkHeaderFrom applies sender binding to the From header: every address
-// in it must belong to the user (or the trusted network's domains).
-func (s *session) checkHeaderFrom(body *spool.Body) error {
-	h, err := textproto.ReadHeader(bufio.NewReader(body.Reader()))
-	if err != nil {
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message header cannot be parsed"}
-	}
-	mh := mail.Header{Header: message.Header{Header: h}}
-	if !mh.Has("From") {
-		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message has no From header"}
-	}
-	addrs, err := mh.AddressList("From")
-	if err != nil || len(addrs) == 0 {
-		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "From header cannot be parsed"}
-	}
-	for _, a := range addrs {
-		if err := s.checkSender(a.Address, "From header"); err != nil {
-			return err
-		}
-	}
-	return nil
 }

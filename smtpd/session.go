@@ -116,30 +116,6 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	return nil
 }
 
-// checkSender enforces sender binding for one address.
-func (s *session) checkSender(addr, where string) error {
-	if s.user != nil {
-		if s.user.Owns(addr) {
-			return nil
-		}
-		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
-		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-			Message: where + " address <" + ascii(addr) + "> is not owned by user " + ascii(s.user.Address)}
-	}
-	at := strings.LastIndexByte(addr, '@')
-	if at > 0 {
-		domain := addr[at+1:]
-		for _, d := range s.trusted.SenderDomains {
-			if strings.EqualFold(domain, d) {
-				return nil
-			}
-		}
-	}
-	s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
-	return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-		Message: where + " address <" + ascii(addr) + "> is not in a domain this network may send from"}
-}
-
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if !strings.Contains(to, "@") {
 		return &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Recipient must be a full address"}
@@ -184,7 +160,7 @@ func (s *session) Data(r io.Reader) error {
 	}
 	defer body.Close()
 	s.s.metrics.receivedBytes.Add(float64(body.Size()))
-	if err := s.checkHeaderFrom(body); err != nil {
+	if err := s.checkHeaderSenders(body); err != nil {
 		return err
 	}
 	m := &Message{
