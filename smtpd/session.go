@@ -149,6 +149,13 @@ func (s *session) Data(r io.Reader) error {
 		w.Abort()
 		return s.dataError(err)
 	}
+	if clientGone(s.conn.Conn()) {
+		// A BDAT chunk cut short by a disconnect reads as a complete
+		// message (see limitedConn.readFailed); nobody waits for a reply.
+		w.Abort()
+		s.s.metrics.rejections.WithLabelValues("incomplete").Inc()
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "Connection lost before the end of the message"}
+	}
 	if err := chk.verdict(); err != nil {
 		w.Abort()
 		return err
