@@ -91,3 +91,28 @@ func TestDATACutShortIsNotHandled(t *testing.T) {
 		t.Fatalf("handler got %d messages", n)
 	}
 }
+
+// Transcripts of what go-smtp hands over raw: a NUL or a control character
+// inside an address, a NUL in the message, an overlong line.
+func TestRefusesNULsAndLongLines(t *testing.T) {
+	srv, rec := testServer(t)
+	c := dialFrom(t, srv, "127.0.0.2")
+	c.expect("EHLO copier", "250")
+	c.expect("MAIL FROM:<cop\x00ier@scanner.agency.test>", "553 5.1.7 Sender address contains control characters")
+	c.expect("MAIL FROM:<copier@scanner.agency.test>", "250")
+	c.expect("RCPT TO:<cust\x00omer@example.net>", "501 5.1.3 Recipient address contains control characters")
+	c.expect("RCPT TO:<customer@example.net>", "250")
+	c.expect("DATA", "354")
+	c.write("From: copier@scanner.agency.test\r\nSubject: scan\x00\r\n\r\nscan\r\n")
+	c.expect(".", "550 5.6.0 Message contains NUL characters")
+
+	c.expect("MAIL FROM:<copier@scanner.agency.test>", "250")
+	c.expect("RCPT TO:<customer@example.net>", "250")
+	c.expect("DATA", "354")
+	c.write("From: copier@scanner.agency.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" +
+		strings.Repeat("This is a multi-part message in MIME format. ", 30) + "\r\n--b1\r\nContent-Type: text/plain\r\n\r\nscan\r\n--b1--\r\n")
+	c.expect(".", "550 5.6.0 Message has a line longer than 998 octets")
+	if n := len(rec.messages()); n != 0 {
+		t.Fatalf("handler got %d messages", n)
+	}
+}

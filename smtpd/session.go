@@ -109,6 +109,12 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Null sender not allowed on submission"}
 	}
+	if hasControl(from) {
+		// A NUL or CR in a path is cut or read differently by the next
+		// hop: the address checked here would not be the one delivered.
+		s.s.metrics.rejections.WithLabelValues("address_syntax").Inc()
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 7}, Message: "Sender address contains control characters"}
+	}
 	if err := s.checkSender(from, "MAIL FROM"); err != nil {
 		return err
 	}
@@ -117,6 +123,10 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if hasControl(to) {
+		s.s.metrics.rejections.WithLabelValues("address_syntax").Inc()
+		return &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Recipient address contains control characters"}
+	}
 	if !strings.Contains(to, "@") {
 		return &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Recipient must be a full address"}
 	}
@@ -199,6 +209,17 @@ func (s *session) dataError(err error) error {
 
 func tlsInfo(st tls.ConnectionState) string {
 	return tls.VersionName(st.Version) + " with cipher " + tls.CipherSuiteName(st.CipherSuite)
+}
+
+// hasControl reports an ASCII control character (NUL, CR, LF, DEL…) in an
+// address; UTF-8 (SMTPUTF8) octets are not control characters.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // ascii keeps reply texts RFC 5321 clean whatever a client or user typed.
