@@ -17,15 +17,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/klippa-app/go-pdfium/webassembly"
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/okuri/okuri/policy/extract"
 )
@@ -44,85 +39,69 @@ type Doc struct {
 // which okuri does not do, so the content is unscannable.
 var ErrNoText = errors.New("pdf has no text (image-only)")
 
-// Pool is a set of PDFium WebAssembly instances. Safe for concurrent use.
-type Pool struct {
-	pool    pdfium.Pool
-	Startup time.Duration // how long NewPool took (runtime compilation)
-}
-
-// NewPool compiles the PDFium module and allows up to n instances. If
-// cacheDir is not empty, compiled code is cached there, which turns the
-// multi-second compilation of later starts into a load.
-func NewPool(n int, cacheDir string) (*Pool, error) {
-	start := time.Now()
-	rc := wazero.NewRuntimeConfig().
-		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-		WithCloseOnContextDone(true)
-	if cacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
-		if err != nil {
-			return nil, fmt.Errorf("pdfium cache: %w", err)
-		}
-		rc = rc.WithCompilationCache(cache)
-	}
-	p, err := webassembly.Init(webassembly.Config{
-		MinIdle:  1,
-		MaxIdle:  n,
-		MaxTotal: n,
-		// No host file system for the sandbox; documents are passed as
-		// readers.
-		FSConfig: wazero.NewFSConfig(),
-		Stdout:   io.Discard,
-		Stderr:   io.Discard,
-		// CloseOnContextDone lets a killed instance stop mid-page when a
-		// scan's time budget runs out.
-		RuntimeConfig: rc,
-		ReuseWorkers:  true,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("pdfium init: %w", err)
-	}
-	return &Pool{pool: p, Startup: time.Since(start)}, nil
-}
-
-// Close releases the runtime.
-func (p *Pool) Close() error { return p.pool.Close() }
+// LimitMemory names the per-document memory limit (Config.MemoryLimit) in
+// the extract.LimitError of a PDF that needs more.
+const LimitMemory = "max_pdf_memory"
 
 // Extract writes the text of every page (up to d.MaxPages) to one text
 // stream. It honours ctx: when the time budget runs out mid-page the
-// instance is killed.
-func (p *Pool) Extract(ctx context.Context, d Doc) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = extract.Malformed("pdf", errors.New("pdfium panic"))
-		}
-	}()
-	inst, err := p.pool.GetInstanceWithContext(ctx)
+// instance is killed. An instance that failed, hit its memory limit or
+// grew large is discarded afterwards and replaced by a fresh one.
+func (p *Pool) Extract(ctx context.Context, d Doc) error {
+	w, err := p.acquire(ctx)
+	if err != nil {
+		return d.Budget.Err()
+	}
+	defer p.release(w)
+	inst, err := w.pool.GetInstanceWithContext(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return d.Budget.Err()
 		}
 		return fmt.Errorf("pdfium instance: %w", err)
 	}
-	done := make(chan struct{})
-	defer close(done)
-	killed := make(chan struct{})
+	mem := w.mem.current()
+	mem.refused.Store(false)
+	stop := make(chan struct{})
+	killed := make(chan bool, 1)
 	go func() {
 		select {
 		case <-ctx.Done():
 			inst.Kill()
-			close(killed)
-		case <-done:
+			killed <- true
+		case <-stop:
+			killed <- false
 		}
 	}()
-	err = p.extract(inst, d)
-	select {
-	case <-killed:
+	err = p.extractSafe(inst, d)
+	close(stop)
+	if <-killed {
 		return d.Budget.Err()
+	}
+	switch {
+	case mem.refused.Load():
+		inst.Kill()
+		return &extract.LimitError{Limit: LimitMemory}
+	case err != nil && !errors.Is(err, extract.ErrEncrypted) && !errors.Is(err, ErrNoText),
+		mem.size.Load() > recycleAbove:
+		// After a failed call PDFium's state is not to be trusted, and a
+		// large memory would stay with the instance for good.
+		inst.Kill()
 	default:
 		inst.Close()
 	}
 	return err
+}
+
+// extractSafe turns a panic in go-pdfium (met with hostile input) into a
+// malformed-PDF error.
+func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = extract.Malformed("pdf", errors.New("pdfium panic"))
+		}
+	}()
+	return p.extract(inst, d)
 }
 
 func (p *Pool) extract(inst pdfium.Pdfium, d Doc) error {

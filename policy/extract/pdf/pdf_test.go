@@ -24,7 +24,7 @@ var (
 )
 
 func pool(t testing.TB) *Pool {
-	poolOnce.Do(func() { testPool, poolErr = NewPool(1, "") })
+	poolOnce.Do(func() { testPool, poolErr = NewPool(Config{Workers: 1}) })
 	if poolErr != nil {
 		t.Fatal(poolErr)
 	}
@@ -92,7 +92,7 @@ func TestStartup(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, name := range []string{"cold (fills cache)", "warm cache"} {
-		p, err := NewPool(1, dir)
+		p, err := NewPool(Config{Workers: 1, CacheDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
