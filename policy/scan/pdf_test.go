@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/pdf/pdftest"
 )
 
@@ -110,5 +111,62 @@ func TestPDFBombDoesNotBlock(t *testing.T) {
 	}
 	if b := <-bombDone; b == nil || b.Verdict != Unscannable {
 		t.Errorf("bomb: %+v", b)
+	}
+}
+
+// TestPDFEmbeddedFiles: files carried inside a PDF are scanned as files
+// (issue 11 item 5): a customer CSV attached to an invoice is personal
+// data, a password zip attached to it is encrypted, and a file on a
+// page's attachment annotation is found too.
+func TestPDFEmbeddedFiles(t *testing.T) {
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join("testdata", "pdf", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	csv := sjis(t, "氏名,電話番号,生年月日\r\n山田 太郎,090-1234-5678,1975/04/12\r\n佐藤 花子,080-2345-6789,1982/11/03\r\n鈴木 一郎,070-3456-7890,1968/01/20\r\n")
+	tests := []struct {
+		name string
+		data []byte
+		want Verdict
+		part string // the embedded file's part, with its own verdict
+	}{
+		{"invoice.pdf", read("invoice.pdf"), Clean, ""},
+		{"invoice-attached-csv.pdf", read("invoice-attached-csv.pdf"), PersonalData, "1/invoice-attached-csv.pdf/顧客リスト.csv"},
+		{"invoice-attached-zip.pdf", read("invoice-attached-zip.pdf"), Encrypted, "1/invoice-attached-zip.pdf/顧客リスト.zip"},
+		{"annotation.pdf", pdftest.FileAnnotation("Quotation", "list.csv", csv), PersonalData, "1/annotation.pdf/list.csv"},
+	}
+	s, _ := newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute })
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanFile(t, s, tc.name, tc.data)
+			if res.Verdict != tc.want {
+				t.Errorf("verdict %s want %s (%q)", res.Verdict, tc.want, res.Reasons)
+			}
+			if tc.part == "" {
+				return
+			}
+			if p := partByPath(res, tc.part); p == nil || p.Verdict != tc.want {
+				t.Errorf("part %s: %+v; parts %+v", tc.part, p, res.Parts)
+			}
+		})
+	}
+}
+
+// TestPDFEmbeddedLimits: an embedded file past the depth limit, or larger
+// than max_file_bytes, is unscannable, never skipped.
+func TestPDFEmbeddedLimits(t *testing.T) {
+	csv := []byte("name,phone\nTaro Yamada,090-1234-5678\n")
+	doc := pdftest.FileAnnotation("Quotation", "list.csv", csv)
+	s, _ := newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute; o.Limits.MaxFileBytes = 16 })
+	if res := scanFile(t, s, "a.pdf", doc); res.Verdict != Unscannable || !hasReason(res, extract.LimitFileSize) {
+		t.Errorf("file over max_file_bytes: %s %q", res.Verdict, res.Reasons)
+	}
+	inner := mkzip(t, zent{name: "a.pdf", data: doc})
+	s, _ = newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute; o.Limits.MaxDepth = 1 })
+	if res := scanFile(t, s, "a.zip", inner); res.Verdict != Unscannable || !hasReason(res, extract.LimitDepth) {
+		t.Errorf("file past max_depth: %s %q", res.Verdict, res.Reasons)
 	}
 }

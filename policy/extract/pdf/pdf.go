@@ -20,6 +20,7 @@ import (
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
 
 	"github.com/okuri/okuri/policy/extract"
@@ -33,6 +34,10 @@ type Doc struct {
 	Loc      extract.Location
 	MaxPages int
 	Budget   *extract.Budget
+	// MaxFiles bounds the embedded files taken out (0: no bound);
+	// MaxFileBytes bounds each of them (0: no bound).
+	MaxFiles     int
+	MaxFileBytes int64
 }
 
 // ErrNoText marks a PDF whose pages carry no text: scanned images need OCR,
@@ -44,21 +49,22 @@ var ErrNoText = errors.New("pdf has no text (image-only)")
 const LimitMemory = "max_pdf_memory"
 
 // Extract writes the text of every page (up to d.MaxPages) to one text
-// stream. It honours ctx: when the time budget runs out mid-page the
+// stream and returns the files embedded in the document, for the caller
+// to scan after the PDFium instance is free again. It honours ctx: when the time budget runs out mid-page the
 // instance is killed. An instance that failed, hit its memory limit or
 // grew large is discarded afterwards and replaced by a fresh one.
-func (p *Pool) Extract(ctx context.Context, d Doc) error {
+func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 	w, err := p.acquire(ctx)
 	if err != nil {
-		return d.Budget.Err()
+		return nil, d.Budget.Err()
 	}
 	defer p.release(w)
 	inst, err := w.pool.GetInstanceWithContext(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return d.Budget.Err()
+			return nil, d.Budget.Err()
 		}
-		return fmt.Errorf("pdfium instance: %w", err)
+		return nil, fmt.Errorf("pdfium instance: %w", err)
 	}
 	mem := w.mem.current()
 	mem.refused.Store(false)
@@ -73,15 +79,15 @@ func (p *Pool) Extract(ctx context.Context, d Doc) error {
 			killed <- false
 		}
 	}()
-	err = p.extractSafe(inst, d)
+	files, err := p.extractSafe(inst, d)
 	close(stop)
 	if <-killed {
-		return d.Budget.Err()
+		return nil, d.Budget.Err()
 	}
 	switch {
 	case mem.refused.Load():
 		inst.Kill()
-		return &extract.LimitError{Limit: LimitMemory}
+		return nil, &extract.LimitError{Limit: LimitMemory}
 	case err != nil && !errors.Is(err, extract.ErrEncrypted) && !errors.Is(err, ErrNoText),
 		mem.size.Load() > recycleAbove:
 		// After a failed call PDFium's state is not to be trusted, and a
@@ -90,12 +96,12 @@ func (p *Pool) Extract(ctx context.Context, d Doc) error {
 	default:
 		inst.Close()
 	}
-	return err
+	return files, err
 }
 
 // extractSafe turns a panic in go-pdfium (met with hostile input) into a
 // malformed-PDF error.
-func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (err error) {
+func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (files []Embedded, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = extract.Malformed("pdf", errors.New("pdfium panic"))
@@ -104,9 +110,9 @@ func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (err error) {
 	return p.extract(inst, d)
 }
 
-func (p *Pool) extract(inst pdfium.Pdfium, d Doc) error {
+func (p *Pool) extract(inst pdfium.Pdfium, d Doc) ([]Embedded, error) {
 	if err := d.Budget.Take(d.Size); err != nil {
-		return err
+		return nil, err
 	}
 	doc, err := inst.OpenDocument(&requests.OpenDocument{
 		FileReader:     io.NewSectionReader(d.R, 0, d.Size),
@@ -114,40 +120,56 @@ func (p *Pool) extract(inst pdfium.Pdfium, d Doc) error {
 	})
 	if err != nil {
 		if errors.Is(err, pdfiumerrors.ErrPassword) || errors.Is(err, pdfiumerrors.ErrSecurity) {
-			return extract.ErrEncrypted
+			return nil, extract.ErrEncrypted
 		}
-		return extract.Malformed("pdf", err)
+		return nil, extract.Malformed("pdf", err)
 	}
 	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
 	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
 	if err != nil {
-		return extract.Malformed("pdf", err)
+		return nil, extract.Malformed("pdf", err)
 	}
 	if pc.PageCount > d.MaxPages && d.MaxPages > 0 {
-		return &extract.LimitError{Limit: extract.LimitPDFPages}
+		return nil, &extract.LimitError{Limit: extract.LimitPDFPages}
 	}
+	chars, err := pagesText(inst, doc.Document, pc.PageCount, d)
+	if err != nil {
+		return nil, err
+	}
+	// Embedded files are taken out even from a PDF without text: a
+	// scanned cover page may carry the customer list as an attachment.
+	files, err := embedded(inst, doc.Document, pc.PageCount, d)
+	if err != nil {
+		return files, err
+	}
+	if pc.PageCount > 0 && chars == 0 {
+		return files, ErrNoText
+	}
+	return files, nil
+}
+
+// pagesText writes the text of every page to one text stream and returns
+// how many non-space bytes it found.
+func pagesText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages int, d Doc) (int, error) {
 	tw := d.Sink.Text(d.Loc)
 	defer tw.Close()
 	chars := 0
-	for i := 0; i < pc.PageCount; i++ {
+	for i := 0; i < pages; i++ {
 		if err := d.Budget.Err(); err != nil {
-			return err
+			return chars, err
 		}
-		t, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}}})
+		t, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}})
 		if err != nil {
-			return extract.Malformed("pdf page", err)
+			return chars, extract.Malformed("pdf page", err)
 		}
 		if err := d.Budget.Take(int64(len(t.Text))); err != nil {
-			return err
+			return chars, err
 		}
 		chars += len(strings.TrimSpace(t.Text))
 		if _, err := tw.Write([]byte(t.Text)); err != nil {
-			return err
+			return chars, err
 		}
 		tw.Write([]byte{'\n'})
 	}
-	if pc.PageCount > 0 && chars == 0 {
-		return ErrNoText
-	}
-	return nil
+	return chars, nil
 }

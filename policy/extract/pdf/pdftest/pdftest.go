@@ -70,3 +70,21 @@ func FlateBomb(mib int, text string) []byte {
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	)
 }
+
+// FileAnnotation returns a one-page PDF with a line of text and a
+// file-attachment annotation (the paper-clip icon Acrobat's "Attach File"
+// comment tool places) carrying data as name. The file is not in the
+// document's /EmbeddedFiles tree, only on the page.
+func FileAnnotation(text, name string, data []byte) []byte {
+	content := fmt.Sprintf("BT /F1 12 Tf 50 800 Td (%s) Tj ET", text)
+	return extracttest.BuildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Annots [6 0 R] >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		"<< /Type /Annot /Subtype /FileAttachment /Rect [50 700 70 720] /Name /PushPin /Contents (attachment) /FS 7 0 R >>",
+		fmt.Sprintf("<< /Type /Filespec /F (%s) /UF (%s) /EF << /F 8 0 R >> >>", name, name),
+		fmt.Sprintf("<< /Type /EmbeddedFile /Length %d >>\nstream\n%s\nendstream", len(data), data),
+	)
+}
