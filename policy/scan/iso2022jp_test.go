@@ -31,10 +31,10 @@ var jisBody = strings.Join([]string{
 	"\x1b$B(!(!(!(!(!(!(!(!(!(!(!(!(!(!\x1b(B",
 	"\x1b$B3t<02q<R%5%s%W%kJ]81BeM}E9\x1b(B",
 	"\x1b$B1D6HIt!!EDCf!!0lO:\x1b(B",
-	"\x1b$B1D6H;~4V\x1b(B 9:00\x1b$B!A\x1b(B17:30",       // 営業時間 9:00～17:30
+	"\x1b$B1D6H;~4V\x1b(B 9:00\x1b$B!A\x1b(B17:30",      // 営業時間 9:00～17:30
 	"\x1b$B-!-\"-#\x1b(B \x1b$B-j\x1b(B \x1b$B-b\x1b(B", // ①②③ ㈱ №
-	"\x1b(IC=D\x1b(B",                                    // ﾃｽﾄ
-	"\x1b$@CfEg\x1b(J san\x1b(B",                         // 中島 san, 1978 JIS and JIS Roman
+	"\x1b(IC=D\x1b(B",                                   // ﾃｽﾄ
+	"\x1b$@CfEg\x1b(J san\x1b(B",                        // 中島 san, 1978 JIS and JIS Roman
 	"\x1b$B(!(!(!(!(!(!(!(!(!(!(!(!(!(!\x1b(B",
 }, "\r\n") + "\r\n"
 
