@@ -61,3 +61,14 @@ func TestISO2022JPBody(t *testing.T) {
 		t.Errorf("replacement characters in:\n%s", all)
 	}
 }
+
+// Some mailers label Shift_JIS 8bit bodies "ISO-2022-JP".
+func TestISO2022JPLabelledShiftJIS(t *testing.T) {
+	msg := "Content-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+		"\x92\x86\x93\x87 \x97\x6c\r\n\x82\xa8\x90\xa2\x98\x62\x82\xc9\x82\xc8\x82\xc1\x82\xc4\x82\xa8\x82\xe8\x82\xdc\x82\xb7\x81\x42\r\n"
+	s, sink := newTest(t)
+	res := scanMsg(t, s, msg)
+	if !strings.Contains(sink.AllText(), "中島 様\r\nお世話になっております。") || res.Verdict != Clean {
+		t.Fatalf("verdict %s %q, text %q", res.Verdict, res.Reasons, sink.AllText())
+	}
+}
