@@ -132,6 +132,9 @@ func (r *run) text(f *file, kind format, head []byte) error {
 	if bad, total := cw.Invalid(); bad > 16 && float64(bad*3) > maxInvalidShare*float64(total) {
 		return unscannable("text does not decode as %s", c.Name)
 	}
+	if kind == fmtText && !strings.HasPrefix(c.Name, "utf-16") {
+		return r.uuencoded(f)
+	}
 	return nil
 }
 
