@@ -3,10 +3,14 @@ package corpus
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 	"time"
+
+	// The okuri binary links go-message/charset (smtpd, approvals-ui),
+	// whose init sets go-message's global CharsetReader, so that text
+	// parts reach the scanner already converted; scan here as the
+	// gateway does.
+	_ "github.com/emersion/go-message/charset"
 
 	"github.com/okuri/okuri/policy/scan"
 )
@@ -16,9 +20,11 @@ import (
 // (see docs/DETECTION.md), so a regression fails the test; the
 // held-out floors are loose, it is reported more than asserted. The
 // lead raises them as the detector improves.
-var floors = map[Part]struct{ precision, recall float64 }{
-	Tuning:  {0.0, 0.0},
-	HeldOut: {0.0, 0.0},
+var floors = map[Part]struct{ precision, recall, detPrecision, detRecall float64 }{
+	// measured 2026-12-06: held 0.649 / 0.991, detected 0.873 / 0.856
+	Tuning: {0.62, 0.97, 0.84, 0.82},
+	// measured 2026-12-06: held 0.740 / 0.973, detected 0.889 / 0.856
+	HeldOut: {0.60, 0.90, 0.80, 0.75},
 }
 
 // result is one sample's scan outcome.
@@ -70,9 +76,17 @@ func TestGeneratedCorpus(t *testing.T) {
 	}{{Tuning, TuningSeed}, {HeldOut, HeldOutSeed}} {
 		t.Run(p.part.String(), func(t *testing.T) {
 			results := scanPart(t, sc, p.part, p.seed)
-			byFormat, byBody := map[string]*Score{}, map[string]*Score{}
+			byFormat, byBody, detected := map[string]*Score{}, map[string]*Score{}, map[string]*Score{}
 			for _, r := range results {
 				held := r.verdict != scan.Clean
+				if r.s.Format != "zip-encrypted" {
+					// the detector alone: found personal data or not,
+					// whatever else made the message unscannable
+					if detected[r.s.Format] == nil {
+						detected[r.s.Format] = &Score{}
+					}
+					detected[r.s.Format].Add(r.s.Hold, r.verdict == scan.PersonalData)
+				}
 				for m, k := range map[*map[string]*Score]string{&byFormat: r.s.Format, &byBody: r.s.Body} {
 					if (*m)[k] == nil {
 						(*m)[k] = &Score{}
@@ -89,15 +103,18 @@ func TestGeneratedCorpus(t *testing.T) {
 					t.Errorf("%s: encrypted archive scanned clean", r.s.Name)
 				}
 			}
-			t.Logf("%s part, seed %d, %d messages\n\n%s\n%s", p.part, p.seed, len(results), Table("format", byFormat), Table("body charset/encoding", byBody))
-			all := Total(byFormat)
+			t.Logf("%s part, seed %d, %d messages\n\nheld (verdict not clean) against labels:\n\n%s\n%s\nverdict personal_data against labels (detector alone):\n\n%s",
+				p.part, p.seed, len(results), Table("format", byFormat), Table("body charset/encoding", byBody), Table("format", detected))
 			f := floors[p.part]
-			if all.Precision() < f.precision || all.Recall() < f.recall {
-				t.Errorf("%s: precision %.3f recall %.3f, floors %.2f / %.2f", p.part, all.Precision(), all.Recall(), f.precision, f.recall)
+			for _, c := range []struct {
+				what   string
+				s      Score
+				pr, rc float64
+			}{{"held", Total(byFormat), f.precision, f.recall}, {"detected", Total(detected), f.detPrecision, f.detRecall}} {
+				if c.s.Precision() < c.pr || c.s.Recall() < c.rc {
+					t.Errorf("%s part, %s: precision %.3f recall %.3f, floors %.2f / %.2f", p.part, c.what, c.s.Precision(), c.s.Recall(), c.pr, c.rc)
+				}
 			}
 		})
 	}
 }
-
-var _ = fmt.Sprint
-var _ = strings.Cut
