@@ -44,6 +44,8 @@ func runConformance(t *testing.T, open opener) {
 		{"PutExists", testPutExists},
 		{"Lifecycle", testLifecycle},
 		{"SelfApproval", testSelfApproval},
+		{"SelfRelease", testSelfRelease},
+		{"DeadlinePassed", testDeadlinePassed},
 		{"SelfCheck", testSelfCheck},
 		{"ConcurrentApprove", testConcurrentApprove},
 		{"Leases", testLeases},
