@@ -55,6 +55,8 @@ func runConformance(t *testing.T, open opener) {
 		{"Holds", testHolds},
 		{"Retention", testRetention},
 		{"Sessions", testSessions},
+		{"SessionSwap", testSessionSwap},
+		{"SessionAdd", testSessionAdd},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
