@@ -57,7 +57,9 @@ func TestOneCustomerText(t *testing.T) {
 	}
 	for _, tc := range cases {
 		r := scanText(e, tc.text, 0)
-		if s := r.Summary(); !s.PersonalData || s.Records < 1 {
+		// the letters and forms name their customer: a finding says so
+		named := !strings.Contains(tc.name, "日生")
+		if s := r.Summary(); !s.PersonalData || s.Records < 1 || named && s.Kinds["name"] < 1 {
 			t.Errorf("%s: %+v\n%+v", tc.name, s, r.Findings())
 		}
 	}

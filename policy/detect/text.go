@@ -77,6 +77,10 @@ type Text struct {
 	// the lines below list staff at work; paraStaff: the current
 	// paragraph has such lines
 	hdrStaff, paraStaff bool
+	// addrSample is the salutation's name, masked; addrNamed is set once
+	// it was reported as the name of a record
+	addrSample string
+	addrNamed  bool
 }
 
 // Text starts a free-text document at loc.

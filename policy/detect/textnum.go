@@ -344,6 +344,14 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 	for k, n := range g.recs {
 		t.acc.recs[k] += n
 	}
+	if g.records > 0 && t.addressee && !t.signed && !t.addrNamed {
+		// a record in a letter, above its signature, is the addressee's:
+		// the salutation's name is its name (reported once)
+		t.addrNamed = true
+		t.acc.count[kName]++
+		t.acc.recs[kName]++
+		t.acc.addSample(kName, t.addrSample)
+	}
 	t.para = t.para[:0]
 }
 
@@ -492,7 +500,8 @@ func (t *Text) salutation(b []byte, ps, pe int) bool {
 				continue
 			}
 			pos := ps + ls + len(line) - len(h)
-			if nameBefore(b, ps+ls, pos) >= 0 && !businessContact(b, ps, pos) {
+			if s := nameBefore(b, ps+ls, pos); s >= 0 && !businessContact(b, ps, pos) {
+				t.addrSample = maskText(bytes.TrimRight(b[s:pos], " \u3000"), 1)
 				return true
 			}
 		}
