@@ -124,6 +124,7 @@ TEL 03-1234-5678
 `},
 		{"customer letter, signature between full-width asterisks", "佐藤 美咲 様\n\nご登録の内容を確認いたしました。\n\n＊＊＊＊＊＊＊＊＊＊＊＊\n 有限会社 みどりエージェンシー\n 有馬 一郎\n 〒251-0052 神奈川県藤沢市藤沢1-2-3\n Tel 0466-22-1234\n＊＊＊＊＊＊＊＊＊＊＊＊\n"},
 		{"a date followed by 生命 is no birth date", "山田 太郎 様\n契約日 2026年4月1日生命保険 ご住所変更なし\n"},
+		{"salutation, then where to call and come in the body", "山田 太郎 様\n\nご不明な点は、お電話（03-1234-5678）または窓口（東京都千代田区丸の内1-1-1）までお問い合わせください。\n"},
 		{"salutation, then the sender's own contact in the body", `田中 様
 
 お世話になります。資料を添付いたしました。

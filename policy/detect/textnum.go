@@ -514,13 +514,27 @@ func (t *Text) salutation(b []byte, ps, pe int) bool {
 // the honorific お/ご is never used for the sender's (TEL, 弊社住所).
 var honorWords = [...]string{"ご住所", "お住まい", "ご自宅", "お電話", "ご連絡先", "ご携帯", "お届け先", "ご登録", "ご本人", "お客様の"}
 
+// senderWords mark a paragraph that gives the sender's own contact
+// details, honorific or not (お電話は弊社窓口まで).
+var senderWords = [...]string{"弊社", "当社", "小社", "窓口", "問い合わせ", "問合せ", "営業時間", "受付時間", "までご連絡"}
+
 func honorParagraph(p []byte) bool {
+	honor := false
 	for _, w := range honorWords {
 		if bytes.Contains(p, []byte(w)) {
-			return true
+			honor = true
+			break
 		}
 	}
-	return false
+	if !honor || businessParagraph(p) {
+		return false
+	}
+	for _, w := range senderWords {
+		if bytes.Contains(p, []byte(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // signatureLine reports a line that starts a mail signature: "--",
