@@ -52,6 +52,7 @@ func TestOneCustomerText(t *testing.T) {
 口座番号　7654321
 口座名義　ヤマダ ハナコ
 `},
+		{"transfer form of a customer named 阿部", "振込依頼書\n\n振込先：ゆうちょ銀行 〇一八店 普通 2345678\n口座名義：阿部 花子\n"},
 		{"birth date written as 日生, sender signs below a separator", "新規のお客様です。\n山田 太郎（1975年4月12日生）\n東京都世田谷区桜新町2-14-3\n\n--\nさくら保険 佐藤\n"},
 		{"birth date written as 日生", "新規のお客様です。\n山田 太郎（1975年4月12日生）\n東京都世田谷区桜新町2-14-3\n"},
 	}
@@ -100,6 +101,7 @@ func TestCompanyDataText(t *testing.T) {
 TEL 03-1234-5678 FAX 03-1234-5679
 `},
 		{"invoice, holder with the bank register's company suffix", "お振込先\n三井住友銀行 丸の内支店 普通 1234567\n口座名義 サクラホケンサービス(カ\n"},
+		{"invoice, holder written in kanji", "お振込先\n三井住友銀行 丸の内支店 普通 1234567\n口座名義 株式会社さくら保険サービス\n"},
 		{"invoice, holder in half-width kana", "ご請求金額 59,400円\nお振込先：りそな銀行 本店営業部 普通預金 7777777\n名義：ｶ)ｻｸﾗﾎｹﾝｻｰﾋﾞｽ\n"},
 		{"letter to a client company signed by the agency", `株式会社みどり商事
 総務部 鈴木 一郎 様

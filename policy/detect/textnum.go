@@ -184,11 +184,22 @@ func personHolder(p []byte) bool {
 			le = len(p)
 		}
 		s, e := nameAfter(p, j, le)
-		if s < 0 || notPerson(p[s:e]) || companyKana(p[e:le]) {
+		if s < 0 || companyWord(p[s:le]) || companyKana(p[e:le]) {
 			continue
 		}
 		return true
 	}
+}
+
+// companyWord reports a company or organisation name (a person's
+// name may hold 部 or 室: 阿部, 室井).
+func companyWord(w []byte) bool {
+	for _, m := range [...]string{"会社", "(株)", "（株）", "㈱", "(有)", "（有）", "法人", "組合", "協会", "財団", "社団", "銀行", "信用金庫"} {
+		if bytes.Contains(w, []byte(m)) {
+			return true
+		}
+	}
+	return false
 }
 
 // companyKana reports the bank-register suffix of a company name right
