@@ -88,14 +88,24 @@ type fixture struct {
 	relay relay.Sender
 }
 
+// fixtureOpts changes the fixture's parts.
+type fixtureOpts struct {
+	relay  func(next relay.Sender, a *auditRecorder) relay.Sender // wraps the relay client
+	store  func(next quarantine.Store) quarantine.Store
+	config func(cfg *config.Config)
+}
+
 // newFixture wires a Gateway with the example configuration's policy, the
 // real scanner, an embedded store in a temporary folder and a real SMTP
-// sink as upstream. wrap, when set, wraps the relay client.
-func newFixture(t *testing.T, wrap func(next relay.Sender, a *auditRecorder) relay.Sender) *fixture {
+// sink as upstream.
+func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Helper()
 	cfg, err := config.Load("../examples/okuri.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.config != nil {
+		o.config(cfg)
 	}
 	pol, err := policy.New(cfg)
 	if err != nil {
@@ -118,10 +128,14 @@ func newFixture(t *testing.T, wrap func(next relay.Sender, a *auditRecorder) rel
 	}
 	t.Cleanup(func() { cl.Close() })
 	f := &fixture{sink: sink, store: st, audit: rec, relay: cl}
-	if wrap != nil {
-		f.relay = wrap(cl, rec)
+	if o.relay != nil {
+		f.relay = o.relay(cl, rec)
 	}
-	f.gw, err = New(Options{Relay: f.relay, Scanner: sc, Policy: func() *policy.Policy { return pol }, Store: st, Audit: rec})
+	var gst quarantine.Store = st
+	if o.store != nil {
+		gst = o.store(st)
+	}
+	f.gw, err = New(Options{Relay: f.relay, Scanner: sc, Policy: func() *policy.Policy { return pol }, Store: gst, Audit: rec})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,12 +170,12 @@ const plainMemo = "From: Tanaka <tanaka@agency.example.jp>\r\nTo: Suzuki <suzuki
 // it must not leave a copy without a trace (issue 12 item 13).
 func TestPassPathRecordsAttemptBeforeSending(t *testing.T) {
 	var atSend [][]string
-	f := newFixture(t, func(next relay.Sender, a *auditRecorder) relay.Sender {
+	f := newFixture(t, fixtureOpts{relay: func(next relay.Sender, a *auditRecorder) relay.Sender {
 		return senderFunc(func(ctx context.Context, env relay.Envelope, msg io.Reader) (*relay.Result, error) {
 			atSend = append(atSend, a.types())
 			return next.Send(ctx, env, msg)
 		})
-	})
+	}})
 	m := message(t, "tanaka@agency.example.jp", []string{"suzuki@agency.example.jp", "sato@agency.example.jp"}, plainMemo)
 	rep := f.gw.Handle(context.Background(), m)
 	if rep.Code != 250 {
