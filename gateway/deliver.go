@@ -78,7 +78,7 @@ func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.
 			d.Action, d.Errors = policy.Quarantine, append(d.Errors, "rewrite: "+err.Error())
 			return g.hold(ctx, m, hdr, res, d, log)
 		}
-		env := relay.Envelope{From: dl.MailFrom, To: dl.RcptTo}
+		env := relay.Envelope{From: dl.MailFrom, To: dl.RcptTo, ID: m.QueueID}
 		if err != nil {
 			out.add(env, nil, &relay.Error{Op: "rewrite", Temporary: true, Err: err})
 			continue

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/netip"
 	"path/filepath"
@@ -170,9 +171,11 @@ const plainMemo = "From: Tanaka <tanaka@agency.example.jp>\r\nTo: Suzuki <suzuki
 // it must not leave a copy without a trace (issue 12 item 13).
 func TestPassPathRecordsAttemptBeforeSending(t *testing.T) {
 	var atSend [][]string
+	var ids []string
 	f := newFixture(t, fixtureOpts{relay: func(next relay.Sender, a *auditRecorder) relay.Sender {
 		return senderFunc(func(ctx context.Context, env relay.Envelope, msg io.Reader) (*relay.Result, error) {
 			atSend = append(atSend, a.types())
+			ids = append(ids, env.ID)
 			return next.Send(ctx, env, msg)
 		})
 	}})
@@ -192,7 +195,28 @@ func TestPassPathRecordsAttemptBeforeSending(t *testing.T) {
 	if att.MessageID != m.QueueID || len(att.Recipients) != 2 || att.Upstream == nil || att.Upstream.Attempt != 1 {
 		t.Fatalf("attempt event %+v", att)
 	}
+	if len(ids) != 1 || ids[0] != m.QueueID {
+		t.Fatalf("envelope ids %q, want the queue id %s (dir: upstream file names)", ids, m.QueueID)
+	}
 	if n := len(f.sink.Messages()); n != 1 {
 		t.Fatalf("sink got %d messages", n)
+	}
+}
+
+// A queued or released message keeps its id on the way to the relay: the
+// dir: upstream names its files by it.
+func TestPrepareKeepsTheMessageID(t *testing.T) {
+	var d policy.Decision
+	d.Rewrite.Split = true
+	pj, _ := json.Marshal(&d)
+	m := &quarantine.Message{ID: "01JD3QX7B2M4N6P8R0S2T4V6W8", Decision: quarantine.Decision{Policy: pj}}
+	dls, err := Prepare(context.Background(), m, relay.Envelope{From: "tanaka@agency.example.jp", To: []string{"a@example.com", "b@example.net"}, ID: m.ID})
+	if err != nil || len(dls) != 2 {
+		t.Fatalf("%d deliveries, %v", len(dls), err)
+	}
+	for _, dl := range dls {
+		if dl.Env.ID != m.ID {
+			t.Fatalf("delivery envelope id %q, want %s", dl.Env.ID, m.ID)
+		}
 	}
 }
