@@ -66,10 +66,9 @@ func (o *outcome) refused(rs []*relay.RecipientError) {
 
 // deliver is the pass path: synchronous delivery of every Delivery of the
 // decision (one, or one per recipient after a split), then the answer.
-func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
+func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, deliveries []policy.Delivery, log *slog.Logger) smtpd.Reply {
 	start := time.Now()
 	out := outcome{rcptOnly: true}
-	deliveries := d.Deliveries(m.From, m.To)
 	for i, dl := range deliveries {
 		body, err := dl.Apply(m.Body.Reader())
 		if err != nil && i == 0 {

@@ -119,7 +119,13 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	if d.Action.Held() {
 		return g.hold(ctx, m, hdr, res, &d, log) // its events go with the stored message
 	}
-	if err := g.emit(ctx, receivedEvent(m, hdr, res), decidedEvent(m, &d)); err != nil {
+	evs := []audit.Event{receivedEvent(m, hdr, res), decidedEvent(m, &d)}
+	var deliveries []policy.Delivery
+	if d.Action != policy.Reject {
+		deliveries = d.Deliveries(m.From, m.To)
+		evs = append(evs, attemptEvent(m, &d, len(deliveries)))
+	}
+	if err := g.emit(ctx, evs...); err != nil {
 		// No decision is acted on without its audit record: the client
 		// keeps the message and retries.
 		log.Error("audit log refused the message's events", "err", err)
@@ -132,7 +138,7 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	if d.Action == policy.Reject {
 		return g.reject(ctx, m, hdr, res, &d, log)
 	}
-	return g.deliver(ctx, m, hdr, res, &d, log)
+	return g.deliver(ctx, m, hdr, res, &d, deliveries, log)
 }
 
 // scan runs the scanner; a panic in an extractor becomes a scan error, so

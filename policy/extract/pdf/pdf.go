@@ -17,15 +17,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/klippa-app/go-pdfium/webassembly"
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/okuri/okuri/policy/extract"
 )
@@ -38,96 +34,85 @@ type Doc struct {
 	Loc      extract.Location
 	MaxPages int
 	Budget   *extract.Budget
+	// MaxFiles bounds the embedded files taken out (0: no bound);
+	// MaxFileBytes bounds each of them (0: no bound).
+	MaxFiles     int
+	MaxFileBytes int64
 }
 
 // ErrNoText marks a PDF whose pages carry no text: scanned images need OCR,
 // which okuri does not do, so the content is unscannable.
 var ErrNoText = errors.New("pdf has no text (image-only)")
 
-// Pool is a set of PDFium WebAssembly instances. Safe for concurrent use.
-type Pool struct {
-	pool    pdfium.Pool
-	Startup time.Duration // how long NewPool took (runtime compilation)
-}
-
-// NewPool compiles the PDFium module and allows up to n instances. If
-// cacheDir is not empty, compiled code is cached there, which turns the
-// multi-second compilation of later starts into a load.
-func NewPool(n int, cacheDir string) (*Pool, error) {
-	start := time.Now()
-	rc := wazero.NewRuntimeConfig().
-		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-		WithCloseOnContextDone(true)
-	if cacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
-		if err != nil {
-			return nil, fmt.Errorf("pdfium cache: %w", err)
-		}
-		rc = rc.WithCompilationCache(cache)
-	}
-	p, err := webassembly.Init(webassembly.Config{
-		MinIdle:  1,
-		MaxIdle:  n,
-		MaxTotal: n,
-		// No host file system for the sandbox; documents are passed as
-		// readers.
-		FSConfig: wazero.NewFSConfig(),
-		Stdout:   io.Discard,
-		Stderr:   io.Discard,
-		// CloseOnContextDone lets a killed instance stop mid-page when a
-		// scan's time budget runs out.
-		RuntimeConfig: rc,
-		ReuseWorkers:  true,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("pdfium init: %w", err)
-	}
-	return &Pool{pool: p, Startup: time.Since(start)}, nil
-}
-
-// Close releases the runtime.
-func (p *Pool) Close() error { return p.pool.Close() }
+// LimitMemory names the per-document memory limit (Config.MemoryLimit) in
+// the extract.LimitError of a PDF that needs more.
+const LimitMemory = "max_pdf_memory"
 
 // Extract writes the text of every page (up to d.MaxPages) to one text
-// stream. It honours ctx: when the time budget runs out mid-page the
-// instance is killed.
-func (p *Pool) Extract(ctx context.Context, d Doc) (err error) {
+// stream and returns the files embedded in the document, for the caller
+// to scan after the PDFium instance is free again. It honours ctx: when the time budget runs out mid-page the
+// instance is killed. An instance that failed, hit its memory limit or
+// grew large is discarded afterwards and replaced by a fresh one.
+func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
+	w, err := p.acquire(ctx)
+	if err != nil {
+		return nil, d.Budget.Err()
+	}
+	defer p.release(w)
+	inst, err := w.pool.GetInstanceWithContext(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, d.Budget.Err()
+		}
+		return nil, fmt.Errorf("pdfium instance: %w", err)
+	}
+	mem := w.mem.current()
+	mem.refused.Store(false)
+	stop := make(chan struct{})
+	killed := make(chan bool, 1)
+	go func() {
+		select {
+		case <-ctx.Done():
+			inst.Kill()
+			killed <- true
+		case <-stop:
+			killed <- false
+		}
+	}()
+	files, err := p.extractSafe(inst, d)
+	close(stop)
+	if <-killed {
+		return nil, d.Budget.Err()
+	}
+	switch {
+	case mem.refused.Load():
+		inst.Kill()
+		return nil, &extract.LimitError{Limit: LimitMemory}
+	case err != nil && !errors.Is(err, extract.ErrEncrypted) && !errors.Is(err, ErrNoText),
+		mem.size.Load() > recycleAbove:
+		// After a failed call PDFium's state is not to be trusted, and a
+		// large memory would stay with the instance for good.
+		inst.Kill()
+	default:
+		inst.Close()
+	}
+	return files, err
+}
+
+// extractSafe turns a panic in go-pdfium (met with hostile input) into a
+// malformed-PDF error.
+func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (files []Embedded, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = extract.Malformed("pdf", errors.New("pdfium panic"))
 		}
 	}()
-	inst, err := p.pool.GetInstanceWithContext(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return d.Budget.Err()
-		}
-		return fmt.Errorf("pdfium instance: %w", err)
-	}
-	done := make(chan struct{})
-	defer close(done)
-	killed := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			inst.Kill()
-			close(killed)
-		case <-done:
-		}
-	}()
-	err = p.extract(inst, d)
-	select {
-	case <-killed:
-		return d.Budget.Err()
-	default:
-		inst.Close()
-	}
-	return err
+	return p.extract(inst, d)
 }
 
-func (p *Pool) extract(inst pdfium.Pdfium, d Doc) error {
+func (p *Pool) extract(inst pdfium.Pdfium, d Doc) ([]Embedded, error) {
 	if err := d.Budget.Take(d.Size); err != nil {
-		return err
+		return nil, err
 	}
 	doc, err := inst.OpenDocument(&requests.OpenDocument{
 		FileReader:     io.NewSectionReader(d.R, 0, d.Size),
@@ -135,40 +120,56 @@ func (p *Pool) extract(inst pdfium.Pdfium, d Doc) error {
 	})
 	if err != nil {
 		if errors.Is(err, pdfiumerrors.ErrPassword) || errors.Is(err, pdfiumerrors.ErrSecurity) {
-			return extract.ErrEncrypted
+			return nil, extract.ErrEncrypted
 		}
-		return extract.Malformed("pdf", err)
+		return nil, extract.Malformed("pdf", err)
 	}
 	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
 	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
 	if err != nil {
-		return extract.Malformed("pdf", err)
+		return nil, extract.Malformed("pdf", err)
 	}
 	if pc.PageCount > d.MaxPages && d.MaxPages > 0 {
-		return &extract.LimitError{Limit: extract.LimitPDFPages}
+		return nil, &extract.LimitError{Limit: extract.LimitPDFPages}
 	}
+	chars, err := pagesText(inst, doc.Document, pc.PageCount, d)
+	if err != nil {
+		return nil, err
+	}
+	// Embedded files are taken out even from a PDF without text: a
+	// scanned cover page may carry the customer list as an attachment.
+	files, err := embedded(inst, doc.Document, pc.PageCount, d)
+	if err != nil {
+		return files, err
+	}
+	if pc.PageCount > 0 && chars == 0 {
+		return files, ErrNoText
+	}
+	return files, nil
+}
+
+// pagesText writes the text of every page to one text stream and returns
+// how many non-space bytes it found.
+func pagesText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages int, d Doc) (int, error) {
 	tw := d.Sink.Text(d.Loc)
 	defer tw.Close()
 	chars := 0
-	for i := 0; i < pc.PageCount; i++ {
+	for i := 0; i < pages; i++ {
 		if err := d.Budget.Err(); err != nil {
-			return err
+			return chars, err
 		}
-		t, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}}})
+		t, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}})
 		if err != nil {
-			return extract.Malformed("pdf page", err)
+			return chars, extract.Malformed("pdf page", err)
 		}
 		if err := d.Budget.Take(int64(len(t.Text))); err != nil {
-			return err
+			return chars, err
 		}
 		chars += len(strings.TrimSpace(t.Text))
 		if _, err := tw.Write([]byte(t.Text)); err != nil {
-			return err
+			return chars, err
 		}
 		tw.Write([]byte{'\n'})
 	}
-	if pc.PageCount > 0 && chars == 0 {
-		return ErrNoText
-	}
-	return nil
+	return chars, nil
 }
