@@ -232,6 +232,9 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 			_, err := st.Counts(ctx)
 			return err
 		})
+		// Not ready while audit events cannot reach JetStream for longer
+		// than a short outage (issue 12 item 15); mail keeps flowing.
+		a.monitor.SetCheck("audit", a.backend.audit.Ready)
 	}
 	a.emit(audit.Event{Type: audit.TypeGatewayStarted, Actor: audit.System, Attrs: map[string]string{"version": version}})
 	return a, nil
