@@ -31,7 +31,8 @@ type embedded struct {
 
 	mu      sync.Mutex
 	ns      *server.Server
-	release func() // store lock
+	release func()    // store lock
+	healed  time.Time // last restart by heal (publisher goroutine only)
 }
 
 func (e *embedded) start() error {

@@ -199,8 +199,8 @@ func TestSenderBinding(t *testing.T) {
 	}
 	c.Reset()
 	err = send(c, "alice@agency.test", []string{"x@example.test"}, "Subject: no from\r\n\r\nhi\r\n")
-	if smtpCode(err) != 554 {
-		t.Fatalf("no From header: want 554, got %v", err)
+	if smtpCode(err) != 550 {
+		t.Fatalf("no From header: want 550, got %v", err)
 	}
 	c.Reset()
 	// An alias is fine, and so is an RFC 2047 display name.

@@ -135,7 +135,7 @@ func TestCLI(t *testing.T) {
 	}
 
 	code, out = run(t, append([]string{"export", "-since", "1h", "-format", "csv"}, src...)...)
-	if code != 0 || !strings.HasPrefix(out, "\ufeff日時 / time,") || strings.Count(out, "\r\n") != 11 {
+	if code != 0 || !strings.HasPrefix(out, "\ufeff日時 / time [") || strings.Count(out, "\r\n") != 11 {
 		t.Errorf("csv export: %d\n%s", code, out)
 	}
 

@@ -66,6 +66,13 @@ type Text struct {
 	private bool // the current paragraph lets consumer e-mails anchor records
 	// paraStart is where the current paragraph starts in the block
 	paraStart int
+	// A letter opens with its addressee (山田 太郎 様) in a paragraph of
+	// its own: the customer the letter is about. seenText is set after
+	// the first paragraph with text; addressee when that paragraph was
+	// such a salutation; signed after a signature separator line, below
+	// which contact details are the sender's; honor when the current
+	// paragraph speaks of the addressee's own details (ご住所, お電話).
+	seenText, addressee, signed, honor bool
 }
 
 // Text starts a free-text document at loc.
@@ -249,6 +256,7 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 		}
 		if t.tbl == nil {
 			t.tbl = t.r.Table(t.loc)
+			t.tbl.pasted = true
 		}
 		t.tbl.Row(t.cells)
 		return false
@@ -273,6 +281,9 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 	blank := isBlank(line)
 	if blank {
 		t.hdr = 0
+	}
+	if t.addressee && !t.signed && signatureLine(line) {
+		t.signed = true
 	}
 	return blank
 }

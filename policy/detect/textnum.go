@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"math/bits"
 	"slices"
 	"unicode/utf8"
 )
@@ -114,7 +115,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	case c&candBizPhone != 0:
 		return true
 	case c&(candDate|candDate8) != 0:
-		if labelled(cBirth) {
+		if bornAfter(b, tk.end) || labelled(cBirth) {
 			t.match(kBirthDate, func() string { return maskTok(tk, 0, 0) })
 			return true
 		}
@@ -127,7 +128,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 			return true
 		}
 	}
-	if c&candBank != 0 && labelled(cBank) && all&cTransfer == 0 {
+	if c&candBank != 0 && labelled(cBank) && (all&cTransfer == 0 || personHolder(b[t.paraStart:min(len(b), tk.end+300)])) {
 		t.match(kBankAccount, func() string { return maskTok(tk, 0, 2) })
 		return true
 	}
@@ -160,6 +161,61 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 		}
 	}
 	return false
+}
+
+// personHolder reports an account holder (口座名義, 名義人) in p that
+// is a person: on an invoice "振込先 … 名義 カ）サクラホケン" is the
+// company's own account, on a transfer request or a payout notice
+// "口座名義 ヤマダ ハナコ" is a customer's.
+func personHolder(p []byte) bool {
+	const meigi = "名義"
+	for off := 0; ; {
+		i := bytes.Index(p[off:], []byte(meigi))
+		if i < 0 {
+			return false
+		}
+		j := off + i + len(meigi)
+		off = j
+		if j+3 <= len(p) && string(p[j:j+3]) == "人" {
+			j += 3
+		}
+		le := j + bytes.IndexByte(p[j:], '\n')
+		if le < j {
+			le = len(p)
+		}
+		s, e := nameAfter(p, j, le)
+		if s < 0 || notPerson(p[s:e]) || companyKana(p[e:le]) {
+			continue
+		}
+		return true
+	}
+}
+
+// companyKana reports the bank-register suffix of a company name right
+// at the start of rest: サクラホケン(カ, ｻｸﾗﾎｹﾝ(ﾕ (株式会社, 有限会社).
+func companyKana(rest []byte) bool {
+	for _, p := range [...]string{"(", "（"} {
+		if len(rest) > len(p) && string(rest[:len(p)]) == p {
+			r, _ := decodeRune(rest[len(p):])
+			return isKatakana(r)
+		}
+	}
+	return false
+}
+
+// bornAfter reports 生 right after a date ending at i (1975年4月12日生,
+// S50.4.12生), the way a profile line says "born on" without a label.
+// A kanji after it makes another word (生命, 生保, 生産): no birth.
+func bornAfter(b []byte, i int) bool {
+	if i < len(b) && b[i] == ' ' {
+		i++
+	}
+	const sei = "生"
+	if i+len(sei) > len(b) || string(b[i:i+len(sei)]) != sei {
+		return false
+	}
+	r, _ := decodeRune(b[i+len(sei):])
+	return !isKanji(r)
 }
 
 // blockNumber reports the shape of a Japanese block number: 1-2-3,
@@ -260,9 +316,14 @@ func addrStart(b []byte, ls, s int) []byte {
 // searched for only here, and only in paragraphs that have other
 // matches: a name is what turns contact details into a person.
 func (t *Text) endPara(b []byte, ps, pe int) {
+	if !t.seenText && !isBlank(b[ps:pe]) {
+		t.seenText = true
+		t.addressee = len(t.para) == 0 && t.salutation(b, ps, pe)
+	}
 	if len(t.para) == 0 {
 		return
 	}
+	t.honor = t.addressee && !t.signed && honorParagraph(b[ps:min(pe, ps+8192)])
 	t.confirmListNames()
 	// only paragraphs with a consumer e-mail pay for the company check
 	t.private = slices.ContainsFunc(t.para, func(m tmatch) bool { return m.private }) &&
@@ -310,7 +371,7 @@ func (t *Text) groupRecords(g *groups) {
 		if cur == 0 {
 			return
 		}
-		if textRecord(cur, private && t.private) {
+		if textRecord(cur, private && t.private) || t.honor && addresseeRecord(cur) {
 			g.records++
 			for _, k := range curKinds[:nk] {
 				g.recs[k]++
@@ -355,6 +416,80 @@ func textRecord(kinds uint32, privateMail bool) bool {
 		}
 	}
 	return anchors >= 1 && personal >= 2
+}
+
+// addresseeRecord decides a group below a letter's salutation, in a
+// paragraph about the addressee's own details: the salutation is its
+// anchor, so two kinds of personal data make the record.
+func addresseeRecord(kinds uint32) bool {
+	return bits.OnesCount32(kinds&personalMask&^(1<<kName)) >= 2
+}
+
+// salutation reports a letter's opening paragraph that names one person:
+// at most three short lines, one of them ending in "name 様" (or 殿),
+// and not a company's contact (株式会社… 総務部 鈴木 様).
+func (t *Text) salutation(b []byte, ps, pe int) bool {
+	p := bytes.TrimRight(b[ps:pe], " \t\r\n")
+	if len(p) > 240 || bytes.Count(p, []byte("\n")) > 2 {
+		return false
+	}
+	for ls := 0; ls < len(p); {
+		le := bytes.IndexByte(p[ls:], '\n')
+		if le < 0 {
+			le = len(p)
+		} else {
+			le += ls
+		}
+		line := bytes.TrimRight(p[ls:le], " \t\r\u3000")
+		for _, h := range [...]string{"様", "殿", "さま"} {
+			if !bytes.HasSuffix(line, []byte(h)) {
+				continue
+			}
+			pos := ps + ls + len(line) - len(h)
+			if nameBefore(b, ps+ls, pos) >= 0 && !businessContact(b, ps, pos) {
+				return true
+			}
+		}
+		ls = le + 1
+	}
+	return false
+}
+
+// honorWords are how a letter refers to its addressee's own details:
+// the honorific お/ご is never used for the sender's (TEL, 弊社住所).
+var honorWords = [...]string{"ご住所", "お住まい", "ご自宅", "お電話", "ご連絡先", "ご携帯", "お届け先", "ご登録", "ご本人", "お客様の"}
+
+func honorParagraph(p []byte) bool {
+	for _, w := range honorWords {
+		if bytes.Contains(p, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// signatureLine reports a line that starts a mail signature: "--",
+// "-- " (RFC 3676), or a rule of dashes, equals signs, underscores or
+// box-drawing characters.
+func signatureLine(line []byte) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	if len(line) < 2 {
+		return false
+	}
+	r0, n := decodeRune(line)
+	switch r0 {
+	case '-', '=', '_', '*', '─', '━', '＝', '－', '＿', '―', '‐':
+	default:
+		return false
+	}
+	for i := n; i < len(line); {
+		r, m := decodeRune(line[i:])
+		if r != r0 {
+			return false
+		}
+		i += m
+	}
+	return true
 }
 
 // findNames adds names labelled by 氏名/お名前… or followed by 様/殿.
