@@ -41,7 +41,10 @@ func scanPart(t *testing.T, sc *scan.Scanner, part Part, seed uint64) []result {
 		t.Fatal(err)
 	}
 	out := make([]result, 0, len(samples))
-	for _, s := range samples {
+	for i, s := range samples {
+		if raceEnabled && i%2 == 1 {
+			continue
+		}
 		res, err := sc.Scan(context.Background(), bytes.NewReader(s.Message), int64(len(s.Message)))
 		if err != nil {
 			t.Fatalf("%s: scan: %v", s.Name, err)
