@@ -42,7 +42,9 @@ func scanPart(t *testing.T, sc *scan.Scanner, part Part, seed uint64) []result {
 	}
 	out := make([]result, 0, len(samples))
 	for i, s := range samples {
-		if raceEnabled && i%2 == 1 {
+		// samples cycle through the 12 carriers, so alternate which half of
+		// them a layout keeps
+		if raceEnabled && (i+i/12)%2 == 1 {
 			continue
 		}
 		res, err := sc.Scan(context.Background(), bytes.NewReader(s.Message), int64(len(s.Message)))
