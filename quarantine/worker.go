@@ -205,7 +205,7 @@ func (w *Worker) deliver(ctx context.Context, m *Message) {
 // attempt runs every delivery of the message and merges their outcomes
 // into one Attempt.
 func (w *Worker) attempt(ctx context.Context, m *Message, pending []string, log *slog.Logger) Attempt {
-	dls, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending})
+	dls, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending, ID: m.ID})
 	if err != nil {
 		return w.outcome(m, pending, nil, fmt.Errorf("prepare: %w", err), w.o.Now())
 	}

@@ -28,8 +28,9 @@ const (
 // recorder is the Handler of transcript tests: it keeps every message it
 // was handed, body included, and answers 250.
 type recorder struct {
-	mu   sync.Mutex
-	msgs []recorded
+	mu    sync.Mutex
+	msgs  []recorded
+	reply *Reply // answer instead of 250
 }
 
 type recorded struct {
@@ -42,7 +43,11 @@ func (r *recorder) Handle(_ context.Context, m *Message) Reply {
 	b, _ := io.ReadAll(m.Body.Reader())
 	r.mu.Lock()
 	r.msgs = append(r.msgs, recorded{From: m.From, User: m.User, To: m.To, Data: string(b)})
+	rep := r.reply
 	r.mu.Unlock()
+	if rep != nil {
+		return *rep
+	}
 	return Reply{Code: 250, Enhanced: [3]int{2, 0, 0}, Text: "Ok: delivered as " + m.QueueID}
 }
 
