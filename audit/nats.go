@@ -102,6 +102,10 @@ func (e *embedded) close() {
 	}
 }
 
+// ErrStoreInUse is returned by OpenEmbeddedStore while a gateway holds
+// the store.
+var ErrStoreInUse = errors.New("store in use")
+
 // OpenEmbeddedStore starts a NATS server on the JetStream store of a
 // stopped gateway's data directory (DataDir/nats) and returns a client
 // connection to it, for the CLI. It fails while a gateway holds the store.
