@@ -105,8 +105,12 @@ type Options struct {
 	AllowPlaintextLoopback bool
 	Limits                 Limits
 	Spool                  *spool.Spool
-	Logger                 *slog.Logger
-	Registerer             prometheus.Registerer
+	// Accounts, when set, is the shared sign-in state and per-account
+	// lockout (the UI's); AUTH then checks passwords there, not in
+	// Settings.Directory. See auth.go.
+	Accounts   *directory.Accounts
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
 	// NewQueueID returns the id a message is logged and tracked under.
 	NewQueueID func() string
 }

@@ -75,17 +75,7 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 		s.s.metrics.rejections.WithLabelValues("auth_rate_limited").Inc()
 		return nil, errAuthTooMany
 	}
-	check := func(login, pass string) error {
-		u, ok := st.Directory.Authenticate(login, pass)
-		if !ok {
-			s.s.authFail.fail(s.ip, st.AuthWindow, time.Now())
-			s.s.metrics.authFailures.Inc()
-			s.s.opts.Logger.Warn("smtp auth failed", "client_ip", s.ip.String(), "mechanism", "PLAIN/LOGIN")
-			return errAuthFailed
-		}
-		s.user = u
-		return nil
-	}
+	check := s.checkLogin
 	switch mech {
 	case sasl.Plain:
 		return sasl.NewPlainServer(func(identity, login, pass string) error {
