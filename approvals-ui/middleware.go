@@ -92,7 +92,7 @@ func (s *Server) authExpired(allowExpired bool, h func(http.ResponseWriter, *htt
 		se := s.loadSession(r)
 		var u *directory.User
 		if se != nil && se.Stage == stageFull {
-			u, _ = s.users.lookup(se.User)
+			u, _ = s.lookupUser(r.Context(), se.User)
 		}
 		if u == nil {
 			if api {

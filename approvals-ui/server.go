@@ -42,6 +42,9 @@ type Options struct {
 	// TLS is the server's TLS configuration (certificate); nil: certs.Load
 	// with smtp.tls's files or the generated certificate in data_dir.
 	TLS *tls.Config
+	// Accounts is the users' shared sign-in state (also used by SMTP
+	// AUTH); nil: built on Store with the users file as its seed.
+	Accounts *directory.Accounts
 	// Kick wakes the delivery worker after a message was queued (release,
 	// approval, self-check, notices); nil: the worker's poll finds it.
 	Kick func()
@@ -62,9 +65,12 @@ type Server struct {
 	now   func() time.Time
 	pages *pages
 	users *userFile
-	links *linkSigner
-	http  *http.Server
-	ln    net.Listener
+	// accounts holds passwords, 2FA and lockouts, shared by every
+	// instance and by SMTP AUTH.
+	accounts *directory.Accounts
+	links    *linkSigner
+	http     *http.Server
+	ln       net.Listener
 
 	actions *prometheus.CounterVec
 	logins  *prometheus.CounterVec
@@ -96,6 +102,12 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.users = &userFile{path: o.Config.Dir.UsersFile, fallback: o.Directory}
+	if s.accounts = o.Accounts; s.accounts == nil {
+		if s.accounts, err = directory.NewAccounts(directory.AccountsOptions{KV: o.Store, NotFound: quarantine.ErrNotFound,
+			Users: s.users.current, Limits: s.lockoutLimits, Now: o.Clock}); err != nil {
+			return nil, err
+		}
+	}
 	if s.links, err = loadLinkSigner(o.Config.DataDir); err != nil {
 		return nil, err
 	}
@@ -119,6 +131,12 @@ func New(o Options) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	return s, nil
+}
+
+// lockoutLimits is the per-account lockout of the current configuration.
+func (s *Server) lockoutLimits() directory.Limits {
+	ui := s.conf().UI
+	return directory.Limits{MaxFailures: ui.MaxFailures(), Window: ui.LockoutWindow(), Duration: ui.LockoutDuration()}
 }
 
 // conf returns the current configuration.
