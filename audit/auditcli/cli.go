@@ -87,14 +87,16 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 // source is where events are read from: the stream or an export file.
 type source struct {
-	natsURL string
-	stream  string
-	file    string
-	dataDir string
+	natsURL   string
+	tokenFile string
+	stream    string
+	file      string
+	dataDir   string
 }
 
 func (s *source) flags(fs *flag.FlagSet, withFile bool) {
 	fs.StringVar(&s.natsURL, "nats", envOr("OKURI_AUDIT_NATS_URL", nats.DefaultURL), "NATS URL")
+	fs.StringVar(&s.tokenFile, "nats-token-file", "", "file with the NATS token (the embedded server's data_dir/audit-nats.token)")
 	fs.StringVar(&s.stream, "stream", "OKURI_AUDIT", "JetStream stream name")
 	if withFile {
 		fs.StringVar(&s.file, "file", "", "read a JSONL export instead of the stream")
@@ -153,8 +155,19 @@ func (s *source) each(ctx context.Context, since time.Time, follow bool, fn func
 		defer closeFn()
 		nc = c
 	} else {
-		c, err := nats.Connect(s.natsURL, nats.Name("okuri-audit-cli"), nats.Timeout(5*time.Second))
+		opts := []nats.Option{nats.Name("okuri-audit-cli"), nats.Timeout(5 * time.Second)}
+		if s.tokenFile != "" {
+			tok, err := audit.ReadTokenFile(s.tokenFile)
+			if err != nil {
+				return err
+			}
+			opts = append(opts, nats.Token(tok))
+		}
+		c, err := nats.Connect(s.natsURL, opts...)
 		if err != nil {
+			if errors.Is(err, nats.ErrAuthorization) && s.tokenFile == "" {
+				return fmt.Errorf("connect %s: %w (okuri's embedded server needs its token: -nats-token-file DATA_DIR/audit-nats.token, or -config FILE)", s.natsURL, err)
+			}
 			return fmt.Errorf("connect %s: %w", s.natsURL, err)
 		}
 		defer c.Close()
