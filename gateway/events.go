@@ -44,6 +44,13 @@ func receivedEvent(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result) a
 func decidedEvent(m *smtpd.Message, d *policy.Decision) audit.Event {
 	ev := base(audit.TypeMessageDecided, m)
 	ev.Decision, ev.Rule, ev.Findings = string(d.Action), d.Rule, d.Kinds
+	// The rewrite every delivery gets, now or after release (a released
+	// message's delivery writes no message.rewritten of its own).
+	if d.Rewrite.Split {
+		ev.Rewrite = &audit.Rewrite{Kind: "split"}
+	} else if d.Rewrite.ForceBCC {
+		ev.Rewrite = &audit.Rewrite{Kind: "bcc"}
+	}
 	// The structured explanation names rules, conditions, kinds and
 	// counts; never detected values, subjects or recipients' local parts.
 	if b, err := json.Marshal(d.Explanation); err == nil {

@@ -130,10 +130,7 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 		// keeps the message and retries.
 		log.Error("audit log refused the message's events", "err", err)
 		g.metrics.outcome("tempfail")
-		if audit.IsStorageFull(err) {
-			return reply(452, 4, 3, 1, "Insufficient system storage, try again later (ref "+m.QueueID+")")
-		}
-		return reply(451, 4, 3, 0, "Audit log unavailable, try again later (ref "+m.QueueID+")")
+		return replyFor(resAuditFailed, replyInfo{Ref: m.QueueID, Err: err})
 	}
 	if d.Action == policy.Reject {
 		return g.reject(ctx, m, hdr, res, &d, log)
@@ -186,8 +183,4 @@ func (g *Gateway) storeEvents(evs ...audit.Event) []audit.Event {
 		return nil
 	}
 	return g.o.Audit.Prepare(evs...)
-}
-
-func reply(code, a, b, c int, text string) smtpd.Reply {
-	return smtpd.Reply{Code: code, Enhanced: [3]int{a, b, c}, Text: text}
 }

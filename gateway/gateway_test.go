@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/netip"
 	"path/filepath"
@@ -88,14 +89,24 @@ type fixture struct {
 	relay relay.Sender
 }
 
+// fixtureOpts changes the fixture's parts.
+type fixtureOpts struct {
+	relay  func(next relay.Sender, a *auditRecorder) relay.Sender // wraps the relay client
+	store  func(next quarantine.Store) quarantine.Store
+	config func(cfg *config.Config)
+}
+
 // newFixture wires a Gateway with the example configuration's policy, the
 // real scanner, an embedded store in a temporary folder and a real SMTP
-// sink as upstream. wrap, when set, wraps the relay client.
-func newFixture(t *testing.T, wrap func(next relay.Sender, a *auditRecorder) relay.Sender) *fixture {
+// sink as upstream.
+func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Helper()
 	cfg, err := config.Load("../examples/okuri.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.config != nil {
+		o.config(cfg)
 	}
 	pol, err := policy.New(cfg)
 	if err != nil {
@@ -118,10 +129,14 @@ func newFixture(t *testing.T, wrap func(next relay.Sender, a *auditRecorder) rel
 	}
 	t.Cleanup(func() { cl.Close() })
 	f := &fixture{sink: sink, store: st, audit: rec, relay: cl}
-	if wrap != nil {
-		f.relay = wrap(cl, rec)
+	if o.relay != nil {
+		f.relay = o.relay(cl, rec)
 	}
-	f.gw, err = New(Options{Relay: f.relay, Scanner: sc, Policy: func() *policy.Policy { return pol }, Store: st, Audit: rec})
+	var gst quarantine.Store = st
+	if o.store != nil {
+		gst = o.store(st)
+	}
+	f.gw, err = New(Options{Relay: f.relay, Scanner: sc, Policy: func() *policy.Policy { return pol }, Store: gst, Audit: rec})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,12 +171,14 @@ const plainMemo = "From: Tanaka <tanaka@agency.example.jp>\r\nTo: Suzuki <suzuki
 // it must not leave a copy without a trace (issue 12 item 13).
 func TestPassPathRecordsAttemptBeforeSending(t *testing.T) {
 	var atSend [][]string
-	f := newFixture(t, func(next relay.Sender, a *auditRecorder) relay.Sender {
+	var ids []string
+	f := newFixture(t, fixtureOpts{relay: func(next relay.Sender, a *auditRecorder) relay.Sender {
 		return senderFunc(func(ctx context.Context, env relay.Envelope, msg io.Reader) (*relay.Result, error) {
 			atSend = append(atSend, a.types())
+			ids = append(ids, env.ID)
 			return next.Send(ctx, env, msg)
 		})
-	})
+	}})
 	m := message(t, "tanaka@agency.example.jp", []string{"suzuki@agency.example.jp", "sato@agency.example.jp"}, plainMemo)
 	rep := f.gw.Handle(context.Background(), m)
 	if rep.Code != 250 {
@@ -178,7 +195,28 @@ func TestPassPathRecordsAttemptBeforeSending(t *testing.T) {
 	if att.MessageID != m.QueueID || len(att.Recipients) != 2 || att.Upstream == nil || att.Upstream.Attempt != 1 {
 		t.Fatalf("attempt event %+v", att)
 	}
+	if len(ids) != 1 || ids[0] != m.QueueID {
+		t.Fatalf("envelope ids %q, want the queue id %s (dir: upstream file names)", ids, m.QueueID)
+	}
 	if n := len(f.sink.Messages()); n != 1 {
 		t.Fatalf("sink got %d messages", n)
+	}
+}
+
+// A queued or released message keeps its id on the way to the relay: the
+// dir: upstream names its files by it.
+func TestPrepareKeepsTheMessageID(t *testing.T) {
+	var d policy.Decision
+	d.Rewrite.Split = true
+	pj, _ := json.Marshal(&d)
+	m := &quarantine.Message{ID: "01JD3QX7B2M4N6P8R0S2T4V6W8", Decision: quarantine.Decision{Policy: pj}}
+	dls, err := Prepare(context.Background(), m, relay.Envelope{From: "tanaka@agency.example.jp", To: []string{"a@example.com", "b@example.net"}, ID: m.ID})
+	if err != nil || len(dls) != 2 {
+		t.Fatalf("%d deliveries, %v", len(dls), err)
+	}
+	for _, dl := range dls {
+		if dl.Env.ID != m.ID {
+			t.Fatalf("delivery envelope id %q, want %s", dl.Env.ID, m.ID)
+		}
 	}
 }

@@ -177,8 +177,27 @@ func (s *session) Data(r io.Reader) error {
 	if s.user != nil {
 		m.User = s.user.Address
 	}
-	rep := s.s.handler.Handle(s.ctx, m)
-	return &smtp.SMTPError{Code: rep.Code, EnhancedCode: smtp.EnhancedCode(rep.Enhanced), Message: ascii(rep.Text)}
+	return toSMTP(s.s.handler.Handle(s.ctx, m), qid)
+}
+
+// toSMTP turns the Handler's Reply into the reply go-smtp sends. A Reply
+// that is not a well-formed SMTP reply — a code outside 2xx/4xx/5xx, an
+// enhanced code of another class — is a Handler bug: the client gets
+// 451 4.3.0 and keeps the message, never a malformed line or a 250 nobody
+// meant. Text is made ASCII (RFC 5321).
+func toSMTP(rep Reply, qid string) error {
+	class := rep.Code / 100
+	if rep.Code < 200 || rep.Code > 599 || class == 3 || rep.Enhanced[0] != class {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Local error, try again later (ref " + ascii(qid) + ")"}
+	}
+	text := ascii(rep.Text)
+	if text == "" {
+		text = "Ok"
+		if class != 2 {
+			text = "Failed (ref " + ascii(qid) + ")"
+		}
+	}
+	return &smtp.SMTPError{Code: rep.Code, EnhancedCode: smtp.EnhancedCode(rep.Enhanced), Message: text}
 }
 
 func (s *session) dataError(err error) error {

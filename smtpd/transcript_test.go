@@ -3,6 +3,7 @@ package smtpd
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"io"
 	"log/slog"
@@ -28,8 +29,9 @@ const (
 // recorder is the Handler of transcript tests: it keeps every message it
 // was handed, body included, and answers 250.
 type recorder struct {
-	mu   sync.Mutex
-	msgs []recorded
+	mu    sync.Mutex
+	msgs  []recorded
+	reply *Reply // answer instead of 250
 }
 
 type recorded struct {
@@ -42,7 +44,11 @@ func (r *recorder) Handle(_ context.Context, m *Message) Reply {
 	b, _ := io.ReadAll(m.Body.Reader())
 	r.mu.Lock()
 	r.msgs = append(r.msgs, recorded{From: m.From, User: m.User, To: m.To, Data: string(b)})
+	rep := r.reply
 	r.mu.Unlock()
+	if rep != nil {
+		return *rep
+	}
 	return Reply{Code: 250, Enhanced: [3]int{2, 0, 0}, Text: "Ok: delivered as " + m.QueueID}
 }
 
@@ -56,7 +62,15 @@ func (r *recorder) messages() []recorded {
 // directory and 127.0.0.2/32 trusted for scanner.agency.test.
 func testServer(t *testing.T) (*Server, *recorder) {
 	t.Helper()
-	serverTLS, _, err := certs.ForTest()
+	srv, rec, _ := testServerTLS(t)
+	return srv, rec
+}
+
+// testServerTLS is testServer that also returns a client TLS
+// configuration trusting the server's certificate.
+func testServerTLS(t *testing.T) (*Server, *recorder, *tls.Config) {
+	t.Helper()
+	serverTLS, clientTLS, err := certs.ForTest()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +104,7 @@ func testServer(t *testing.T) (*Server, *recorder) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return srv, rec
+	return srv, rec, clientTLS
 }
 
 // tconn is a raw SMTP client: it writes exactly what the test says and

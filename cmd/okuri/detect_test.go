@@ -37,6 +37,21 @@ func TestScanDetectionFixtures(t *testing.T) {
 	}{
 		// three customers as bullet points in an HTML body (issue 11, item 4)
 		{"html-bullets.eml", "personal_data", 3},
+		// one customer is personal data (issue 11, item 2): a sheet with a
+		// header and one row (LibreOffice from a CRM export), an address
+		// change letter (Word 97), a transfer request (PDF)
+		{"one-customer.xlsx", "personal_data", 1},
+		{"renewal-letter.doc", "personal_data", 1},
+		{"transfer-form.pdf", "personal_data", 1},
+		// no person (issue 11, item 6): Japan Post's postal-code master
+		// (Shift_JIS, half-width katakana readings), a staff roster with
+		// office phones, a price list whose codes pass the My Number check,
+		// an invoice and a letter signed with the agency's own details
+		{"KEN_ALL-200.CSV", "clean", 0},
+		{"staff-roster.csv", "clean", 0},
+		{"price-list.csv", "clean", 0},
+		{"invoice.txt", "clean", 0},
+		{"agency-signed-letter.txt", "clean", 0},
 	}
 	for _, tc := range cases {
 		v, recs, kinds := scanJSON(t, filepath.Join("testdata", "detect", tc.file))

@@ -134,7 +134,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 		BackoffBase: cfg.Queue.BackoffBase.D(), BackoffMax: cfg.Queue.BackoffMax.D(),
 		MaxLifetime: cfg.Queue.MaxLifetime.D(), Concurrency: cfg.Queue.Concurrency,
 		DSN:     quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
-		Prepare: gateway.Prepare, Logger: log, Registerer: reg,
+		Prepare: gateway.Prepare, Audit: a.backend.audit, Logger: log, Registerer: reg,
 	})
 	if err != nil {
 		a.close()
@@ -232,6 +232,9 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 			_, err := st.Counts(ctx)
 			return err
 		})
+		// Not ready while audit events cannot reach JetStream for longer
+		// than a short outage (issue 12 item 15); mail keeps flowing.
+		a.monitor.SetCheck("audit", a.backend.audit.Ready)
 	}
 	a.emit(audit.Event{Type: audit.TypeGatewayStarted, Actor: audit.System, Attrs: map[string]string{"version": version}})
 	return a, nil

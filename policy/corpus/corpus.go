@@ -149,7 +149,7 @@ func (g *generator) table(layout, f string, records int, t table, hold bool) {
 		d := document{paras: append(t.title, "下記のとおりです。"), tables: [][][]string{rows}}
 		m.atts = []attachment{{stem + ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx(d, r.IntN(2) == 0)}}
 	case "pdf":
-		p := newPDF(len(rows) > 0 && len(rows[0]) > 6)
+		p := newPDF(len(rows) > 0 && len(rows[0]) > 6, variant(r, g.part, pdfModes))
 		for _, l := range t.title {
 			p.line(l, 12)
 		}
@@ -188,7 +188,7 @@ func (g *generator) doc(layout, f string, d document, hold bool) {
 	case "docx":
 		m.atts = []attachment{{stem + ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx(d, r.IntN(2) == 0)}}
 	case "pdf":
-		p := newPDF(false)
+		p := newPDF(false, variant(r, g.part, pdfModes))
 		for _, l := range d.paras {
 			p.line(l, 10.5)
 		}

@@ -182,3 +182,24 @@ func yen(n int) string {
 	}
 	return b.String()
 }
+
+// addressStyles write the block number (番地) the ways people do:
+// 3-2-11, 3丁目2番11号, full-width, kanji chōme.
+var addressStyles = []func(p person) string{
+	func(p person) string { return p.address() },
+	func(p person) string { return p.pref + p.city + p.town + chome(p, "%d丁目%d番%d号") + p.building },
+	func(p person) string { return p.pref + p.city + p.town + width.Widen.String(p.block) + p.building },
+	func(p person) string { return p.addressSp() },
+	func(p person) string { return p.pref + p.city + p.town + chome(p, "%d丁目%d-%d") + " " + p.building },
+	func(p person) string {
+		var a, b, c int
+		fmt.Sscanf(p.block, "%d-%d-%d", &a, &b, &c)
+		return p.pref + p.city + p.town + string([]rune("一二三四五")[a-1]) + fmt.Sprintf("丁目%d番地%d", b, c) + p.building
+	},
+}
+
+func chome(p person, format string) string {
+	var a, b, c int
+	fmt.Sscanf(p.block, "%d-%d-%d", &a, &b, &c)
+	return fmt.Sprintf(format, a, b, c)
+}

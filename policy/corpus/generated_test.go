@@ -21,10 +21,10 @@ import (
 // held-out floors are loose, it is reported more than asserted. The
 // lead raises them as the detector improves.
 var floors = map[Part]struct{ precision, recall, detPrecision, detRecall float64 }{
-	// measured 2026-12-06: held 0.649 / 0.991, detected 0.873 / 0.856
-	Tuning: {0.62, 0.97, 0.84, 0.82},
-	// measured 2026-12-06: held 0.740 / 0.973, detected 0.889 / 0.856
-	HeldOut: {0.60, 0.90, 0.80, 0.75},
+	// measured 2026-12-06 03:25 UTC: held 1.000 / 0.986, detected 1.000 / 0.986
+	Tuning: {0.97, 0.96, 0.97, 0.96},
+	// measured 2026-12-06 03:25 UTC: held 1.000 / 0.941, detected 1.000 / 0.940
+	HeldOut: {0.90, 0.88, 0.90, 0.88},
 }
 
 // result is one sample's scan outcome.
@@ -41,7 +41,12 @@ func scanPart(t *testing.T, sc *scan.Scanner, part Part, seed uint64) []result {
 		t.Fatal(err)
 	}
 	out := make([]result, 0, len(samples))
-	for _, s := range samples {
+	for i, s := range samples {
+		// samples cycle through the 12 carriers, so alternate which half of
+		// them a layout keeps
+		if raceEnabled && (i+i/12)%2 == 1 {
+			continue
+		}
 		res, err := sc.Scan(context.Background(), bytes.NewReader(s.Message), int64(len(s.Message)))
 		if err != nil {
 			t.Fatalf("%s: scan: %v", s.Name, err)

@@ -56,7 +56,7 @@ var posDocs = []docKind{
 			"口座振替依頼書（兼 自動払込利用申込書）", "",
 			"■お名前　　　" + p.name(),
 			"■フリガナ　　" + p.kana(),
-			"■ご住所　　　〒" + p.zip + " " + p.address(),
+			"■ご住所　　　〒" + p.zip + " " + s.addr(p),
 			"■電話番号　　" + s.phone(p.phone),
 			"■金融機関　　" + p.bank.bank + "　" + p.bank.branch,
 			"■預金種目　　" + p.bank.kind + "　口座番号 " + p.bank.number,
@@ -68,7 +68,7 @@ var posDocs = []docKind{
 		s := newStyle(r, part)
 		return document{paras: []string{"住所変更届", ""}, tables: [][][]string{{
 			{"証券番号", p.policy}, {"氏名", p.name()}, {"フリガナ", s.kana(p.kana())},
-			{"生年月日", s.birth(p.year, p.month, p.day)}, {"旧住所", p.address()}, {"新住所", q.address()},
+			{"生年月日", s.birth(p.year, p.month, p.day)}, {"旧住所", s.addr(p)}, {"新住所", s.addr(q)},
 			{"電話番号", s.phone(p.phone)},
 		}}}
 	}},
@@ -92,7 +92,7 @@ var posDocs = []docKind{
 			"契約者：" + p.name() + " 様（" + s.kana(p.kana()) + "）",
 			"証券番号：" + p.policy,
 			"連絡先：" + s.phone(p.phone),
-			"住所：" + p.address(),
+			"住所：" + s.addr(p),
 			"事故概要：駐車場にて後退時に隣の車両と接触。けが人なし。",
 		}}
 	}},
@@ -101,7 +101,7 @@ var posDocs = []docKind{
 		s := newStyle(r, part)
 		for range 3 {
 			p := newPerson(r)
-			d.paras = append(d.paras, "・"+p.name()+"様　"+s.birth(p.year, p.month, p.day)+"　"+p.address()+"　"+s.phone(p.phone))
+			d.paras = append(d.paras, "・"+p.name()+"様　"+s.birth(p.year, p.month, p.day)+"　"+s.addr(p)+"　"+s.phone(p.phone))
 		}
 		return d
 	}},
@@ -118,7 +118,7 @@ var posDocs = []docKind{
 		return document{paras: []string{
 			"ホームページよりお問い合わせがありました。", "",
 			"【お名前】" + p.name(), "【ふりがな】" + hiragana(p.kana()),
-			"【ご住所】" + p.address(), "【お電話番号】" + s.phone(p.phone),
+			"【ご住所】" + s.addr(p), "【お電話番号】" + s.phone(p.phone),
 			"【メールアドレス】" + p.mail, "【生年月日】" + s.birth(p.year, p.month, p.day),
 			"【お問い合わせ内容】医療保険の見直しを検討しています。資料を送ってください。",
 		}}
@@ -136,7 +136,7 @@ var posDocs = []docKind{
 		s := newStyle(r, part)
 		return document{paras: []string{"保険金請求書"}, tables: [][][]string{{
 			{"被保険者氏名", p.name(), "生年月日", s.birth(p.year, p.month, p.day)},
-			{"住所", p.address(), "電話", s.phone(p.home)},
+			{"住所", s.addr(p), "電話", s.phone(p.home)},
 			{"振込先", p.bank.bank + " " + p.bank.branch, "口座番号", p.bank.kind + " " + p.bank.number},
 			{"傷病名", "右足首骨折", "入院期間", "2026/10/02～2026/10/15"},
 		}}}

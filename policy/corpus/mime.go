@@ -37,7 +37,13 @@ var bodyEncs = []bodyEnc{
 	{charset: "euc-jp", cte: "base64"},
 }
 
-func (e bodyEnc) String() string { return strings.ToLower(e.charset) + "/" + e.cte }
+func (e bodyEnc) String() string {
+	s := strings.ToLower(e.charset) + "/" + e.cte
+	if e.jis78 {
+		s += "-jis78"
+	}
+	return s
+}
 
 // encode converts UTF-8 text (LF line ends) to the charset with CRLF.
 func (e bodyEnc) encode(s string) ([]byte, error) {

@@ -16,6 +16,7 @@ import (
 // embedded (viewers substitute a Mincho/Gothic face), which changes
 // nothing for text extraction.
 type pdfDoc struct {
+	mode  pdfMode
 	cids  map[rune]int
 	order []rune
 	pages []*bytes.Buffer
@@ -23,8 +24,22 @@ type pdfDoc struct {
 	y     float64 // next baseline on the current page
 }
 
-func newPDF(landscape bool) *pdfDoc {
-	d := &pdfDoc{cids: map[rune]int{}, w: 595, h: 842}
+// pdfMode is the order and operators a producer writes table text with;
+// the page looks the same in each, only the content stream differs.
+type pdfMode int
+
+// pdfModes in variant order (even: tuning, odd: held-out).
+var pdfModes = []pdfMode{pdfRowsTm, pdfColumnsTm, pdfRowsTd, pdfRowsTJ}
+
+const (
+	pdfRowsTm    pdfMode = iota // each cell its own BT … Tm … Tj ET, row by row
+	pdfColumnsTm                // the same, column by column (content order ≠ reading order)
+	pdfRowsTd                   // one BT per row, cells reached by relative Td moves
+	pdfRowsTJ                   // cell text in TJ arrays with kerning, split in runs
+)
+
+func newPDF(landscape bool, mode pdfMode) *pdfDoc {
+	d := &pdfDoc{mode: mode, cids: map[rune]int{}, w: 595, h: 842}
 	if landscape {
 		d.w, d.h = 842, 595
 	}
@@ -132,22 +147,75 @@ func (d *pdfDoc) grid(rows [][]string) {
 	}
 	size := min(10, (d.w-80)/total)
 	rowH := size * 1.8
+	var page []placed // the current page's cells
+	flush := func() {
+		d.emit(page, size)
+		page = page[:0]
+	}
 	for _, r := range rows {
 		if d.y-rowH < 40 {
+			flush()
 			d.newPage()
 		}
 		x := 40.0
 		for i := range ncol {
 			cw := widths[i] * size
 			fmt.Fprintf(d.page(), "%.2f %.2f %.2f %.2f re S\n", x, d.y-rowH*0.3, cw, rowH)
-			if i < len(r) {
-				d.textAt(x+size*0.5, d.y, size, r[i])
+			if i < len(r) && r[i] != "" {
+				page = append(page, placed{x + size*0.5, d.y, i, r[i]})
 			}
 			x += cw
 		}
 		d.y -= rowH
 	}
+	flush()
 	d.y -= rowH
+}
+
+// placed is one cell's text at its position.
+type placed struct {
+	x, y float64
+	col  int
+	text string
+}
+
+// emit writes a page's cells in the document's mode.
+func (d *pdfDoc) emit(cells []placed, size float64) {
+	w := d.page()
+	switch d.mode {
+	case pdfColumnsTm:
+		for col := 0; len(cells) > 0; col++ {
+			rest := cells[:0:0]
+			for _, c := range cells {
+				if c.col == col {
+					d.textAt(c.x, c.y, size, c.text)
+				} else {
+					rest = append(rest, c)
+				}
+			}
+			cells = rest
+		}
+	case pdfRowsTd:
+		for i := 0; i < len(cells); {
+			j := i
+			fmt.Fprintf(w, "BT /F1 %.1f Tf %.2f %.2f Td %s Tj", size, cells[i].x, cells[i].y, d.hex(cells[i].text))
+			for j = i + 1; j < len(cells) && cells[j].y == cells[i].y; j++ {
+				fmt.Fprintf(w, " %.2f 0 Td %s Tj", cells[j].x-cells[j-1].x, d.hex(cells[j].text))
+			}
+			w.WriteString(" ET\n")
+			i = j
+		}
+	case pdfRowsTJ:
+		for _, c := range cells {
+			rs := []rune(c.text)
+			h := len(rs) / 2
+			fmt.Fprintf(w, "BT /F1 %.1f Tf 1 0 0 1 %.2f %.2f Tm [%s -12 %s] TJ ET\n", size, c.x, c.y, d.hex(string(rs[:h])), d.hex(string(rs[h:])))
+		}
+	default:
+		for _, c := range cells {
+			d.textAt(c.x, c.y, size, c.text)
+		}
+	}
 }
 
 // bytes writes the file: catalog, pages, font, content streams, xref.

@@ -215,15 +215,20 @@ func janCode(r *rand.Rand) string {
 	for len(b) < 12 {
 		b = append(b, byte('0'+r.IntN(10)))
 	}
+	return string(b) + string(rune('0'+janCheck(string(b))))
+}
+
+// janCheck is the GTIN-13 check digit of 12 digits (weights 1,3,1,3…).
+func janCheck(first12 string) int {
 	sum := 0
-	for i, c := range b {
+	for i := range len(first12) {
 		w := 1
 		if i%2 == 1 {
 			w = 3
 		}
-		sum += int(c-'0') * w
+		sum += int(first12[i]-'0') * w
 	}
-	return string(b) + string(rune('0'+(10-sum%10)%10))
+	return (10 - sum%10) % 10
 }
 
 func (p person) name() string      { return p.sur + " " + p.given }

@@ -54,6 +54,7 @@ type column struct {
 type style struct {
 	birth dateStyle
 	phone func(string) string
+	addr  func(person) string
 	kana  func(string) string
 }
 
@@ -61,6 +62,7 @@ func newStyle(r *rand.Rand, part Part) *style {
 	return &style{
 		birth: variant(r, part, birthStyles),
 		phone: variant(r, part, phoneStyles),
+		addr:  variant(r, part, addressStyles),
 		kana: variant(r, part, []func(string) string{
 			func(s string) string { return s }, halfKana, hiragana,
 			func(s string) string { return strings.ReplaceAll(s, " ", "　") },
@@ -93,7 +95,7 @@ var cols = map[string]column{
 	"age": {[]string{"年齢", "満年齢", "契約時年齢"}, txt(func(p person, _ *style) string { return fmt.Sprint(age(p.year, p.month, p.day)) })},
 	"zip": {[]string{"郵便番号", "〒", "郵便番号(7桁)", "ZIP"}, txt(func(p person, _ *style) string { return p.zip })},
 	"address": {[]string{"住所", "ご住所", "住所1", "現住所", "契約者住所", "送付先住所"},
-		txt(func(p person, _ *style) string { return p.address() })},
+		txt(func(p person, s *style) string { return s.addr(p) })},
 	"pref": {[]string{"都道府県", "県名"}, txt(func(p person, _ *style) string { return p.pref })},
 	"street": {[]string{"市区町村番地", "住所2", "住所（市区町村以下）"},
 		txt(func(p person, _ *style) string { return p.city + p.town + p.block })},

@@ -170,3 +170,38 @@ func TestPDFEmbeddedLimits(t *testing.T) {
 		t.Errorf("file past max_depth: %s %q", res.Verdict, res.Reasons)
 	}
 }
+
+// TestPDFTables: customer lists printed to PDF by other programs keep
+// their rows (issue 11 item 3): the rows are rebuilt from glyph positions
+// and go through the table detector, so records count people. Company
+// documents without people stay clean.
+func TestPDFTables(t *testing.T) {
+	tests := []struct {
+		file       string
+		want       Verdict
+		minRecords int
+		maxRecords int
+	}{
+		{"customers50.pdf", PersonalData, 48, 52},          // Calc, no grid
+		{"customers50-writer.pdf", PersonalData, 45, 60},   // Writer table, wrapped cells, 6 pages
+		{"customers50-noborder.pdf", PersonalData, 45, 60}, // the same without borders
+		{"clients30.pdf", PersonalData, 29, 31},            // groff tbl + ghostscript, English
+		{"transfer.pdf", PersonalData, 1, 1},               // one-customer form
+		{"pricelist.pdf", Clean, 0, 0},
+		{"invoice.pdf", Clean, 0, 0},
+	}
+	s, _ := newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute })
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "pdf", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := scanFile(t, s, tc.file, data)
+			rec := res.Summary.Records
+			if res.Verdict != tc.want || rec < tc.minRecords || rec > tc.maxRecords {
+				t.Errorf("verdict %s records %d, want %s with %d–%d records (%q)", res.Verdict, rec, tc.want, tc.minRecords, tc.maxRecords, res.Reasons)
+			}
+		})
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/enums"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
@@ -148,28 +149,112 @@ func (p *Pool) extract(inst pdfium.Pdfium, d Doc) ([]Embedded, error) {
 	return files, nil
 }
 
-// pagesText writes the text of every page to one text stream and returns
-// how many non-space bytes it found.
+// pagesText writes the text of every page, rebuilt from glyph positions
+// (layout.go): table rows to a table, the rest to one text stream. It
+// returns how many non-space bytes it found.
 func pagesText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages int, d Doc) (int, error) {
-	tw := d.Sink.Text(d.Loc)
-	defer tw.Close()
-	chars := 0
+	out := &writer{d: d, tw: d.Sink.Text(d.Loc)}
+	defer out.close()
 	for i := 0; i < pages; i++ {
 		if err := d.Budget.Err(); err != nil {
-			return chars, err
+			return out.chars, err
 		}
-		t, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}})
-		if err != nil {
-			return chars, extract.Malformed("pdf page", err)
+		page := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}
+		if err := pageText(inst, page, out); err != nil {
+			return out.chars, err
 		}
-		if err := d.Budget.Take(int64(len(t.Text))); err != nil {
-			return chars, err
-		}
-		chars += len(strings.TrimSpace(t.Text))
-		if _, err := tw.Write([]byte(t.Text)); err != nil {
-			return chars, err
-		}
-		tw.Write([]byte{'\n'})
 	}
-	return chars, nil
+	return out.chars, nil
+}
+
+// pageText lays out one page. A rotated page keeps PDFium's own text
+// order: its glyph boxes are in unrotated space, where lines run
+// vertically.
+func pageText(inst pdfium.Pdfium, page requests.Page, out *writer) error {
+	rot, err := inst.FPDFPage_GetRotation(&requests.FPDFPage_GetRotation{Page: page})
+	if err != nil {
+		return extract.Malformed("pdf page", err)
+	}
+	if rot.PageRotation != enums.FPDF_PAGE_ROTATION_NONE {
+		t, err := inst.GetPageText(&requests.GetPageText{Page: page})
+		if err != nil {
+			return extract.Malformed("pdf page", err)
+		}
+		return out.text([]string{t.Text})
+	}
+	gs, err := pageGlyphs(inst, page)
+	if err != nil {
+		return err
+	}
+	rules, err := pageRules(inst, page)
+	if err != nil {
+		return err
+	}
+	l := layoutPage(gs, rules)
+	for _, t := range l.tables {
+		if err := out.table(t); err != nil {
+			return err
+		}
+	}
+	return out.text(l.text)
+}
+
+// writer sends a document's layout to the sink: text lines to one text
+// stream, table rows to a table that continues over pages while the
+// column count stays the same (a list printed over several pages has its
+// header on the first only).
+type writer struct {
+	d     Doc
+	tw    extract.TextWriter
+	tab   extract.TableWriter
+	ncol  int
+	chars int
+	cells [][]byte
+}
+
+func (w *writer) text(lines []string) error {
+	for _, l := range lines {
+		if err := w.d.Budget.Take(int64(len(l) + 1)); err != nil {
+			return err
+		}
+		w.chars += len(strings.TrimSpace(l))
+		if _, err := w.tw.Write([]byte(l)); err != nil {
+			return err
+		}
+		w.tw.Write([]byte{'\n'})
+	}
+	return nil
+}
+
+func (w *writer) table(rows [][]string) error {
+	if w.tab != nil && len(rows[0]) != w.ncol {
+		w.tab.Close()
+		w.tab = nil
+	}
+	if w.tab == nil {
+		w.tab, w.ncol = w.d.Sink.Table(w.d.Loc), len(rows[0])
+	}
+	for _, r := range rows {
+		w.cells = w.cells[:0]
+		n := 0
+		for _, c := range r {
+			w.cells = append(w.cells, []byte(c))
+			n += len(c) + 1
+			w.chars += len(c)
+		}
+		if err := w.d.Budget.Take(int64(n)); err != nil {
+			return err
+		}
+		if err := w.tab.Row(w.cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) close() {
+	if w.tab != nil {
+		w.tab.Close()
+	}
+	w.tw.Close()
 }
