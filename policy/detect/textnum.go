@@ -324,6 +324,8 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 		return
 	}
 	t.honor = t.addressee && !t.signed && honorParagraph(b[ps:min(pe, ps+8192)])
+	staff := t.paraStaff
+	t.paraStaff = false
 	t.confirmListNames()
 	// only paragraphs with a consumer e-mail pay for the company check
 	t.private = slices.ContainsFunc(t.para, func(m tmatch) bool { return m.private }) &&
@@ -333,14 +335,22 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 	var g groups
 	if pe-ps > 0 && t.acc.count[kName] < 3 {
 		t.findNames(b, ps, min(pe, ps+8192))
-		t.groupRecords(&g)
-	} else if t.groupRecords(&g); pe-ps > 0 && !g.all {
+		t.groupRecords(&g, staff)
+	} else if t.groupRecords(&g, staff); pe-ps > 0 && !g.all {
 		t.findNames(b, ps, min(pe, ps+8192))
-		t.groupRecords(&g)
+		t.groupRecords(&g, staff)
 	}
 	t.records += g.records
 	for k, n := range g.recs {
 		t.acc.recs[k] += n
+	}
+	if g.records > 0 && t.addressee && !t.signed && !t.addrNamed {
+		// a record in a letter, above its signature, is the addressee's:
+		// the salutation's name is its name (reported once)
+		t.addrNamed = true
+		t.acc.count[kName]++
+		t.acc.recs[kName]++
+		t.acc.addSample(kName, t.addrSample)
 	}
 	t.para = t.para[:0]
 }
@@ -355,8 +365,9 @@ type groups struct {
 // groupRecords walks the paragraph's matches in line order and groups
 // them into pseudo-records: a group ends after a gap of more than four
 // lines or when an identifying kind repeats. It fills g; endPara adds
-// g to the document, and needs no names when g.all.
-func (t *Text) groupRecords(g *groups) {
+// g to the document, and needs no names when g.all. In a staff list
+// (staff) a group is a record only with a birth date or a strong ID.
+func (t *Text) groupRecords(g *groups, staff bool) {
 	*g = groups{all: true}
 	byLine := func(x, y tmatch) int { return int(x.line - y.line) }
 	if !slices.IsSortedFunc(t.para, byLine) {
@@ -371,7 +382,9 @@ func (t *Text) groupRecords(g *groups) {
 		if cur == 0 {
 			return
 		}
-		if textRecord(cur, private && t.private) || t.honor && addresseeRecord(cur) {
+		if staff && cur&(1<<kBirthDate|strongMask) == 0 {
+			g.all = false
+		} else if textRecord(cur, private && t.private) || t.honor && addresseeRecord(cur) {
 			g.records++
 			for _, k := range curKinds[:nk] {
 				g.recs[k]++
@@ -418,6 +431,47 @@ func textRecord(kinds uint32, privateMail bool) bool {
 	return anchors >= 1 && personal >= 2
 }
 
+// staffLine reports a header line with workplace columns (staffWords).
+func staffLine(line []byte) bool {
+	for _, w := range staffWords {
+		if bytes.Contains(line, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerName finds a name in a line of a text table whose header names
+// a name column: two adjacent space-separated words of kanji or kana
+// (高橋 和夫), anywhere in the line (C514615 高橋 和夫 kazuo@…). It
+// returns the name's bounds or -1.
+func headerName(b []byte, ls int) (int, int) {
+	prevS, prevRunes := -1, 0
+	for i := ls; i < len(b); {
+		// the next word: up to a space, a tab or an ideographic space
+		j := i
+		for j < len(b) && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && !(j+3 <= len(b) && string(b[j:j+3]) == "\u3000") {
+			j++
+		}
+		e, kanji, kana, runes := nameRun(b, i, j)
+		if j > i && e == j && runes <= 5 && (kanji > 0 || kana >= 2) {
+			if prevS >= 0 && prevRunes+runes >= 2 && prevRunes+runes <= 9 && !notPerson(b[prevS:j]) {
+				return prevS, j
+			}
+			prevS, prevRunes = i, runes
+		} else {
+			prevS = -1
+		}
+		if j < len(b) && b[j] == 0xE3 {
+			j += 3
+		} else {
+			j++
+		}
+		i = j
+	}
+	return -1, -1
+}
+
 // addresseeRecord decides a group below a letter's salutation, in a
 // paragraph about the addressee's own details: the salutation is its
 // anchor, so two kinds of personal data make the record.
@@ -446,7 +500,8 @@ func (t *Text) salutation(b []byte, ps, pe int) bool {
 				continue
 			}
 			pos := ps + ls + len(line) - len(h)
-			if nameBefore(b, ps+ls, pos) >= 0 && !businessContact(b, ps, pos) {
+			if s := nameBefore(b, ps+ls, pos); s >= 0 && !businessContact(b, ps, pos) {
+				t.addrSample = maskText(bytes.TrimRight(b[s:pos], " \u3000"), 1)
 				return true
 			}
 		}
@@ -478,7 +533,7 @@ func signatureLine(line []byte) bool {
 	}
 	r0, n := decodeRune(line)
 	switch r0 {
-	case '-', '=', '_', '*', '─', '━', '＝', '－', '＿', '―', '‐':
+	case '-', '=', '_', '*', '~', '─', '━', '＝', '－', '＿', '―', '‐', '＊', '〜', '～':
 	default:
 		return false
 	}

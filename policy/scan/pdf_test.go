@@ -182,10 +182,11 @@ func TestPDFTables(t *testing.T) {
 		minRecords int
 		maxRecords int
 	}{
-		{"customers50.pdf", PersonalData, 48, 52},        // Calc, no grid
-		{"customers50-writer.pdf", PersonalData, 45, 60}, // Writer table, wrapped cells, 6 pages
-		{"clients30.pdf", PersonalData, 29, 31},          // groff tbl + ghostscript, English
-		{"transfer.pdf", PersonalData, 1, 1},             // one-customer form
+		{"customers50.pdf", PersonalData, 48, 52},          // Calc, no grid
+		{"customers50-writer.pdf", PersonalData, 45, 60},   // Writer table, wrapped cells, 6 pages
+		{"customers50-noborder.pdf", PersonalData, 45, 60}, // the same without borders
+		{"clients30.pdf", PersonalData, 29, 31},            // groff tbl + ghostscript, English
+		{"transfer.pdf", PersonalData, 1, 1},               // one-customer form
 		{"pricelist.pdf", Clean, 0, 0},
 		{"invoice.pdf", Clean, 0, 0},
 	}

@@ -40,9 +40,10 @@ type rule struct{ x0, y0, x1, y1 float64 }
 
 // line is one visual line of glyphs, left to right.
 type line struct {
-	gs     []glyph
-	cy, em float64 // centre and height scale of the line
-	segs   []segment
+	gs          []glyph
+	cy, em      float64 // centre and height scale of the line
+	top, bottom float64
+	segs        []segment
 }
 
 // segment is a run of a line's glyphs without a wide gap.
@@ -81,26 +82,18 @@ func layoutPage(gs []glyph, rules []rule) layout {
 			out.tables = append(out.tables, rows)
 		}
 	}
-	var block []int
-	flush := func() {
-		if len(block) >= 2 {
-			if rows, ok := columns(lines, block); ok {
+	for i := 0; i < len(lines); {
+		end := blockEnd(lines, used, i)
+		if end > i {
+			if rows, ok := columns(lines[i : end+1]); ok {
 				out.tables = append(out.tables, rows)
-				for _, i := range block {
-					used[i] = true
+				for k := i; k <= end; k++ {
+					used[k] = true
 				}
 			}
 		}
-		block = block[:0]
+		i = end + 1
 	}
-	for i, l := range lines {
-		if used[i] || len(l.segs) < 2 {
-			flush()
-			continue
-		}
-		block = append(block, i)
-	}
-	flush()
 	for i, l := range lines {
 		if !used[i] {
 			out.text = append(out.text, joinSegs(l.segs))
@@ -149,6 +142,10 @@ func buildLines(gs []glyph) []line {
 		})
 		l.em = lineEm(l.gs)
 		l.segs = segments(l.gs, l.em)
+		l.top, l.bottom = l.gs[0].y1, l.gs[0].y0
+		for _, g := range l.gs {
+			l.top, l.bottom = max(l.top, g.y1), min(l.bottom, g.y0)
+		}
 	}
 	return lines
 }
@@ -203,17 +200,67 @@ func joinSegs(segs []segment) string {
 	return strings.Join(parts, " ")
 }
 
-// columns finds the columns of an unruled block of lines: the x ranges
-// covered by the union of their segments. A block whose segments leave
-// no gutter is not a table.
-func columns(lines []line, block []int) ([][]string, bool) {
-	var spans [][2]float64
-	for _, i := range block {
-		for _, s := range lines[i].segs {
-			spans = append(spans, [2]float64{s.x0, s.x1})
+// blockBreak, in line heights, is the vertical gap that ends a block.
+const blockBreak = 2.5
+
+// rowBreak, in line heights, is the vertical gap between two lines of a
+// block that may separate rows made of several lines.
+const rowBreak = 0.6
+
+// blockEnd returns the last line of the unruled block starting at line i:
+// lines close below each other, from a line with two or more segments
+// to the last such line. Single-segment lines inside a block are the
+// wrapped parts of cells. It returns i when no block starts there.
+func blockEnd(lines []line, used []bool, i int) int {
+	if used[i] || len(lines[i].segs) < 2 {
+		return i
+	}
+	last := i
+	for k := i + 1; k < len(lines) && !used[k]; k++ {
+		if lines[k-1].bottom-lines[k].top > blockBreak*lines[k-1].em {
+			break
+		}
+		if len(lines[k].segs) >= 2 {
+			last = k
 		}
 	}
-	slices.SortFunc(spans, func(a, b [2]float64) int {
+	return last
+}
+
+// columns finds the columns of an unruled block of lines, the x ranges
+// covered by the union of their segments, and its rows. A block whose
+// segments leave no gutter is not a table.
+func columns(block []line) ([][]string, bool) {
+	cols := spans(block)
+	if len(cols) < 2 {
+		return nil, false
+	}
+	cells := make([][]string, len(block))
+	filled := make([]int, len(block))
+	for i, l := range block {
+		cells[i] = make([]string, len(cols))
+		for _, s := range l.segs {
+			c := colOf(cols, (s.x0+s.x1)/2)
+			if cells[i][c] == "" {
+				filled[i]++
+			} else {
+				cells[i][c] += " "
+			}
+			cells[i][c] += s.text
+		}
+	}
+	return rowsOf(block, cells, filled), true
+}
+
+// spans merges the x ranges of a block's segments into column spans.
+func spans(block []line) [][2]float64 {
+	var sp [][2]float64
+	for _, l := range block {
+		for _, s := range l.segs {
+			sp = append(sp, [2]float64{s.x0, s.x1})
+		}
+	}
+	slices.SortFunc(sp, func(a, b [2]float64) int {
 		switch {
 		case a[0] < b[0]:
 			return -1
@@ -223,29 +270,57 @@ func columns(lines []line, block []int) ([][]string, bool) {
 		return 0
 	})
 	var cols [][2]float64
-	for _, s := range spans {
+	for _, s := range sp {
 		if n := len(cols); n > 0 && s[0] <= cols[n-1][1] {
 			cols[n-1][1] = max(cols[n-1][1], s[1])
 			continue
 		}
 		cols = append(cols, s)
 	}
-	if len(cols) < 2 {
-		return nil, false
-	}
-	rows := make([][]string, 0, len(block))
-	for _, i := range block {
-		row := make([]string, len(cols))
-		for _, s := range lines[i].segs {
-			c := colOf(cols, (s.x0+s.x1)/2)
-			if row[c] != "" {
-				row[c] += " "
-			}
-			row[c] += s.text
+	return cols
+}
+
+// rowsOf turns a block's lines into rows. Where lines are separated by
+// clear vertical gaps into groups, and most lines of a group fill only
+// a few columns, the group is one row whose cells wrapped (a borderless
+// Word table); otherwise, as in a printed spreadsheet, every line is a
+// row.
+func rowsOf(block []line, cells [][]string, filled []int) [][]string {
+	most := slices.Max(filled)
+	var rows [][]string
+	start := 0
+	for i := 1; i <= len(block); i++ {
+		if i < len(block) && block[i-1].bottom-block[i].top <= rowBreak*block[i-1].em {
+			continue
 		}
-		rows = append(rows, row)
+		rows = append(rows, group(cells[start:i], filled[start:i], most, start > 0 || i < len(block))...)
+		start = i
 	}
-	return rows, true
+	return rows
+}
+
+// group returns the rows of one group of lines: one merged row when the
+// group is separated from others (split) and most of its lines are
+// partial, else one row per line.
+func group(cells [][]string, filled []int, most int, split bool) [][]string {
+	partial := 0
+	for _, f := range filled {
+		if f*5 < most*4 {
+			partial++
+		}
+	}
+	if !split || len(cells) < 2 || partial*2 <= len(cells) {
+		return cells
+	}
+	row := make([]string, len(cells[0]))
+	for _, line := range cells {
+		for c, t := range line {
+			if t != "" {
+				row[c] = joinWrapped(row[c], t)
+			}
+		}
+	}
+	return [][]string{row}
 }
 
 // colOf returns the index of the span containing x (the last one left of

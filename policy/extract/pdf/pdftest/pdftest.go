@@ -88,3 +88,37 @@ func FileAnnotation(text, name string, data []byte) []byte {
 		fmt.Sprintf("<< /Type /EmbeddedFile /Length %d >>\nstream\n%s\nendstream", len(data), data),
 	)
 }
+
+// Text is one string drawn at X, Y (points from the bottom left of an A4
+// page) in a Japanese font of the given size.
+type Text struct {
+	X, Y, Size float64
+	S          string
+}
+
+// Page returns a one-page A4 PDF that draws texts in the given order
+// with a non-embedded Japanese CID font (UniJIS-UCS2-H, Adobe-Japan1),
+// the way a report engine places each field where it belongs. The order
+// is the content stream's, so a table can be drawn column by column.
+func Page(texts []Text) []byte {
+	var content bytes.Buffer
+	for _, t := range texts {
+		fmt.Fprintf(&content, "BT /F1 %.1f Tf %.2f %.2f Td <", t.Size, t.X, t.Y)
+		for _, r := range t.S {
+			if r > 0xffff {
+				r = '?'
+			}
+			fmt.Fprintf(&content, "%04X", r)
+		}
+		content.WriteString("> Tj ET\n")
+	}
+	return extracttest.BuildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.Bytes()),
+		"<< /Type /Font /Subtype /Type0 /BaseFont /HeiseiKakuGo-W5 /Encoding /UniJIS-UCS2-H /DescendantFonts [6 0 R] >>",
+		"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HeiseiKakuGo-W5 /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500 231 632 500] >>",
+		"<< /Type /FontDescriptor /FontName /HeiseiKakuGo-W5 /Flags 4 /FontBBox [-92 -250 1010 922] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 737 /StemV 114 >>",
+	)
+}
