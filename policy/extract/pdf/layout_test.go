@@ -252,10 +252,11 @@ func TestLayoutCost(t *testing.T) {
 func TestNeedsLayout(t *testing.T) {
 	for text, want := range map[string]bool{
 		"第1条（目的）本規約は、当社が提供するサービスの利用条件を定めるものです。":   false,
-		"令和7年4月1日 株式会社みなと保険サービス TEL 03-5321-1111": true,
-		"連絡先 taro@example.jp": true,
-		"０９０－１２３４－５６７８ １９７５年": true,
-		"Page 12 of 340":      false,
+		"令和7年4月1日 株式会社みなと保険サービス TEL 03-5321-1111": false,
+		"山田 太郎 1975/04/12 090-1234-5678":          true,
+		"連絡先 taro@example.jp":                     true,
+		"０９０－１２３４－５６７８ １９７５年":                     true,
+		"Page 12 of 340": false,
 	} {
 		if got := needsLayout(text); got != want {
 			t.Errorf("needsLayout(%q) = %v", text, got)
