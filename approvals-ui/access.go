@@ -45,8 +45,13 @@ func (p *principal) approves(m *quarantine.Message) bool {
 	return mine && !p.isSender(m)
 }
 
-// canView reports whether p may open m.
+// canView reports whether p may open m. Nobody opens okuri's own notices
+// and DSNs: a notice's signed link would let the reader act as its
+// recipient (an auditor self-checking as the sender).
 func (p *principal) canView(m *quarantine.Message) bool {
+	if m.Own() {
+		return false
+	}
 	return p.Auditor || p.isSender(m) || p.approves(m) && (m.State == quarantine.StateHeldApproval || decidedBy(m, p.Addr))
 }
 

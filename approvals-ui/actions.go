@@ -68,7 +68,7 @@ func (s *Server) perform(ctx context.Context, r *http.Request, p *principal, id,
 		}
 		comment, checked = ev, ck
 	}
-	ch := quarantine.Change{From: rule.from, To: rule.to, Comment: comment, Checked: checked,
+	ch := quarantine.Change{From: rule.from, To: rule.to, Comment: comment, Checked: checked, Via: in.via,
 		Actor: quarantine.Actor{Kind: rule.kind, User: p.Addr, IP: clientIP(r)}}
 	nm, err := s.st.Transition(ctx, m.ID, ch)
 	result := "ok"

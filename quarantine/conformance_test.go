@@ -46,6 +46,8 @@ func runConformance(t *testing.T, open opener) {
 		{"SelfApproval", testSelfApproval},
 		{"SelfRelease", testSelfRelease},
 		{"DeadlinePassed", testDeadlinePassed},
+		{"OwnMailUnlisted", testOwnMailUnlisted},
+		{"ViaInEvent", testViaInEvent},
 		{"SelfCheck", testSelfCheck},
 		{"ConcurrentApprove", testConcurrentApprove},
 		{"Leases", testLeases},

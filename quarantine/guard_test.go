@@ -82,3 +82,53 @@ func testDeadlinePassed(t *testing.T, open opener) {
 		t.Fatalf("send now after a delay ran out: %v", err)
 	}
 }
+
+// testOwnMailUnlisted: okuri's own notices and DSNs are left out of
+// every list, even the security team's everything-scope, unless asked.
+func testOwnMailUnlisted(t *testing.T, open opener) {
+	s := open(t, newClock())
+	ctx := context.Background()
+	held := put(t, s, newMsg(StateQuarantined, "taro"), "body")
+	notice := &Message{To: []string{"taro@office.example"}, State: StateQueued,
+		Headers:  Headers{From: "okuri", To: "taro@office.example", Subject: "保留メールのお知らせ / Your message was held"},
+		Decision: Decision{Action: "notice", Explanation: "held notice for " + held.ID}}
+	put(t, s, notice, "Subject: x\r\n\r\nhttps://ui.example/link/secret-token\r\n")
+	all := Scope{All: true}
+	p, err := s.List(ctx, Query{Scope: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Messages) != 1 || p.Messages[0].ID != held.ID {
+		t.Fatalf("everything-scope list: %d messages, want the held one only", len(p.Messages))
+	}
+	if p, _ := s.List(ctx, Query{Scope: all, Text: "お知らせ"}); len(p.Messages) != 0 {
+		t.Fatal("a text search finds a notice")
+	}
+	if p, _ := s.List(ctx, Query{Scope: all, WithOwn: true}); len(p.Messages) != 2 {
+		t.Fatalf("WithOwn: %d messages", len(p.Messages))
+	}
+	if !notice.Own() || held.Own() {
+		t.Fatal("Own() misclassifies")
+	}
+}
+
+// testViaInEvent: the door a person used is in the audit event.
+func testViaInEvent(t *testing.T, open opener) {
+	s := open(t, newClock())
+	ctx := context.Background()
+	m := put(t, s, newMsg(StateHeldSelfCheck, "taro"), "body")
+	ch := Change{From: StateHeldSelfCheck, To: StateQueued, Actor: Actor{Kind: ActorSender, User: "taro"},
+		Checked: &audit.SelfCheck{Recipients: m.To}, Via: "link"}
+	if _, err := s.Transition(ctx, m.ID, ch); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range s.events() {
+		if ev.MessageID == m.ID && ev.Type == "message.selfchecked" {
+			if ev.Attrs["via"] != "link" {
+				t.Fatalf("via in the event: %v", ev.Attrs)
+			}
+			return
+		}
+	}
+	t.Fatal("no message.selfchecked event")
+}

@@ -81,6 +81,10 @@ type Change struct {
 	// Checked is what the sender confirmed in a self-check; required for
 	// held_selfcheck → queued, and it must list every envelope recipient.
 	Checked *audit.SelfCheck
+	// Via is the door a person used ("ui", "api", "link" for a signed
+	// notice link without a sign-in), kept in the audit event so that a
+	// link action is not mistaken for a signed-in one.
+	Via string
 }
 
 // newEvent returns the audit event of type typ about m. It carries kinds
@@ -145,6 +149,9 @@ func applyTransition(m *Message, ch Change, now time.Time) (audit.Event, error) 
 	enterState(m, now)
 	ev := newEvent(typ, m, now, ch.Actor)
 	ev.PrevState, ev.Comment, ev.Checked = string(ch.From), ch.Comment, ch.Checked
+	if ch.Via != "" && ev.Attrs != nil {
+		ev.Attrs["via"] = ch.Via
+	}
 	return ev, nil
 }
 

@@ -151,6 +151,10 @@ type Query struct {
 	Text   string    // case-insensitive substring of subject or any address
 	Before string    // cursor: only messages older than this id (Page.Next)
 	Limit  int       // page size; default 50, at most 1000
+	// WithOwn also lists okuri's own mail (notices, DSNs); without it
+	// lists hold people's mail only. Notices carry signed self-check
+	// links, so they are for the delivery worker, not for reading.
+	WithOwn bool
 }
 
 // Page is one page of List results.

@@ -1,6 +1,9 @@
 package smtpd
 
 import (
+	"bufio"
+	"crypto/tls"
+	"encoding/base64"
 	"net"
 	"strconv"
 	"strings"
@@ -114,5 +117,27 @@ func TestRefusesNULsAndLongLines(t *testing.T) {
 	c.expect(".", "550 5.6.0 Message has a line longer than 998 octets")
 	if n := len(rec.messages()); n != 0 {
 		t.Fatalf("handler got %d messages", n)
+	}
+}
+
+// The same over STARTTLS: the client's TCP connection drops mid-chunk
+// (no TLS close_notify, as when a laptop leaves the network).
+func TestBDATCutShortOverSTARTTLS(t *testing.T) {
+	srv, rec, cliTLS := testServerTLS(t)
+	c := dialFrom(t, srv, "127.0.0.1")
+	raw := c.c.(*net.TCPConn)
+	c.expect("EHLO client.example", "250")
+	c.expect("STARTTLS", "220")
+	tc := tls.Client(raw, cliTLS)
+	c.c, c.r = tc, bufio.NewReader(tc)
+	c.expect("EHLO client.example", "250")
+	c.expect("AUTH PLAIN "+base64.StdEncoding.EncodeToString([]byte("\x00alice@agency.test\x00"+alicePass)), "235 ")
+	c.expect("MAIL FROM:<alice@agency.test>", "250")
+	c.expect("RCPT TO:<customer@example.net>", "250")
+	c.write("BDAT 300 LAST\r\n" + chunkedMsg)
+	raw.CloseWrite()
+	waitIdle(t, srv)
+	if n := len(rec.messages()); n != 0 {
+		t.Fatalf("handler got %d messages from a cut-short chunk over TLS", n)
 	}
 }

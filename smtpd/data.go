@@ -39,12 +39,9 @@ func (d *dataChecker) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	d.checkLineEnds(p)
+	d.checkLines(p)
 	if !d.nul && bytes.IndexByte(p, 0) >= 0 {
 		d.nul = true
-	}
-	if !d.long {
-		d.checkLineLengths(p)
 	}
 	if d.inHeader {
 		d.scanHeader(p)
@@ -52,61 +49,56 @@ func (d *dataChecker) Write(p []byte) (int, error) {
 	return d.w.Write(p)
 }
 
-func (d *dataChecker) checkLineEnds(p []byte) {
+// checkLines finds, in one IndexByte pass over the line feeds, an LF not
+// preceded by CR and a line over maxLine octets; a CR not followed by LF
+// shows as more CRs than CRLF pairs (bytes.Count is one vectorised pass).
+// A CR at the end of p is carried to the next write.
+func (d *dataChecker) checkLines(p []byte) {
 	if d.bare {
-		return
+		return // refused whatever else is wrong
 	}
 	if d.prevCR && p[0] != '\n' {
 		d.bare = true
 		return
 	}
-	for i := 0; ; {
-		j := bytes.IndexByte(p[i:], '\n')
+	lfs, start := 0, 0
+	for {
+		j := bytes.IndexByte(p[start:], '\n')
 		if j < 0 {
 			break
 		}
-		at := i + j
+		at := start + j
 		if (at == 0 && !d.prevCR) || (at > 0 && p[at-1] != '\r') {
 			d.bare = true
 			return
 		}
-		i = at + 1
-	}
-	for i := 0; ; {
-		j := bytes.IndexByte(p[i:], '\r')
-		if j < 0 {
-			break
-		}
-		at := i + j
-		if at+1 < len(p) && p[at+1] != '\n' {
-			d.bare = true
-			return
-		}
-		i = at + 1
-	}
-	d.prevCR = p[len(p)-1] == '\r'
-}
-
-// checkLineLengths measures lines between LFs; a CR before the LF counts
-// towards lineLen but not towards the limit.
-func (d *dataChecker) checkLineLengths(p []byte) {
-	for i := 0; ; {
-		j := bytes.IndexByte(p[i:], '\n')
-		if j < 0 {
-			d.lineLen += len(p) - i
-			break
-		}
 		if d.lineLen+j > maxLine+1 { // +1: the CR of CRLF
 			d.long = true
-			return
 		}
 		d.lineLen = 0
-		i += j + 1
+		lfs++
+		start = at + 1
 	}
-	if d.lineLen > maxLine+1 || (d.lineLen == maxLine+1 && p[len(p)-1] != '\r') {
+	last := p[len(p)-1]
+	d.lineLen += len(p) - start
+	if d.lineLen > maxLine+1 || (d.lineLen == maxLine+1 && last != '\r') {
 		d.long = true
 	}
+	paired := lfs // CRs in p that end a line
+	if d.prevCR {
+		paired-- // the first LF ends a CR carried from the last write
+	}
+	if last == '\r' {
+		paired++
+	}
+	if bytes.Count(p, cr) != paired {
+		d.bare = true
+		return
+	}
+	d.prevCR = last == '\r'
 }
+
+var cr = []byte{'\r'}
 
 var crlfcrlf = []byte("\r\n\r\n")
 

@@ -159,8 +159,34 @@ func FuzzDataChecker(f *testing.F) {
 		if e1 != e2 {
 			t.Fatalf("split %d: %s vs %s", split, e1, e2)
 		}
+		bare, nul, long := referenceChecks(data)
+		if got := d2.bare || d2.prevCR; got != bare || (!bare && (d2.nul != nul || d2.long != long)) {
+			t.Fatalf("split %d: bare %v nul %v long %v, reference %v %v %v", split, got, d2.nul, d2.long, bare, nul, long)
+		}
 		if !bytes.Equal(whole.Bytes(), data) || !bytes.Equal(parts.Bytes(), data) {
 			t.Fatal("bytes changed")
 		}
 	})
+}
+
+// referenceChecks is the slow, obvious reading of RFC 5321 section 2.3.8
+// and RFC 5322 sections 2.1 and 2.1.1 that the data checker must agree with.
+func referenceChecks(data []byte) (bare, nul, long bool) {
+	for i, c := range data {
+		switch {
+		case c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			bare = true
+		case c == '\n' && (i == 0 || data[i-1] != '\r'):
+			bare = true
+		case c == 0:
+			nul = true
+		}
+	}
+	for _, line := range bytes.SplitAfter(data, []byte("\n")) {
+		n := len(bytes.TrimSuffix(line, []byte("\r\n")))
+		if n > maxLine {
+			long = true
+		}
+	}
+	return bare, nul, long
 }

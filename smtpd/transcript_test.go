@@ -3,6 +3,7 @@ package smtpd
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"io"
 	"log/slog"
@@ -61,7 +62,15 @@ func (r *recorder) messages() []recorded {
 // directory and 127.0.0.2/32 trusted for scanner.agency.test.
 func testServer(t *testing.T) (*Server, *recorder) {
 	t.Helper()
-	serverTLS, _, err := certs.ForTest()
+	srv, rec, _ := testServerTLS(t)
+	return srv, rec
+}
+
+// testServerTLS is testServer that also returns a client TLS
+// configuration trusting the server's certificate.
+func testServerTLS(t *testing.T) (*Server, *recorder, *tls.Config) {
+	t.Helper()
+	serverTLS, clientTLS, err := certs.ForTest()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +104,7 @@ func testServer(t *testing.T) (*Server, *recorder) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return srv, rec
+	return srv, rec, clientTLS
 }
 
 // tconn is a raw SMTP client: it writes exactly what the test says and

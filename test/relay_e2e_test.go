@@ -325,7 +325,9 @@ func TestUpstreamDownQueuesAndDeliversLater(t *testing.T) {
 	p.waitLog(`"msg":"upstream unavailable; message queued"`, 5*time.Second)
 	sink := e.restartSinkAt(addr)
 	msgs := sink.Wait(t, 1, 15*time.Second)
-	time.Sleep(1500 * time.Millisecond) // a second delivery would arrive by now
+	// Once the worker recorded the message as delivered it is terminal:
+	// no second delivery can follow.
+	p.waitLog(`"state":"delivered"`, 10*time.Second)
 	if n := len(sink.Messages()); n != 1 || !strings.Contains(string(msgs[0].Data), "queued body") {
 		t.Fatalf("sink got %d messages after the upstream returned; want exactly 1", n)
 	}

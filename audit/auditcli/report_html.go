@@ -22,7 +22,7 @@ func writeReportHTML(w io.Writer, rep *Report) error {
 const (
 	chartW, chartH   = 640, 220
 	chartL, chartB   = 40, 40 // left and bottom margins
-	chartTop         = 10
+	chartTop         = 16
 	chartPlotH       = chartH - chartB - chartTop
 	chartBarGapRatio = 0.3
 )

@@ -134,7 +134,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 		BackoffBase: cfg.Queue.BackoffBase.D(), BackoffMax: cfg.Queue.BackoffMax.D(),
 		MaxLifetime: cfg.Queue.MaxLifetime.D(), Concurrency: cfg.Queue.Concurrency,
 		DSN:     quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
-		Prepare: gateway.Prepare, Logger: log, Registerer: reg,
+		Prepare: gateway.Prepare, Audit: a.backend.audit, Logger: log, Registerer: reg,
 	})
 	if err != nil {
 		a.close()

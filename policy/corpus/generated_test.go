@@ -41,7 +41,12 @@ func scanPart(t *testing.T, sc *scan.Scanner, part Part, seed uint64) []result {
 		t.Fatal(err)
 	}
 	out := make([]result, 0, len(samples))
-	for _, s := range samples {
+	for i, s := range samples {
+		// samples cycle through the 12 carriers, so alternate which half of
+		// them a layout keeps
+		if raceEnabled && (i+i/12)%2 == 1 {
+			continue
+		}
 		res, err := sc.Scan(context.Background(), bytes.NewReader(s.Message), int64(len(s.Message)))
 		if err != nil {
 			t.Fatalf("%s: scan: %v", s.Name, err)

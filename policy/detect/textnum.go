@@ -184,11 +184,38 @@ func personHolder(p []byte) bool {
 			le = len(p)
 		}
 		s, e := nameAfter(p, j, le)
-		if s < 0 || notPerson(p[s:e]) || companyKana(p[e:le]) {
+		if s < 0 || companyWord(p[s:le]) || companyKana(p[e:le]) {
 			continue
 		}
 		return true
 	}
+}
+
+// companyWord reports a company or organisation name (a person's
+// name may hold 部 or 室: 阿部, 室井).
+func companyWord(w []byte) bool {
+	for _, m := range [...]string{"会社", "(株)", "（株）", "㈱", "(有)", "（有）", "法人", "組合", "協会", "財団", "社団", "銀行", "信用金庫"} {
+		if bytes.Contains(w, []byte(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// companyKanaName reports a company name as banks register it: カ）サクラ,
+// ｶ)ｻｸﾗ, サクラ（カ, ユ）ミドリ (株式会社, 有限会社).
+func companyKanaName(w []byte) bool {
+	for _, p := range [...]string{"カ）", "カ)", "ｶ)", "ユ）", "ユ)", "ﾕ)", "ド）", "ド)", "ﾄﾞ)"} {
+		if bytes.HasPrefix(w, []byte(p)) {
+			return true
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		if (w[i] == '(' || w[i] == 0xEF) && companyKana(w[i:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // companyKana reports the bank-register suffix of a company name right
@@ -324,6 +351,8 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 		return
 	}
 	t.honor = t.addressee && !t.signed && honorParagraph(b[ps:min(pe, ps+8192)])
+	staff := t.paraStaff
+	t.paraStaff = false
 	t.confirmListNames()
 	// only paragraphs with a consumer e-mail pay for the company check
 	t.private = slices.ContainsFunc(t.para, func(m tmatch) bool { return m.private }) &&
@@ -333,14 +362,22 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 	var g groups
 	if pe-ps > 0 && t.acc.count[kName] < 3 {
 		t.findNames(b, ps, min(pe, ps+8192))
-		t.groupRecords(&g)
-	} else if t.groupRecords(&g); pe-ps > 0 && !g.all {
+		t.groupRecords(&g, staff)
+	} else if t.groupRecords(&g, staff); pe-ps > 0 && !g.all {
 		t.findNames(b, ps, min(pe, ps+8192))
-		t.groupRecords(&g)
+		t.groupRecords(&g, staff)
 	}
 	t.records += g.records
 	for k, n := range g.recs {
 		t.acc.recs[k] += n
+	}
+	if g.records > 0 && t.addressee && !t.signed && !t.addrNamed {
+		// a record in a letter, above its signature, is the addressee's:
+		// the salutation's name is its name (reported once)
+		t.addrNamed = true
+		t.acc.count[kName]++
+		t.acc.recs[kName]++
+		t.acc.addSample(kName, t.addrSample)
 	}
 	t.para = t.para[:0]
 }
@@ -355,8 +392,9 @@ type groups struct {
 // groupRecords walks the paragraph's matches in line order and groups
 // them into pseudo-records: a group ends after a gap of more than four
 // lines or when an identifying kind repeats. It fills g; endPara adds
-// g to the document, and needs no names when g.all.
-func (t *Text) groupRecords(g *groups) {
+// g to the document, and needs no names when g.all. In a staff list
+// (staff) a group is a record only with a birth date or a strong ID.
+func (t *Text) groupRecords(g *groups, staff bool) {
 	*g = groups{all: true}
 	byLine := func(x, y tmatch) int { return int(x.line - y.line) }
 	if !slices.IsSortedFunc(t.para, byLine) {
@@ -371,7 +409,9 @@ func (t *Text) groupRecords(g *groups) {
 		if cur == 0 {
 			return
 		}
-		if textRecord(cur, private && t.private) || t.honor && addresseeRecord(cur) {
+		if staff && cur&(1<<kBirthDate|strongMask) == 0 {
+			g.all = false
+		} else if textRecord(cur, private && t.private) || t.honor && addresseeRecord(cur) {
 			g.records++
 			for _, k := range curKinds[:nk] {
 				g.recs[k]++
@@ -418,6 +458,47 @@ func textRecord(kinds uint32, privateMail bool) bool {
 	return anchors >= 1 && personal >= 2
 }
 
+// staffLine reports a header line with workplace columns (staffWords).
+func staffLine(line []byte) bool {
+	for _, w := range staffWords {
+		if bytes.Contains(line, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerName finds a name in a line of a text table whose header names
+// a name column: two adjacent space-separated words of kanji or kana
+// (高橋 和夫), anywhere in the line (C514615 高橋 和夫 kazuo@…). It
+// returns the name's bounds or -1.
+func headerName(b []byte, ls int) (int, int) {
+	prevS, prevRunes := -1, 0
+	for i := ls; i < len(b); {
+		// the next word: up to a space, a tab or an ideographic space
+		j := i
+		for j < len(b) && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && !(j+3 <= len(b) && string(b[j:j+3]) == "\u3000") {
+			j++
+		}
+		e, kanji, kana, runes := nameRun(b, i, j)
+		if j > i && e == j && runes <= 5 && (kanji > 0 || kana >= 2) {
+			if prevS >= 0 && prevRunes+runes >= 2 && prevRunes+runes <= 9 && !notPerson(b[prevS:j]) {
+				return prevS, j
+			}
+			prevS, prevRunes = i, runes
+		} else {
+			prevS = -1
+		}
+		if j < len(b) && b[j] == 0xE3 {
+			j += 3
+		} else {
+			j++
+		}
+		i = j
+	}
+	return -1, -1
+}
+
 // addresseeRecord decides a group below a letter's salutation, in a
 // paragraph about the addressee's own details: the salutation is its
 // anchor, so two kinds of personal data make the record.
@@ -446,7 +527,8 @@ func (t *Text) salutation(b []byte, ps, pe int) bool {
 				continue
 			}
 			pos := ps + ls + len(line) - len(h)
-			if nameBefore(b, ps+ls, pos) >= 0 && !businessContact(b, ps, pos) {
+			if s := nameBefore(b, ps+ls, pos); s >= 0 && !businessContact(b, ps, pos) {
+				t.addrSample = maskText(bytes.TrimRight(b[s:pos], " \u3000"), 1)
 				return true
 			}
 		}
@@ -456,16 +538,37 @@ func (t *Text) salutation(b []byte, ps, pe int) bool {
 }
 
 // honorWords are how a letter refers to its addressee's own details:
-// the honorific お/ご is never used for the sender's (TEL, 弊社住所).
-var honorWords = [...]string{"ご住所", "お住まい", "ご自宅", "お電話", "ご連絡先", "ご携帯", "お届け先", "ご登録", "ご本人", "お客様の"}
+// the honorific お/ご is not used for the sender's (TEL, 弊社住所). The
+// home words say it on their own; the others (お電話ください, ご連絡先
+// as where to call) only in pairs.
+var (
+	honorHome  = [...]string{"ご住所", "お住まい", "ご自宅", "ご携帯", "ご本人", "ご生年月日"}
+	honorWords = [...]string{"お電話番号", "ご連絡先", "お届け先", "ご登録", "お客様の", "ご契約者", "ご勤務先"}
+)
+
+// senderWords mark a paragraph that gives the sender's own contact
+// details, honorific or not (お電話は弊社窓口まで).
+var senderWords = [...]string{"弊社", "当社", "小社", "窓口", "問い合わせ", "問合せ", "営業時間", "受付時間", "までご連絡"}
 
 func honorParagraph(p []byte) bool {
+	home, words := false, 0
+	for _, w := range honorHome {
+		home = home || bytes.Contains(p, []byte(w))
+	}
 	for _, w := range honorWords {
 		if bytes.Contains(p, []byte(w)) {
-			return true
+			words++
 		}
 	}
-	return false
+	if !home && words < 2 || businessParagraph(p) {
+		return false
+	}
+	for _, w := range senderWords {
+		if bytes.Contains(p, []byte(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // signatureLine reports a line that starts a mail signature: "--",
@@ -478,7 +581,7 @@ func signatureLine(line []byte) bool {
 	}
 	r0, n := decodeRune(line)
 	switch r0 {
-	case '-', '=', '_', '*', '─', '━', '＝', '－', '＿', '―', '‐':
+	case '-', '=', '_', '*', '~', '─', '━', '＝', '－', '＿', '―', '‐', '＊', '〜', '～':
 	default:
 		return false
 	}

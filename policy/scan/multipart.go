@@ -19,6 +19,7 @@ type splitter struct {
 	dash      []byte // "--" + boundary
 	held      []byte // line break held back until the next line is known
 	out       []byte // bytes of the current section not yet returned
+	buf       []byte // backing store of out, reused line after line
 	lineStart bool   // the next byte read starts a line
 	ended     bool   // the current section reached its delimiter or EOF
 	epilogue  bool   // the current section is the epilogue
@@ -34,19 +35,29 @@ func newSplitter(body io.Reader, boundary string) *splitter {
 	}
 }
 
-// Read reads the current section.
+// Read reads the current section. It fills p with as many lines as fit:
+// base64 bodies come in 76-byte lines, and a Read per line would cost
+// more than the decoding.
 func (s *splitter) Read(p []byte) (int, error) {
-	for len(s.out) == 0 {
-		if s.ended {
-			if s.err != nil {
-				return 0, s.err
+	n := 0
+	for n < len(p) {
+		if len(s.out) == 0 {
+			if s.ended {
+				break
 			}
-			return 0, io.EOF
+			s.fill()
+			continue
 		}
-		s.fill()
+		m := copy(p[n:], s.out)
+		s.out = s.out[m:]
+		n += m
 	}
-	n := copy(p, s.out)
-	s.out = s.out[n:]
+	if n == 0 && s.ended {
+		if s.err != nil {
+			return 0, s.err
+		}
+		return 0, io.EOF
+	}
 	return n, nil
 }
 
@@ -66,7 +77,8 @@ func (s *splitter) Next() (bool, error) {
 func (s *splitter) fill() {
 	line, err := s.br.ReadSlice('\n')
 	if len(line) == 0 && err != nil {
-		s.out = append(s.out[:0], s.held...)
+		s.buf = append(s.buf[:0], s.held...)
+		s.out = s.buf
 		s.held = s.held[:0]
 		s.ended = true
 		if err == io.EOF && !s.epilogue {
@@ -96,7 +108,8 @@ func (s *splitter) fill() {
 		}
 		body, brk = line[:cut], line[cut:]
 	}
-	s.out = append(append(s.out[:0], s.held...), body...)
+	s.buf = append(append(s.buf[:0], s.held...), body...)
+	s.out = s.buf
 	s.held = append(s.held[:0], brk...)
 }
 
