@@ -208,7 +208,8 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 	var dial dialer
 	if opts.NATSURL == "" {
 		l.emb = &embedded{dir: filepath.Join(opts.DataDir, "nats"), listen: opts.EmbeddedListen,
-			sync: opts.EmbeddedSync, name: "okuri-audit-" + opts.Instance, logger: logger}
+			sync: opts.EmbeddedSync, name: "okuri-audit-" + opts.Instance, logger: logger,
+			tokenFile: EmbeddedTokenFile(opts.DataDir)}
 		if err := l.emb.start(); err != nil {
 			l.emb.close()
 			return nil, err

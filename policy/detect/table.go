@@ -331,13 +331,18 @@ func valueLike(c []byte) bool {
 // kvForm reports a key-value table (氏名 | 山田 花子 / 生年月日 | …), the
 // usual layout of a form in a Word document.
 func (t *Table) kvForm(rows [][][]byte) bool {
-	labelled := 0
+	labelled, filled := 0, 0
 	for _, r := range rows {
+		if slices.ContainsFunc(r, func(c []byte) bool { return len(trimSpace(c)) > 0 }) {
+			filled++
+		}
 		if len(r) >= 2 && t.header(trimSpace(r[0])).k != kNone && len(trimSpace(r[1])) > 0 {
 			labelled++
 		}
 	}
-	return labelled >= 2 && labelled*2 >= len(rows)
+	// a form has a title and unlabelled lines (振込依頼書, 金額, 備考)
+	// among its labelled ones: a third of the filled rows is enough
+	return labelled >= 2 && labelled*3 >= filled
 }
 
 // row evaluates one data row.
@@ -506,6 +511,9 @@ func (t *Table) rowKV(cells [][]byte) {
 		if c == nil {
 			c = &column{name: string(label), hdr: h, k: h.k}
 			t.kvCols[string(label)] = c
+		}
+		if c.k == kName && (companyWord(val) || companyKanaName(val)) {
+			continue // 口座名義 | カ）サクラホケン: an invoice's own account
 		}
 		if !t.e.accept(c, val) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okuri/okuri/policy/detect"
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/pdf/pdftest"
 )
@@ -203,5 +205,53 @@ func TestPDFTables(t *testing.T) {
 				t.Errorf("verdict %s records %d, want %s with %d–%d records (%q)", res.Verdict, rec, tc.want, tc.minRecords, tc.maxRecords, res.Reasons)
 			}
 		})
+	}
+}
+
+// TestPDFLostRows: a customer list whose columns were printed one after
+// the other (all e-mail addresses, then all bank accounts) gives the
+// detector loose identifiers and no records; it is personal data all the
+// same (issue 11 item 3, fallback when no table is recoverable).
+func TestPDFLostRows(t *testing.T) {
+	var texts []pdftest.Text
+	y := 800.0
+	add := func(s string) { texts = append(texts, pdftest.Text{X: 50, Y: y, Size: 9, S: s}); y -= 12 }
+	add("メールアドレス")
+	for i := 0; i < 12; i++ {
+		add(fmt.Sprintf("user%02d.name@docomo.ne.jp", i))
+	}
+	y -= 12
+	add("振込口座")
+	for i := 0; i < 12; i++ {
+		add(fmt.Sprintf("三井住友銀行 新宿支店 普通 %07d", 1234567+i*7919))
+	}
+	s, _ := newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute })
+	res := scanFile(t, s, "list.pdf", pdftest.Page(texts))
+	if res.Verdict != PersonalData || !hasReason(res, "could not be rebuilt") {
+		t.Errorf("verdict %s %q", res.Verdict, res.Reasons)
+	}
+}
+
+func TestLostRowsRule(t *testing.T) {
+	loc := extract.Location{Part: "1", Path: "a.pdf"}
+	at := func(kind string, count, records int) detect.Finding {
+		return detect.Finding{Kind: kind, Count: count, Records: records, Where: detect.Location{Part: "1", Path: "a.pdf"}}
+	}
+	tests := []struct {
+		name string
+		fs   []detect.Finding
+		want bool
+	}{
+		{"issue: email×50, bank×50, no records", []detect.Finding{at("email", 50, 0), at("bank_account", 50, 0)}, true},
+		{"staff roster: phones and e-mails", []detect.Finding{at("phone", 60, 0), at("email", 60, 0)}, false},
+		{"invoice: one of each", []detect.Finding{at("phone", 1, 0), at("bank_account", 1, 0), at("postal_address", 1, 0)}, false},
+		{"bank accounts alone", []detect.Finding{at("bank_account", 40, 0)}, false},
+		{"rows already found", []detect.Finding{at("email", 50, 48), at("birth_date", 50, 48)}, false},
+		{"elsewhere in the message", []detect.Finding{{Kind: "email", Count: 50, Where: detect.Location{Part: "2"}}, at("bank_account", 50, 0)}, false},
+	}
+	for _, tc := range tests {
+		if _, got := lostRows(tc.fs, loc); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

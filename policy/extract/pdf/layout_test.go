@@ -35,14 +35,7 @@ func extractPDF(t *testing.T, data []byte) (string, []string) {
 // TestColumnMajor: a report engine that draws a table column by column
 // (all names, then all dates …) still yields one row per person.
 func TestColumnMajor(t *testing.T) {
-	xs := []float64{50, 160, 260, 370}
-	var texts []pdftest.Text
-	for c := range people[0] {
-		for r, row := range people {
-			texts = append(texts, pdftest.Text{X: xs[c], Y: 780 - 16*float64(r), Size: 10, S: row[c]})
-		}
-	}
-	text, rows := extractPDF(t, pdftest.Page(texts))
+	text, rows := extractPDF(t, pdftest.Page(columnMajor(people)))
 	want := []string{
 		"氏名|生年月日|電話番号|メールアドレス",
 		"山田 太郎|1975/04/12|090-1234-5678|taro.yamada@gmail.com",
@@ -52,6 +45,38 @@ func TestColumnMajor(t *testing.T) {
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rows:\n%s\nwant:\n%s\ntext: %q", strings.Join(rows, "\n"), strings.Join(want, "\n"), text)
 	}
+}
+
+// TestRotatedPages: a list on a page turned with /Rotate is laid out as
+// displayed. (Latin text: PDFium drops the glyphs of this test's
+// non-embedded CJK font when the text matrix is turned by a quarter.)
+func TestRotatedPages(t *testing.T) {
+	latin := [][]string{
+		{"Name", "Born", "Mobile"},
+		{"Taro Yamada", "1975/04/12", "090-1234-5678"},
+		{"Hanako Sasaki", "1982/11/03", "080-2345-6789"},
+	}
+	want := "Name|Born|Mobile\nTaro Yamada|1975/04/12|090-1234-5678\nHanako Sasaki|1982/11/03|080-2345-6789"
+	for _, rot := range []int{90, 180, 270} {
+		t.Run(fmt.Sprint(rot), func(t *testing.T) {
+			text, rows := extractPDF(t, pdftest.RotatedPage(rot, columnMajor(latin)))
+			if got := strings.Join(rows, "\n"); got != want {
+				t.Errorf("rows:\n%s\nwant:\n%s\ntext: %q", got, want, text)
+			}
+		})
+	}
+}
+
+// columnMajor draws a table column by column.
+func columnMajor(table [][]string) []pdftest.Text {
+	xs := []float64{50, 160, 260, 370}
+	var texts []pdftest.Text
+	for c := range table[0] {
+		for r, row := range table {
+			texts = append(texts, pdftest.Text{X: xs[c], Y: 560 - 16*float64(r), Size: 10, S: row[c]})
+		}
+	}
+	return texts
 }
 
 // TestLayoutTextAroundTable: a letter's prose stays text, in reading

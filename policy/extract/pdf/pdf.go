@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/klippa-app/go-pdfium"
-	"github.com/klippa-app/go-pdfium/enums"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
@@ -167,20 +166,12 @@ func pagesText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages int, d Do
 	return out.chars, nil
 }
 
-// pageText lays out one page. A rotated page keeps PDFium's own text
-// order: its glyph boxes are in unrotated space, where lines run
-// vertically.
+// pageText lays out one page, as displayed: a page with /Rotate has its
+// glyph boxes in unrotated space, where its lines run vertically.
 func pageText(inst pdfium.Pdfium, page requests.Page, out *writer) error {
 	rot, err := inst.FPDFPage_GetRotation(&requests.FPDFPage_GetRotation{Page: page})
 	if err != nil {
 		return extract.Malformed("pdf page", err)
-	}
-	if rot.PageRotation != enums.FPDF_PAGE_ROTATION_NONE {
-		t, err := inst.GetPageText(&requests.GetPageText{Page: page})
-		if err != nil {
-			return extract.Malformed("pdf page", err)
-		}
-		return out.text([]string{t.Text})
 	}
 	gs, err := pageGlyphs(inst, page)
 	if err != nil {
@@ -190,6 +181,7 @@ func pageText(inst pdfium.Pdfium, page requests.Page, out *writer) error {
 	if err != nil {
 		return err
 	}
+	rotate(gs, rules, int(rot.PageRotation))
 	l := layoutPage(gs, rules)
 	for _, t := range l.tables {
 		if err := out.table(t); err != nil {
