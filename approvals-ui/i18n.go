@@ -103,7 +103,7 @@ var messages = map[string][2]string{
 	"badge.encrypted":        {"暗号化", "encrypted"},
 	"badge.unscannable":      {"スキャン不可", "cannot be scanned"},
 	"badge.bcc":              {"複数顧客宛 BCC", "several customers: BCC"},
-	"badge.firsttime":        {"初回送信先", "first-time recipient"},
+	"badge.firsttime":        {"初めての送信先", "first-time recipient"},
 	"badge.lookalike":        {"類似ドメイン", "look-alike domain"},
 	"expired":                {"期限切れ", "past deadline"},
 	"st.queued":              {"送信待ち", "queued"},
@@ -175,7 +175,9 @@ var messages = map[string][2]string{
 func tr(lang, key string) string {
 	m, ok := messages[key]
 	if !ok {
-		return key
+		if m, ok = pageWords[key]; !ok {
+			return key
+		}
 	}
 	if lang == "en" {
 		return m[1]

@@ -47,6 +47,15 @@ type findingView struct {
 	Label string
 }
 
+// WhereText is where a finding is, with its column when the scan named
+// one: "customers.csv / 列: 電話".
+func (f findingView) WhereText(lang string) string {
+	if f.Column == "" {
+		return f.Where
+	}
+	return f.Where + " / " + tr(lang, "column") + ": " + f.Column
+}
+
 type histView struct {
 	Time, Actor, What, Comment string
 }
@@ -60,18 +69,39 @@ type holdView struct {
 	Received, Deadline, TimeLeft string
 	Overdue                      bool
 	Size                         int64
+	Headline                     string
 	Badges                       []badge
 	Reason, Explanation          string
-	Recipients                   []rcptView
-	Deliveries                   []deliveryView
-	Rewritten                    bool
-	Findings                     []findingView
-	Attachments                  []attachment
-	Preview                      string
-	Truncated                    bool
-	History                      []histView
-	Actions                      map[string]bool
-	NeedsCheck                   bool
+	// Rules is the deciding rule's conditions in the page's language.
+	Rules       []ruleView
+	Recipients  []rcptView
+	Deliveries  []deliveryView
+	Rewritten   bool
+	Findings    []findingView
+	Attachments []attachment
+	Preview     string
+	Truncated   bool
+	History     []histView
+	Actions     map[string]bool
+	NeedsCheck  bool
+}
+
+// SizeText is the message size for people.
+func (v *holdView) SizeText() string { return fmtSize(v.Size) }
+
+// SizeText is the attachment size for people.
+func (a attachment) SizeText() string { return fmtSize(a.Size) }
+
+// fmtSize writes a byte count in B, KB or MB (1024-based, as Windows
+// Explorer and Outlook show sizes).
+func fmtSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
 }
 
 func fmtTime(t time.Time) string {
@@ -109,21 +139,13 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		EnvFrom: m.From, AuthUser: m.AuthUser, Group: m.Group, Size: m.Size,
 		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil)}
 	for _, f := range m.Decision.Findings {
-		label := tr(lang, "kind."+f.Kind)
-		if label == "kind."+f.Kind {
-			label = f.Kind
-		}
-		v.Findings = append(v.Findings, findingView{Finding: f, Label: label})
+		v.Findings = append(v.Findings, findingView{Finding: f, Label: kindLabel(lang, f.Kind)})
 	}
 	if !m.HoldUntil.IsZero() && m.State.Held() {
 		left := m.HoldUntil.Sub(s.now())
 		v.TimeLeft, v.Overdue = timeLeft(lang, left), left <= 0
 	}
 	d := s.decision(ctx, m)
-	total := 0
-	for _, f := range m.Decision.Findings {
-		total += f.Count
-	}
 	verdict := m.Decision.Verdict
 	if d != nil {
 		ja, en := d.Reason()
@@ -131,19 +153,15 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		if lang == "en" {
 			v.Reason = en
 		}
-		if total == 0 {
-			for _, n := range d.Kinds {
-				total += n
-			}
-		}
 		if verdict == "" {
 			verdict = d.Verdict
 		}
 	} else {
 		v.Reason = m.Decision.Rule
 	}
-	if total > 0 || verdict == "personal_data" {
-		v.Badges = append(v.Badges, badge{"pii", fmt.Sprintf("%s %d", tr(lang, "badge.pii"), total)})
+	v.Headline = headline(lang, m, d)
+	if matches(m, d) > 0 || verdict == "personal_data" {
+		v.Badges = append(v.Badges, badge{"pii", piiBadge(lang, m, d)})
 	}
 	switch verdict {
 	case "encrypted":
@@ -193,6 +211,7 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		}
 	}
 	v.Explanation = m.Decision.Explanation
+	v.Rules = explainRules(lang, d)
 	for _, r := range m.To {
 		dom := ""
 		if i := strings.LastIndexByte(r, '@'); i >= 0 {
