@@ -32,6 +32,12 @@ func customerList(n int) string {
 // column, each covering the 20 records.
 func (f *fixture) putCustomerList(n int) *quarantine.Message {
 	f.t.Helper()
+	return f.putCustomerListIn(n, quarantine.StateHeldApproval)
+}
+
+// putCustomerListIn is putCustomerList in another state.
+func (f *fixture) putCustomerListIn(n int, state quarantine.State) *quarantine.Message {
+	f.t.Helper()
 	att := customerList(n)
 	body := "From: Alice <alice@agency.test>\r\nTo: tanaka@example.com\r\nSubject: =?UTF-8?B?5aWR57SE6ICF5LiA6Kan?=\r\n" +
 		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
@@ -58,7 +64,7 @@ func (f *fixture) putCustomerList(n int) *quarantine.Message {
 	m := &quarantine.Message{From: uAlice, AuthUser: uAlice, Group: "sales", To: []string{"tanaka@example.com"},
 		Headers:   quarantine.Headers{From: "Alice <alice@agency.test>", To: "tanaka@example.com", Subject: "契約者一覧"},
 		Decision:  quarantine.Decision{Action: "approval", Rule: "pii-external", Verdict: "personal_data", Findings: fs, Policy: pj, Explanation: d.Text()},
-		State:     quarantine.StateHeldApproval,
+		State:     state,
 		Received:  f.clock.Now(),
 		HoldUntil: f.clock.Now().Add(24 * time.Hour),
 	}

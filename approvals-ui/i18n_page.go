@@ -50,4 +50,11 @@ var pageWords = map[string][2]string{
 	"val.no":                       {"なし", "no"},
 	"val.true":                     {"あり", "yes"},
 	"val.false":                    {"なし", "no"},
+	"decide.approve":               {"メールの承認", "Approve a message"},
+	"decide.reject":                {"メールの却下", "Reject a message"},
+	"decide.approve.help":          {"内容を確認し、問題がなければ「承認する」を押してください。押すまで承認されません。", "Check the message; press Approve to approve it. Nothing happens until you do."},
+	"decide.reject.help":           {"却下の理由をコメントに書いて「却下する」を押してください。送信者に伝わります。", "Write why in the comment and press Reject. The sender will see it."},
+	"comment.required":             {"必須", "required"},
+	"done.approve":                 {"承認しました。メールを送信します。", "Approved. The message is being sent."},
+	"done.reject":                  {"却下しました。メールは送信されません。送信者にお知らせします。", "Rejected. The message will not be sent; the sender is told."},
 }

@@ -24,6 +24,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /lang/{lang}", s.langSet)
 	mux.HandleFunc("GET /link/{token}", s.linkShow)
 	mux.HandleFunc("POST /link/{token}", s.linkSubmit)
+	mux.HandleFunc("GET /decide/{token}", s.decideShow)
+	mux.HandleFunc("POST /decide/{token}", s.decideSubmit)
 	mux.HandleFunc("POST /api/v1/login", s.apiLogin)
 
 	// Signed in.
