@@ -26,7 +26,11 @@ func (s *Server) holdAction(w http.ResponseWriter, r *http.Request, p *principal
 		s.fail(w, r, code, key)
 		return
 	}
-	http.Redirect(w, r, "/holds/"+id, http.StatusSeeOther)
+	next := "/holds/" + id
+	if n := r.PostFormValue("next"); n != "" {
+		next = safeNext(n) // the delayed-send page returns to itself
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // holdBulk releases or deletes several quarantined messages (auditors).

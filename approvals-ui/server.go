@@ -183,7 +183,10 @@ func (s *Server) Start() error {
 	s.mu.Unlock()
 	go func() {
 		defer close(s.stopped)
-		s.reminderLoop(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { s.reminderLoop(ctx) })
+		wg.Go(func() { s.digestLoop(ctx) })
+		wg.Wait()
 	}()
 	go func() {
 		err := s.http.Serve(tls.NewListener(ln, s.http.TLSConfig))
