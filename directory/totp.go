@@ -11,7 +11,7 @@ import (
 	"os"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Two-factor state lives in the users file next to the password hash, so
