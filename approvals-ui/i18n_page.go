@@ -60,4 +60,5 @@ var pageWords = map[string][2]string{
 	"delayed":                      {"一時保留（送信待ち）", "Delayed sends"},
 	"delayed.help":                 {"送信後しばらく待ってから送られるメールです。期限になると自動で送信されます。急ぐときは「今すぐ送信」、間違いに気づいたら「送信を取り消す」を押してください。", "These messages wait a few minutes before they go out, and are sent automatically at the deadline. Press Send now if it is urgent, or Cancel if you spotted a mistake."},
 	"delayed.none":                 {"一時保留（送信待ち）のメールはありません。", "You have no delayed sends."},
+	"keyword":                      {"キーワード", "Keyword"},
 }

@@ -72,6 +72,9 @@ type holdView struct {
 	Headline                     string
 	Badges                       []badge
 	Reason, Explanation          string
+	// Kinds and Keywords say which personal data and which keywords made
+	// the hold, for the list's reason column.
+	Kinds, Keywords string
 	// Rules is the deciding rule's conditions in the page's language.
 	Rules       []ruleView
 	Recipients  []rcptView
@@ -84,6 +87,7 @@ type holdView struct {
 	History     []histView
 	Actions     map[string]bool
 	NeedsCheck  bool
+	received    time.Time // for sorting what Received shows
 }
 
 // SizeText is the message size for people.
@@ -137,7 +141,7 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		Subject: m.Headers.Subject, HFrom: m.Headers.From, HTo: m.Headers.To, HCc: m.Headers.Cc,
 		HDate: m.Headers.Date, HMessageID: m.Headers.MessageID,
 		EnvFrom: m.From, AuthUser: m.AuthUser, Group: m.Group, Size: m.Size,
-		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil)}
+		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil), received: m.Received}
 	for _, f := range m.Decision.Findings {
 		v.Findings = append(v.Findings, findingView{Finding: f, Label: kindLabel(lang, f.Kind)})
 	}
@@ -160,6 +164,14 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		v.Reason = m.Decision.Rule
 	}
 	v.Headline = headline(lang, m, d)
+	labels := make([]string, 0, 4)
+	for _, k := range kindsFound(m, d) {
+		labels = append(labels, kindLabel(lang, k))
+	}
+	v.Kinds = strings.Join(labels, tr(lang, "sep"))
+	if d != nil {
+		v.Keywords = strings.Join(d.Explanation.Facts.Keywords, tr(lang, "sep"))
+	}
 	if matches(m, d) > 0 || verdict == "personal_data" {
 		v.Badges = append(v.Badges, badge{"pii", piiBadge(lang, m, d)})
 	}
