@@ -249,15 +249,7 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		}
 	}
 	for _, h := range m.History {
-		actor := h.Actor.User
-		if actor == "" {
-			actor = h.Actor.Kind
-		}
-		what := tr(lang, "ev."+h.What)
-		if what == "ev."+h.What {
-			what = h.What
-		}
-		v.History = append(v.History, histView{Time: fmtTime(h.Time), Actor: actor, What: what, Comment: h.Comment})
+		v.History = append(v.History, histLine(lang, h))
 	}
 	if p != nil {
 		v.Actions = p.allowedActions(m)
