@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /logout/all", s.auth(s.logoutAll))
 	mux.HandleFunc("GET /holds", s.auth(s.holdList))
 	mux.HandleFunc("GET /delayed", s.auth(s.delayedList))
+	mux.HandleFunc("GET /audit", s.auth(s.auditTrail))
 	mux.HandleFunc("GET /holds/{id}", s.auth(s.holdShow))
 	mux.HandleFunc("GET /holds/{id}/eml", s.auth(s.holdDownload))
 	mux.HandleFunc("POST /holds/{id}/{action}", s.auth(s.holdAction))

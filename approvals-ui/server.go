@@ -29,6 +29,11 @@ type Emitter interface {
 	Emit(ctx context.Context, evs ...audit.Event) error
 }
 
+// AuditReader reads the audit stream (audit.Log.Read).
+type AuditReader interface {
+	Read(ctx context.Context, ro audit.ReadOptions, fn func(audit.Event) error) error
+}
+
 // Options configure the Server. Config, Store and Audit are required.
 type Options struct {
 	Config *config.Config
@@ -42,6 +47,9 @@ type Options struct {
 	// TLS is the server's TLS configuration (certificate); nil: certs.Load
 	// with smtp.tls's files or the generated certificate in data_dir.
 	TLS *tls.Config
+	// AuditLog, when set, lets auditors search the audit trail at /audit
+	// (the running process's *audit.Log).
+	AuditLog AuditReader
 	// Kick wakes the delivery worker after a message was queued (release,
 	// approval, self-check, notices); nil: the worker's poll finds it.
 	Kick func()
