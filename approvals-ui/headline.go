@@ -158,7 +158,7 @@ func where(lang string, m *quarantine.Message, d *policy.Decision) string {
 			}
 		}
 		if d != nil && d.Explanation.Facts.External == 0 && len(doms) > 0 {
-			return strings.Join(doms, ", ") + wrap(lang, tr(lang, "internal"))
+			return strings.Join(doms, tr(lang, "list.sep")) + wrap(lang, tr(lang, "internal"))
 		}
 	}
 	const shown = 3
@@ -177,7 +177,7 @@ func where(lang string, m *quarantine.Message, d *policy.Decision) string {
 		}
 		out = append(out, dom+wrap(lang, strings.Join(marks, tr(lang, "sep"))))
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(out, tr(lang, "list.sep"))
 }
 
 // wrap puts s in brackets the way each language writes them; nothing for

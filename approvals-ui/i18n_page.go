@@ -88,4 +88,6 @@ var pageWords = map[string][2]string{
 	"audit.none":                   {"条件に合う記録はありません。", "No events match."},
 	"audit.truncated":              {"新しい500件だけを表示しています。条件を絞ってください。", "Only the newest 500 are shown; narrow the search."},
 	"audit.unavailable":            {"監査ログを読めませんでした。しばらくしてからもう一度お試しください。続く場合は管理者に連絡してください。", "The audit log could not be read. Try again in a while; if it keeps happening, tell your administrator."},
+	"list.sep":                     {"、", ", "},
+	"approval.title":               {"上長承認", "Supervisor approval"},
 }
