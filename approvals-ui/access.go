@@ -15,7 +15,8 @@ import (
 //	         held_selfcheck → self-check or cancel; held_delay → send now or cancel
 //	approver held_approval messages of the groups they approve, never their own:
 //	         view, approve, reject
-//	auditor  every message: view, download; quarantined → release or delete
+//	auditor  every message: view, download; quarantined → release (never
+//	         their own: the store refuses it too) or delete
 //
 // A message outside these rules is "not found" (404), so its id is not
 // confirmed; a visible message with a forbidden action is 403.
@@ -44,8 +45,13 @@ func (p *principal) approves(m *quarantine.Message) bool {
 	return mine && !p.isSender(m)
 }
 
-// canView reports whether p may open m.
+// canView reports whether p may open m. Nobody opens okuri's own notices
+// and DSNs: a notice's signed link would let the reader act as its
+// recipient (an auditor self-checking as the sender).
 func (p *principal) canView(m *quarantine.Message) bool {
+	if m.Own() {
+		return false
+	}
 	return p.Auditor || p.isSender(m) || p.approves(m) && (m.State == quarantine.StateHeldApproval || decidedBy(m, p.Addr))
 }
 
@@ -76,11 +82,15 @@ var actionRules = map[string][]actionRule{
 	"sendnow": {{quarantine.StateHeldDelay, quarantine.StateQueued, quarantine.ActorSender, (*principal).isSender}},
 	"approve": {{quarantine.StateHeldApproval, quarantine.StateQueued, quarantine.ActorApprover, (*principal).approves}},
 	"reject":  {{quarantine.StateHeldApproval, quarantine.StateRejected, quarantine.ActorApprover, (*principal).approves}},
-	"release": {{quarantine.StateQuarantined, quarantine.StateQueued, quarantine.ActorSecurity, isAuditor}},
+	"release": {{quarantine.StateQuarantined, quarantine.StateQueued, quarantine.ActorSecurity, releases}},
 	"delete":  {{quarantine.StateQuarantined, quarantine.StateDeleted, quarantine.ActorSecurity, isAuditor}},
 }
 
 func isAuditor(p *principal, _ *quarantine.Message) bool { return p.Auditor }
+
+// releases reports whether p may release m from quarantine: an auditor,
+// not its sender.
+func releases(p *principal, m *quarantine.Message) bool { return p.Auditor && !p.isSender(m) }
 
 // allowedActions lists what p may do with m now (for the page's buttons).
 func (p *principal) allowedActions(m *quarantine.Message) map[string]bool {

@@ -38,13 +38,16 @@ func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request, p *princ
 	switch {
 	case pw != r.PostFormValue("confirm"):
 		err = errMismatch
-	case s.locked(ctx, p.Addr, clientIP(r)):
+	case !s.attempt(ctx, p.Addr, clientIP(r)):
 		page.Error = page.T("err.locked")
 		w.WriteHeader(http.StatusTooManyRequests)
 		s.render(w, r, "password", page)
 		return
 	default:
-		err = directory.ChangePassword(s.users.path, p.Addr, cur, pw, s.now())
+		err = s.accounts.ChangePassword(ctx, p.Addr, cur, pw, s.now())
+		if !errors.Is(err, directory.ErrWrongPassword) {
+			s.stepOK(ctx, clientIP(r))
+		}
 	}
 	if err != nil {
 		if errors.Is(err, directory.ErrWrongPassword) {

@@ -40,10 +40,10 @@ func TestPasswordChange(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `id="password-done"`) {
 		t.Fatalf("change: %d", w.Code)
 	}
-	if _, ok := f.s.users.current().Authenticate(uAlice, newPassword); !ok {
+	if _, ok, _ := f.s.accounts.Authenticate(t.Context(), uAlice, newPassword); !ok {
 		t.Error("new password does not sign in")
 	}
-	if _, ok := f.s.users.current().Authenticate(uAlice, testPassword); ok {
+	if _, ok, _ := f.s.accounts.Authenticate(t.Context(), uAlice, testPassword); ok {
 		t.Error("old password still signs in")
 	}
 	if w := f.do("GET", "/holds", c, nil); w.Code != 200 {

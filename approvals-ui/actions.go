@@ -68,7 +68,7 @@ func (s *Server) perform(ctx context.Context, r *http.Request, p *principal, id,
 		}
 		comment, checked = ev, ck
 	}
-	ch := quarantine.Change{From: rule.from, To: rule.to, Comment: comment, Checked: checked,
+	ch := quarantine.Change{From: rule.from, To: rule.to, Comment: comment, Checked: checked, Via: in.via,
 		Actor: quarantine.Actor{Kind: rule.kind, User: p.Addr, IP: clientIP(r)}}
 	nm, err := s.st.Transition(ctx, m.ID, ch)
 	result := "ok"
@@ -79,6 +79,8 @@ func (s *Server) perform(ctx context.Context, r *http.Request, p *principal, id,
 		result, err = "unchecked", errUnchecked
 	case errors.Is(err, quarantine.ErrSelfApproval):
 		result, err = "forbidden", errForbidden
+	case errors.Is(err, quarantine.ErrExpired):
+		result = "expired"
 	case err != nil:
 		result = "error"
 	}
@@ -145,6 +147,8 @@ func status(err error) (int, string) {
 		return http.StatusBadRequest, "comment"
 	case errors.Is(err, quarantine.ErrConflict), errors.Is(err, quarantine.ErrIllegalTransition):
 		return http.StatusConflict, "conflict"
+	case errors.Is(err, quarantine.ErrExpired):
+		return http.StatusConflict, "deadline"
 	}
 	return http.StatusInternalServerError, "internal"
 }

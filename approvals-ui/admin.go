@@ -34,11 +34,15 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request, p *principal
 	if page.Message != "" {
 		page.Message = page.T(page.Message)
 	}
-	now := s.now()
-	for _, u := range s.users.current().Users() {
+	users, err := s.accounts.Users(r.Context())
+	if err != nil {
+		s.log.Error("ui: admin users", "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "internal")
+		return
+	}
+	for _, u := range users {
 		up := s.principalFor(&u)
-		row := userRow{Addr: u.Address, Name: u.Name, Enrolled: u.TOTP != "",
-			Locked: s.getFailures(r.Context(), acctKey(u.Address)).LockedUntil.After(now)}
+		row := userRow{Addr: u.Address, Name: u.Name, Enrolled: u.TOTP != "", Locked: s.accountLocked(r.Context(), u.Address)}
 		row.Roles = append(row.Roles, page.T("role.sender"))
 		if up.Approver() {
 			row.Roles = append(row.Roles, page.T("role.approver")+" ("+strings.Join(up.Groups, ", ")+")")
@@ -65,7 +69,7 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *prin
 	}
 	ctx := r.Context()
 	target := lower(r.PostFormValue("user"))
-	if _, ok := s.users.lookup(target); !ok {
+	if _, ok := s.lookupUser(ctx, target); !ok {
 		s.fail(w, r, http.StatusNotFound, "notfound")
 		return
 	}
@@ -73,14 +77,14 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *prin
 	typ := ""
 	switch r.PathValue("action") {
 	case "unlock":
-		s.clearFailures(ctx, target)
+		err = s.accounts.Unlock(ctx, target)
 		typ = "admin.user_unlocked"
 	case "reset2fa":
-		err = directory.SetTOTP(s.users.path, target, "", nil)
+		err = s.accounts.ResetTOTP(ctx, target)
 		s.endAllSessions(ctx, target)
 		typ = "admin.totp_reset"
 	case "resetpw":
-		err = directory.ResetPassword(s.users.path, target, r.PostFormValue("password"), s.now())
+		err = s.accounts.ResetPassword(ctx, target, r.PostFormValue("password"), s.now())
 		switch {
 		case directory.IsWeakPassword(err):
 			s.fail(w, r, http.StatusBadRequest, "password")

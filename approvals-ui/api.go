@@ -41,12 +41,17 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, addr, ip := r.Context(), lower(req.Address), clientIP(r)
-	if s.locked(ctx, addr, ip) {
+	if !s.attempt(ctx, addr, ip) {
 		s.emit(ctx, r, audit.TypeUILoginFailed, addr, audit.Event{Reason: "locked", Attrs: map[string]string{"via": "api"}})
 		writeJSON(w, http.StatusTooManyRequests, apiError{"locked"})
 		return
 	}
-	u, ok := s.users.current().Authenticate(addr, req.Password)
+	u, ok, err := s.accounts.Authenticate(ctx, addr, req.Password)
+	if err != nil {
+		s.log.Error("ui: api login", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, apiError{"internal"})
+		return
+	}
 	if !ok {
 		s.loginFailed(w, r, addr, "password")
 		writeJSON(w, http.StatusUnauthorized, apiError{"unauthenticated"})
@@ -69,6 +74,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, apiError{"password expired: change it at /account/password in a browser"})
 		return
 	}
+	s.stepOK(ctx, ip)
 	se, err := s.newSession(ctx, w, u.Address, stageFull)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, apiError{"internal"})

@@ -87,7 +87,7 @@ func (s *Server) decidePrincipal(ctx context.Context, token string) (*principal,
 	if _, err := s.st.SessionGet(ctx, decideUsedKey(c.Nonce)); err == nil {
 		return nil, nil, c, false
 	}
-	u, ok := s.users.lookup(c.Approver)
+	u, ok := s.lookupUser(ctx, c.Approver)
 	if !ok {
 		return nil, nil, c, false
 	}

@@ -120,6 +120,7 @@ var messages = map[string][2]string{
 	"err.csrf":               {"フォームの有効期限が切れました。ページを再読み込みしてください。", "The form expired. Reload the page and try again."},
 	"err.notfound":           {"メールが見つかりません。削除されたか、表示する権限がありません。", "Message not found: it was deleted, or you may not see it."},
 	"err.forbidden":          {"この操作は許可されていません。", "You may not do this."},
+	"err.deadline":           {"期限を過ぎたため送信できません（期限切れ）。", "The deadline has passed; this message can no longer be sent."},
 	"err.conflict":           {"このメールはすでに別の人が操作したか、状態が変わっています。ページを再読み込みしてください。", "Someone else acted on this message or its state changed. Reload the page."},
 	"err.unchecked":          {"すべての宛先と添付ファイルにチェックを入れてください。", "Tick every recipient and every attachment."},
 	"err.login":              {"メールアドレスまたはパスワードが正しくありません。", "Wrong address or password."},

@@ -128,7 +128,7 @@ func (s *Server) linkPrincipal(ctx context.Context, token string) (*principal, *
 		return nil, nil, c, false
 	}
 	p := &principal{Addr: c.Sender}
-	if u, ok := s.users.lookup(c.Sender); ok {
+	if u, ok := s.lookupUser(ctx, c.Sender); ok {
 		p.user, p.Name = u, u.Name
 	}
 	if !p.isSender(m) {

@@ -26,8 +26,8 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) {
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	addr, pw, next := lower(r.PostFormValue("address")), r.PostFormValue("password"), safeNext(r.PostFormValue("next"))
 	page := &loginPage{Base: s.base(r, nil, "login"), Next: next, Address: addr}
-	ip := clientIP(r)
-	if s.locked(r.Context(), addr, ip) {
+	ctx, ip := r.Context(), clientIP(r)
+	if !s.attempt(ctx, addr, ip) {
 		s.logins.WithLabelValues("locked").Inc()
 		s.emit(r.Context(), r, audit.TypeUILoginFailed, addr, audit.Event{Reason: "locked"})
 		page.Error = page.T("err.locked")
@@ -35,7 +35,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, "login", page)
 		return
 	}
-	u, ok := s.users.current().Authenticate(addr, pw)
+	u, ok, err := s.accounts.Authenticate(ctx, addr, pw)
+	if err != nil {
+		s.log.Error("ui: login", "err", err)
+		s.fail(w, r, http.StatusServiceUnavailable, "internal")
+		return
+	}
 	if !ok {
 		s.loginFailed(w, r, addr, "password")
 		page.Error = page.T("err.login")
@@ -43,8 +48,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, "login", page)
 		return
 	}
+	s.stepOK(ctx, ip)
 	stage := s.secondStage(u)
-	se, err := s.newSession(r.Context(), w, u.Address, stage)
+	se, err := s.newSession(ctx, w, u.Address, stage)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "internal")
 		return
@@ -55,7 +61,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	se.Next = next // remembered across the second step
-	s.saveSession(r.Context(), se)
+	s.saveSession(ctx, se)
 	if stage == stageEnrol {
 		http.Redirect(w, r, "/totp/enrol", http.StatusSeeOther)
 		return
@@ -114,12 +120,12 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request, se *session)
 	ctx, ip := r.Context(), clientIP(r)
 	b := s.base(r, nil, "totp")
 	b.CSRF = se.CSRF
-	if s.locked(ctx, se.User, ip) {
+	if !s.attempt(ctx, se.User, ip) {
 		s.endSession(ctx, w, se)
 		s.render(w, r, "login", &loginPage{Base: s.base(r, nil, "login"), Error: b.T("err.locked")})
 		return
 	}
-	u, ok := s.users.lookup(se.User)
+	u, ok := s.lookupUser(ctx, se.User)
 	if !ok || u.TOTP == "" {
 		s.endSession(ctx, w, se)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -133,7 +139,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request, se *session)
 			good = true
 		}
 	} else if code != "" {
-		good = directory.UseRecoveryCode(s.users.path, u.Address, code) == nil
+		good = s.accounts.UseRecoveryCode(ctx, u.Address, code) == nil
 	}
 	if !good {
 		s.loginFailed(w, r, se.User, "totp")
@@ -141,6 +147,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request, se *session)
 		s.render(w, r, "totp", &totpPage{Base: b, Error: b.T("err.code")})
 		return
 	}
+	s.stepOK(ctx, ip)
 	next := safeNext(se.Next)
 	s.dropSession(ctx, se)
 	if _, err := s.newSession(ctx, w, u.Address, stageFull); err != nil {

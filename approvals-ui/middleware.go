@@ -4,8 +4,11 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/okuri/okuri/directory"
 )
@@ -89,7 +92,7 @@ func (s *Server) authExpired(allowExpired bool, h func(http.ResponseWriter, *htt
 		se := s.loadSession(r)
 		var u *directory.User
 		if se != nil && se.Stage == stageFull {
-			u, _ = s.users.lookup(se.User)
+			u, _ = s.lookupUser(r.Context(), se.User)
 		}
 		if u == nil {
 			if api {
@@ -151,12 +154,37 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: next must be a
+// local path ("/holds?tab=all"), else "/". Browsers strip tabs and
+// newlines from a Location and read a backslash as a slash, so
+// "/\t/evil.example" or "/\\evil.example" would leave the site; the
+// checks run on the raw text and again on the decoded path, so encoded
+// forms (%09, %5C, %2F%2F) are refused too.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		return "/"
 	}
 	return next
+}
+
+func localPath(next string) bool {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || !utf8.ValidString(next) || strings.ContainsFunc(next, unsafeInURL) {
+		return false
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	return strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//") &&
+		utf8.ValidString(u.Path) && !strings.ContainsFunc(u.Path, unsafeInURL)
+}
+
+// unsafeInURL reports characters a browser ignores or reinterprets in a
+// redirect target (controls, spaces, backslash) or that hide the target
+// from a person (bidi controls).
+func unsafeInURL(r rune) bool {
+	return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.Is(unicode.Bidi_Control, r) ||
+		(r >= 0x80 && r <= 0x9f)
 }
 
 // fail answers an error page (or JSON for the API) with a generic text.

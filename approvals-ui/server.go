@@ -50,6 +50,9 @@ type Options struct {
 	// AuditLog, when set, lets auditors search the audit trail at /audit
 	// (the running process's *audit.Log).
 	AuditLog AuditReader
+	// Accounts is the users' shared sign-in state (also used by SMTP
+	// AUTH); nil: built on Store with the users file as its seed.
+	Accounts *directory.Accounts
 	// Kick wakes the delivery worker after a message was queued (release,
 	// approval, self-check, notices); nil: the worker's poll finds it.
 	Kick func()
@@ -70,9 +73,12 @@ type Server struct {
 	now   func() time.Time
 	pages *pages
 	users *userFile
-	links *linkSigner
-	http  *http.Server
-	ln    net.Listener
+	// accounts holds passwords, 2FA and lockouts, shared by every
+	// instance and by SMTP AUTH.
+	accounts *directory.Accounts
+	links    *linkSigner
+	http     *http.Server
+	ln       net.Listener
 
 	actions *prometheus.CounterVec
 	logins  *prometheus.CounterVec
@@ -104,6 +110,12 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.users = &userFile{path: o.Config.Dir.UsersFile, fallback: o.Directory}
+	if s.accounts = o.Accounts; s.accounts == nil {
+		if s.accounts, err = directory.NewAccounts(directory.AccountsOptions{KV: o.Store, NotFound: quarantine.ErrNotFound,
+			Users: s.users.current, Limits: s.lockoutLimits, Now: o.Clock}); err != nil {
+			return nil, err
+		}
+	}
 	if s.links, err = loadLinkSigner(o.Config.DataDir); err != nil {
 		return nil, err
 	}
@@ -127,6 +139,12 @@ func New(o Options) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	return s, nil
+}
+
+// lockoutLimits is the per-account lockout of the current configuration.
+func (s *Server) lockoutLimits() directory.Limits {
+	ui := s.conf().UI
+	return directory.Limits{MaxFailures: ui.MaxFailures(), Window: ui.LockoutWindow(), Duration: ui.LockoutDuration()}
 }
 
 // conf returns the current configuration.

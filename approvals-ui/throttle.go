@@ -7,10 +7,14 @@ import (
 	"time"
 )
 
-// Brute-force state lives in the store's key/value facility so every
-// instance counts the same failures. Get-then-put is not atomic across
-// instances; two racing failures may count once, which only makes the
-// limit a little softer, never stricter for the honest user.
+// Brute-force limits. Every sign-in step (password, code, enrolment
+// code, the current password of a change) is counted for the account and
+// the client IP *before* it is checked, with atomic counters in the shared
+// store, so concurrent guesses on any number of instances get the limit
+// between them, not one each. The account's count and lock are
+// directory.Accounts', shared with SMTP AUTH; the IP's are the UI's own.
+// A step that succeeds takes its count back from the IP, so an office
+// behind one address is not locked by its own sign-ins.
 
 type failures struct {
 	Count       int       `json:"count"`
@@ -18,8 +22,8 @@ type failures struct {
 	LockedUntil time.Time `json:"locked_until,omitzero"`
 }
 
-func acctKey(user string) string { return "ui:fail:a:" + lower(user) }
-func ipKey(ip string) string     { return "ui:fail:ip:" + ip }
+func ipKey(ip string) string      { return "ui:fail:ip:" + ip }
+func ipCountKey(ip string) string { return "ui:try:ip:" + ip }
 
 func (s *Server) getFailures(ctx context.Context, key string) failures {
 	var f failures
@@ -29,46 +33,72 @@ func (s *Server) getFailures(ctx context.Context, key string) failures {
 	return f
 }
 
-// locked reports whether the account or the IP is locked now.
-func (s *Server) locked(ctx context.Context, user, ip string) bool {
-	now := s.now()
-	return s.getFailures(ctx, acctKey(user)).LockedUntil.After(now) ||
-		s.getFailures(ctx, ipKey(ip)).LockedUntil.After(now)
+// attempt counts one sign-in step of user from ip and reports whether it
+// may be checked: not when the IP or the account is locked or this step
+// is over a limit. A store error refuses (fail closed).
+func (s *Server) attempt(ctx context.Context, user, ip string) bool {
+	ui := s.conf().UI
+	if s.getFailures(ctx, ipKey(ip)).LockedUntil.After(s.now()) {
+		return false
+	}
+	n, err := s.st.SessionAdd(ctx, ipCountKey(ip), 1, ui.LockoutWindow())
+	if err != nil {
+		s.log.Error("ui: count attempt", "err", err)
+		return false
+	}
+	if n > int64(ui.MaxFailuresPerIP()) {
+		s.lockIP(ctx, ip, int(n))
+		return false
+	}
+	ok, err := s.accounts.Begin(ctx, user)
+	if err != nil {
+		s.log.Error("ui: count attempt", "err", err)
+	}
+	return ok
 }
 
-// noteFailure counts a failed password or code for the account and the
-// IP and locks them when over the limit; it reports whether it locked.
+// stepOK gives a succeeded step's count back to the IP.
+func (s *Server) stepOK(ctx context.Context, ip string) {
+	s.st.SessionAdd(ctx, ipCountKey(ip), -1, s.conf().UI.LockoutWindow())
+}
+
+// noteFailure notes that a counted step failed and locks the account or
+// the IP when it reached its limit; it reports whether it locked.
 func (s *Server) noteFailure(ctx context.Context, user, ip string) bool {
 	ui := s.conf().UI
-	lockedNow := false
-	for _, k := range []struct {
-		key   string
-		limit int
-		ip    bool
-	}{{acctKey(user), ui.MaxFailures(), false}, {ipKey(ip), ui.MaxFailuresPerIP(), true}} {
-		now := s.now()
-		f := s.getFailures(ctx, k.key)
-		if now.Sub(f.First) > ui.LockoutWindow() {
-			f = failures{First: now}
-		}
-		f.Count++
-		if f.Count >= k.limit && !f.LockedUntil.After(now) {
-			f.LockedUntil = now.Add(ui.LockoutDuration())
-			lockedNow = true
-			if k.ip {
-				s.indexLockedIP(ctx, ip, true)
-			}
-		}
-		b, _ := json.Marshal(f)
-		s.st.SessionPut(ctx, k.key, b, max(ui.LockoutWindow(), ui.LockoutDuration()))
+	locked, err := s.accounts.Failed(ctx, user)
+	if err != nil {
+		s.log.Error("ui: note failure", "err", err)
 	}
-	return lockedNow
+	if n, err := s.st.SessionAdd(ctx, ipCountKey(ip), 0, ui.LockoutWindow()); err == nil && n >= int64(ui.MaxFailuresPerIP()) {
+		locked = s.lockIP(ctx, ip, int(n)) || locked
+	}
+	return locked
 }
 
-// clearFailures resets the account's counter after a full login or an
-// admin unlock.
+// lockIP locks ip unless it is locked already; it reports whether it did.
+func (s *Server) lockIP(ctx context.Context, ip string, n int) bool {
+	ui, now := s.conf().UI, s.now()
+	if s.getFailures(ctx, ipKey(ip)).LockedUntil.After(now) {
+		return false
+	}
+	b, _ := json.Marshal(failures{Count: n, First: now, LockedUntil: now.Add(ui.LockoutDuration())})
+	s.st.SessionPut(ctx, ipKey(ip), b, ui.LockoutDuration())
+	s.indexLockedIP(ctx, ip, true)
+	return true
+}
+
+// clearFailures resets the account's count after a full login.
 func (s *Server) clearFailures(ctx context.Context, user string) {
-	s.st.SessionDelete(ctx, acctKey(user))
+	if err := s.accounts.Succeeded(ctx, user); err != nil {
+		s.log.Error("ui: clear failures", "err", err)
+	}
+}
+
+// accountLocked reports whether user's account is locked now.
+func (s *Server) accountLocked(ctx context.Context, user string) bool {
+	until, err := s.accounts.LockedUntil(ctx, user)
+	return err != nil || !until.IsZero()
 }
 
 // lockedIPsKey lists the IPs that were locked, so the admin page can show
@@ -123,6 +153,7 @@ func (s *Server) indexLockedIP(ctx context.Context, ip string, add bool) {
 // unlockIP is the admin unlock of an IP.
 func (s *Server) unlockIP(ctx context.Context, ip string) {
 	s.st.SessionDelete(ctx, ipKey(ip))
+	s.st.SessionDelete(ctx, ipCountKey(ip))
 	s.indexLockedIP(ctx, ip, false)
 }
 

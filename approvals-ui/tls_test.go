@@ -108,7 +108,7 @@ func TestEnrolment(t *testing.T) {
 	if w.Code != 200 || len(codes) != 10 {
 		t.Fatalf("enrol: %d, %d codes", w.Code, len(codes))
 	}
-	u, _ := f.s.users.lookup(uDave)
+	u, _ := f.s.lookupUser(t.Context(), uDave)
 	if u.TOTP != secret[1] || len(u.RecoveryCodes) != 10 || strings.Contains(strings.Join(u.RecoveryCodes, ""), codes[0][1]) {
 		t.Fatalf("users file: totp %q, %d hashes", u.TOTP, len(u.RecoveryCodes))
 	}

@@ -1,6 +1,8 @@
 package approvalsui
 
 import (
+	"context"
+	"errors"
 	"os"
 	"sync"
 	"time"
@@ -8,9 +10,10 @@ import (
 	"github.com/okuri/okuri/directory"
 )
 
-// userFile serves the directory, re-reading the users file when its size
-// or modification time changed: the UI writes it itself (enrolment,
-// resets) and must see its own writes before the next SIGHUP.
+// userFile serves the users file (who exists, names, aliases), re-reading
+// it when its size or modification time changed, so `okuri user add` is
+// seen before the next SIGHUP. Sign-in state lives in s.accounts; the UI
+// never writes this file.
 type userFile struct {
 	path     string
 	fallback func() *directory.Directory
@@ -42,6 +45,12 @@ func (f *userFile) current() *directory.Directory {
 	return f.dir
 }
 
-func (f *userFile) lookup(addr string) (*directory.User, bool) {
-	return f.current().Lookup(addr)
+// lookupUser returns a user of the users file with their shared sign-in
+// state; false when there is no such user or the store cannot be read.
+func (s *Server) lookupUser(ctx context.Context, addr string) (*directory.User, bool) {
+	u, err := s.accounts.Lookup(ctx, addr)
+	if err != nil && !errors.Is(err, directory.ErrNoUser) {
+		s.log.Error("ui: user lookup", "err", err)
+	}
+	return u, err == nil
 }

@@ -22,7 +22,7 @@ func lockDir(dir string) (release func(), err error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("audit: JetStream store %s is in use by another process (a running gateway?): %w", dir, err)
+		return nil, fmt.Errorf("audit: JetStream store %s is in use by another process (a running gateway?): %w: %w", dir, ErrStoreInUse, err)
 	}
 	return func() {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)

@@ -97,6 +97,10 @@ type Options struct {
 	// so that the next one is larger (fewer outbox transactions). It
 	// delays audit delivery, never mail. Default 10ms.
 	PublishLinger time.Duration
+	// StallAfter is how long publishing may fail while events wait before
+	// Ready reports the log not ready. Short outages (a NATS restart) stay
+	// ready; mail keeps flowing either way. Default 1m.
+	StallAfter time.Duration
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -148,6 +152,9 @@ func (o Options) withDefaults() (Options, error) {
 	if o.PublishLinger <= 0 {
 		o.PublishLinger = 10 * time.Millisecond
 	}
+	if o.StallAfter <= 0 {
+		o.StallAfter = time.Minute
+	}
 	if o.NATSURL == "" && o.DataDir == "" {
 		return o, errors.New("audit: embedded NATS needs a data directory (or set a NATS URL)")
 	}
@@ -164,6 +171,7 @@ type Log struct {
 	logger  *slog.Logger
 	m       *metrics
 	emb     *embedded
+	health  *health
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -185,7 +193,7 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	l := &Log{opts: opts, outbox: outbox, logger: logger, m: newMetrics(reg), done: make(chan struct{})}
+	l := &Log{opts: opts, outbox: outbox, logger: logger, m: newMetrics(reg), done: make(chan struct{}), health: &health{}}
 	if opts.SubjectPolicy == SubjectHash {
 		if l.hmacKey, err = loadHMACKey(opts); err != nil {
 			return nil, err
@@ -215,7 +223,10 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 			DuplicateWindow: opts.DuplicateWindow, AllowDelete: opts.AllowDelete},
 		batch: opts.PublishBatch, ackTimeout: opts.AckTimeout,
 		backoffMin: opts.BackoffMin, backoffMax: opts.BackoffMax, poll: opts.PollInterval, linger: opts.PublishLinger,
-		m: l.m, logger: logger,
+		m: l.m, logger: logger, health: l.health,
+	}
+	if l.emb != nil {
+		p.heal = l.emb.heal
 	}
 	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	l.cancel = cancel
@@ -282,6 +293,23 @@ func (l *Log) applySubjectPolicy(ev *Event) {
 // acknowledged by JetStream), for health checks and tests.
 func (l *Log) Pending(ctx context.Context) (int, error) {
 	return l.outbox.queue().depth(ctx)
+}
+
+// Ready reports whether audit events reach JetStream: it returns an error
+// saying how many events wait and why once publishing has failed for
+// longer than Options.StallAfter (for /readyz). Mail flow does not depend
+// on it: events wait durably in the outbox.
+func (l *Log) Ready(ctx context.Context) error {
+	since, cause := l.health.stall()
+	if since.IsZero() || time.Since(since) < l.opts.StallAfter {
+		return nil
+	}
+	n, err := l.Pending(ctx)
+	if err != nil {
+		return fmt.Errorf("audit: publishing stalled since %s and the outbox cannot be read: %w", since.Format(time.RFC3339), err)
+	}
+	return fmt.Errorf("audit: %d events waiting in the outbox, publishing stalled for %s: %v",
+		n, time.Since(since).Round(100*time.Millisecond), cause)
 }
 
 // Instance returns the instance name events are chained under.

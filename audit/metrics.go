@@ -15,6 +15,7 @@ type metrics struct {
 	lost          prometheus.Counter
 	chainHead     prometheus.Gauge
 	connected     prometheus.Gauge
+	stalled       prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -49,7 +50,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 		connected: f.NewGauge(prometheus.GaugeOpts{
 			Name: "okuri_audit_nats_connected",
-			Help: "1 when the audit publisher has a JetStream connection with the stream in place.",
+			Help: "1 when the audit publisher has a JetStream connection with the stream in place and its last publish was taken.",
+		}),
+		stalled: f.NewGauge(prometheus.GaugeOpts{
+			Name: "okuri_audit_publish_stalled",
+			Help: "1 while events wait in the outbox because the last attempt to publish them failed (see okuri_audit_outbox_events).",
 		}),
 	}
 }

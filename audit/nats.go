@@ -31,7 +31,8 @@ type embedded struct {
 
 	mu      sync.Mutex
 	ns      *server.Server
-	release func() // store lock
+	release func()    // store lock
+	healed  time.Time // last restart by heal (publisher goroutine only)
 }
 
 func (e *embedded) start() error {
@@ -100,6 +101,10 @@ func (e *embedded) close() {
 		e.release = nil
 	}
 }
+
+// ErrStoreInUse is returned by OpenEmbeddedStore while a gateway holds
+// the store.
+var ErrStoreInUse = errors.New("store in use")
 
 // OpenEmbeddedStore starts a NATS server on the JetStream store of a
 // stopped gateway's data directory (DataDir/nats) and returns a client

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -11,8 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -35,16 +33,16 @@ type publisher struct {
 	poll       time.Duration
 	m          *metrics
 	logger     *slog.Logger
+	health     *health
 
 	instanceJSON []byte // canonical JSON of instance, for sealRaw
 
-	nc        *nats.Conn
-	js        jetstream.JetStream
-	ready     bool           // stream ensured on this connection
-	ackPrefix string         // reply subject prefix of this connection's acks
-	ackCh     chan *nats.Msg // acks
-	ackSub    *nats.Subscription
-	round     uint64 // publish round, part of reply subjects
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	ready bool // stream ensured on this connection
+	// heal, when set, may repair the server after a failed step (the
+	// embedded server, see embedded.heal).
+	heal func(err error)
 
 	failing    bool // last step failed (log once per outage)
 	pendingAck int  // acknowledged events not yet removed from the outbox
@@ -60,6 +58,11 @@ func (p *publisher) run(ctx context.Context) {
 		}
 		if err != nil {
 			p.m.publishErrors.Inc()
+			p.health.failed(err)
+			p.m.stalled.Set(1)
+			if p.heal != nil {
+				p.heal(err)
+			}
 			if !p.failing {
 				p.logger.Warn("audit: publishing paused, events wait in the outbox", "err", err, "retry_in", backoff)
 				p.failing = true
@@ -75,6 +78,8 @@ func (p *publisher) run(ctx context.Context) {
 		if p.failing {
 			p.logger.Info("audit: publishing resumed")
 			p.failing = false
+			p.health.ok()
+			p.m.stalled.Set(0)
 		}
 		backoff = p.backoffMin
 		if n >= p.batch {
@@ -98,6 +103,37 @@ func (p *publisher) run(ctx context.Context) {
 		}
 		t.Stop()
 	}
+}
+
+// health is what the publisher tells Log.Ready: since when publishing
+// fails, and why. Shared between the publisher loop and readiness checks.
+type health struct {
+	mu    sync.Mutex
+	since time.Time
+	cause error
+}
+
+func (h *health) failed(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.since.IsZero() {
+		h.since = time.Now()
+	}
+	h.cause = err
+}
+
+func (h *health) ok() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.since, h.cause = time.Time{}, nil
+}
+
+// stall returns since when publishing fails (zero: it does not) and the
+// last error.
+func (h *health) stall() (time.Time, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.since, h.cause
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -142,6 +178,7 @@ func (p *publisher) step(ctx context.Context) (int, error) {
 	}
 	if err != nil {
 		p.ready = false // re-check the stream on the next attempt
+		p.m.connected.Set(0)
 		return 0, err
 	}
 	return max(n, acked), nil
@@ -293,20 +330,14 @@ func (p *publisher) connect(ctx context.Context) error {
 			p.m.connected.Set(0)
 			return err
 		}
-		js, err := jetstream.New(nc)
+		js, err := jetstream.New(nc,
+			jetstream.WithPublishAsyncMaxPending(2*max(p.batch, 1)),
+			jetstream.WithPublishAsyncTimeout(p.ackTimeout))
 		if err != nil {
 			nc.Close()
 			return fmt.Errorf("audit: jetstream: %w", err)
 		}
-		prefix := nats.NewInbox() + "."
-		ch := make(chan *nats.Msg, 2*max(p.batch, 1))
-		sub, err := nc.ChanSubscribe(prefix+">", ch)
-		if err != nil {
-			nc.Close()
-			return fmt.Errorf("audit: subscribe to acks: %w", err)
-		}
 		p.nc, p.js, p.ready = nc, js, false
-		p.ackPrefix, p.ackCh, p.ackSub = prefix, ch, sub
 	}
 	if !p.ready {
 		cctx, cancel := context.WithTimeout(ctx, p.ackTimeout)
@@ -321,82 +352,61 @@ func (p *publisher) connect(ctx context.Context) error {
 	return nil
 }
 
-// publish sends items in order with their event ids as Nats-Msg-Id and
-// waits for JetStream's acks. It uses core NATS requests with one reply
-// subscription per connection (cheaper than a future per message); the
-// reply subject carries the round and the item index. It returns how many
-// leading items were acknowledged.
+// publish sends items in order with their event ids as Nats-Msg-Id
+// (JetStream drops a re-published duplicate) through the client's
+// asynchronous publish, then waits for the acks in order. It returns how
+// many leading items were acknowledged.
 func (p *publisher) publish(ctx context.Context, items [][]byte) (int, error) {
-	p.round++
-	round := strconv.FormatUint(p.round, 10)
+	futs := make([]jetstream.PubAckFuture, 0, len(items))
 	var perr error
-	sent := 0
 	for i, it := range items {
-		id, ok1 := topString(it, "id")
-		typ, ok2 := topString(it, "type")
-		if !ok1 || !ok2 {
-			var hdr struct{ ID, Type string }
-			if err := json.Unmarshal(it, &hdr); err != nil {
-				perr = fmt.Errorf("audit: chained outbox entry %d is not JSON: %w", i, err)
-				break
-			}
-			id, typ = hdr.ID, hdr.Type
-		}
-		if id == "" || validType(typ) != nil {
-			// Cannot happen for entries this package chained.
-			perr = fmt.Errorf("audit: chained outbox entry without id/type")
+		id, typ, err := idType(it)
+		if err != nil {
+			perr = fmt.Errorf("audit: chained outbox entry %d: %w", i, err)
 			break
 		}
-		msg := &nats.Msg{
-			Subject: SubjectName(typ),
-			Reply:   p.ackPrefix + round + "." + strconv.Itoa(i),
-			Header:  nats.Header{nats.MsgIdHdr: []string{id}, nats.ExpectedStreamHdr: []string{p.stream.Name}},
-			Data:    it,
-		}
-		if err := p.nc.PublishMsg(msg); err != nil {
+		// The headers jetstream.WithMsgID and WithExpectStream would set,
+		// without the per-message option closures.
+		msg := &nats.Msg{Subject: SubjectName(typ), Data: it,
+			Header: nats.Header{nats.MsgIdHdr: []string{id}, nats.ExpectedStreamHdr: []string{p.stream.Name}}}
+		f, err := p.js.PublishMsgAsync(msg)
+		if err != nil {
 			perr = fmt.Errorf("audit: publish: %w", err)
 			break
 		}
-		sent++
+		futs = append(futs, f)
 	}
-	if sent == 0 {
-		return 0, perr
-	}
-	acked := make([]bool, sent)
-	prefix, got, done := p.ackPrefix+round+".", 0, 0
-	timer := time.NewTimer(p.ackTimeout)
-	defer timer.Stop()
-	for got < sent {
-		var m *nats.Msg
+	done := 0
+	for _, f := range futs {
 		select {
-		case m = <-p.ackCh:
-		case <-timer.C:
-			return done, errors.Join(fmt.Errorf("audit: %d of %d acks missing after %s", sent-got, sent, p.ackTimeout), perr)
+		case <-f.Ok():
+			done++
+		case err := <-f.Err():
+			// The library times a future out after ackTimeout.
+			return done, errors.Join(fmt.Errorf("audit: publish %d of %d: %w", done+1, len(futs), err), perr)
 		case <-ctx.Done():
 			return done, errors.Join(ctx.Err(), perr)
 		}
-		idxStr, ok := strings.CutPrefix(m.Subject, prefix)
-		if !ok {
-			continue // a late ack of an earlier round
-		}
-		idx, err := strconv.Atoi(idxStr)
-		if err != nil || idx >= sent || acked[idx] {
-			continue
-		}
-		if len(m.Data) == 0 {
-			// 503 no responders: the stream does not exist (yet).
-			return done, errors.Join(fmt.Errorf("audit: publish: no stream takes %s (status %s)", StreamSubjects, m.Header.Get("Status")), perr)
-		}
-		if bytes.Contains(m.Data, []byte(`"error"`)) {
-			return done, errors.Join(fmt.Errorf("audit: publish rejected: %s", m.Data), perr)
-		}
-		acked[idx] = true
-		got++
-		for done < sent && acked[done] {
-			done++
-		}
 	}
 	return done, perr
+}
+
+// idType reads the id and type of a chained entry (fast path first).
+func idType(it []byte) (id, typ string, err error) {
+	id, ok1 := topString(it, "id")
+	typ, ok2 := topString(it, "type")
+	if !ok1 || !ok2 {
+		var hdr struct{ ID, Type string }
+		if err := json.Unmarshal(it, &hdr); err != nil {
+			return "", "", fmt.Errorf("not JSON: %w", err)
+		}
+		id, typ = hdr.ID, hdr.Type
+	}
+	if id == "" || validType(typ) != nil {
+		// Cannot happen for entries this package chained.
+		return "", "", errors.New("no id or type")
+	}
+	return id, typ, nil
 }
 
 func (p *publisher) updateGauges(ctx context.Context) {

@@ -49,30 +49,36 @@ func setPassword(u *User, hash string, now time.Time) {
 // keeping their other fields. The admin knows this password, so the user
 // must change it at the next sign-in to the UI.
 func ResetPassword(path, address, password string, now time.Time) error {
-	return changePassword(path, address, password, func(u *User) error { return nil }, true, now)
+	return changePassword(path, address, password, noCheck, true, now)
 }
 
 // ChangePassword is a user's own change: current must be their password,
 // and the new one must be strong and not one of the last
 // PasswordHistoryLen passwords. now is recorded as the change time.
 func ChangePassword(path, address, current, password string, now time.Time) error {
-	return changePassword(path, address, password, func(u *User) error {
-		if !VerifyPassword(u.Password, current) {
-			return ErrWrongPassword
-		}
-		return nil
-	}, false, now)
+	return changePassword(path, address, password, currentIs(current), false, now)
 }
 
 func changePassword(path, address, password string, check func(*User) error, mustChange bool, now time.Time) error {
-	if err := CheckPasswordStrength(password); err != nil {
-		return err
-	}
-	hash, err := HashPassword(password)
+	fn, err := passwordChange(password, check, mustChange, now)
 	if err != nil {
 		return err
 	}
-	return updateUser(path, address, func(u *User) error {
+	return updateUser(path, address, fn)
+}
+
+// passwordChange checks the new password's strength, hashes it once, and
+// returns the change to apply to a user (to the file or the shared
+// state); the change refuses a reused password.
+func passwordChange(password string, check func(*User) error, mustChange bool, now time.Time) (func(*User) error, error) {
+	if err := CheckPasswordStrength(password); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	return func(u *User) error {
 		if err := check(u); err != nil {
 			return err
 		}
@@ -82,8 +88,21 @@ func changePassword(path, address, password string, check func(*User) error, mus
 		setPassword(u, hash, now.UTC().Truncate(time.Second))
 		u.MustChangePassword = mustChange
 		return nil
-	})
+	}, nil
 }
+
+// currentIs is the check of a user's own change: current must be their
+// password.
+func currentIs(current string) func(*User) error {
+	return func(u *User) error {
+		if !VerifyPassword(u.Password, current) {
+			return ErrWrongPassword
+		}
+		return nil
+	}
+}
+
+func noCheck(*User) error { return nil }
 
 // PasswordExpired reports whether the user must choose a new password
 // before using the UI: after an admin reset, or when maxAge (0: no

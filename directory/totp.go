@@ -75,8 +75,13 @@ var ErrRecoveryCode = errors.New("directory: unknown or used recovery code")
 // Concurrent instances writing the same file are not coordinated; the UI
 // also records the use in the shared store so a code works once.
 func UseRecoveryCode(path, address, code string) error {
+	return updateUser(path, address, useRecoveryCode(code))
+}
+
+// useRecoveryCode removes code from a user's unused codes.
+func useRecoveryCode(code string) func(*User) error {
 	want := HashRecoveryCode(code)
-	return updateUser(path, address, func(u *User) error {
+	return func(u *User) error {
 		for i, h := range u.RecoveryCodes {
 			if subtle.ConstantTimeCompare([]byte(h), []byte(want)) == 1 {
 				u.RecoveryCodes = append(u.RecoveryCodes[:i:i], u.RecoveryCodes[i+1:]...)
@@ -84,7 +89,7 @@ func UseRecoveryCode(path, address, code string) error {
 			}
 		}
 		return ErrRecoveryCode
-	})
+	}
 }
 
 // updateUser reads the users file, applies fn to the named user and

@@ -66,10 +66,9 @@ func (o *outcome) refused(rs []*relay.RecipientError) {
 
 // deliver is the pass path: synchronous delivery of every Delivery of the
 // decision (one, or one per recipient after a split), then the answer.
-func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
+func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, deliveries []policy.Delivery, log *slog.Logger) smtpd.Reply {
 	start := time.Now()
 	out := outcome{rcptOnly: true}
-	deliveries := d.Deliveries(m.From, m.To)
 	for i, dl := range deliveries {
 		body, err := dl.Apply(m.Body.Reader())
 		if err != nil && i == 0 {
@@ -79,7 +78,7 @@ func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.
 			d.Action, d.Errors = policy.Quarantine, append(d.Errors, "rewrite: "+err.Error())
 			return g.hold(ctx, m, hdr, res, d, log)
 		}
-		env := relay.Envelope{From: dl.MailFrom, To: dl.RcptTo}
+		env := relay.Envelope{From: dl.MailFrom, To: dl.RcptTo, ID: m.QueueID}
 		if err != nil {
 			out.add(env, nil, &relay.Error{Op: "rewrite", Temporary: true, Err: err})
 			continue
@@ -132,15 +131,14 @@ func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.
 	case len(out.accepted) > 0:
 		g.metrics.outcome(map[bool]string{true: "delivered", false: "partial"}[len(out.temporary)+len(out.permanent) == 0])
 		log.Info("message delivered", "queued_id", queuedID)
-		text := "Ok: delivered as " + m.QueueID
-		if queuedID != "" {
-			text += ", queued for the rest as " + queuedID
+		if queuedID == "" && len(out.permanent) == 0 {
+			return replyFor(resDelivered, replyInfo{Ref: m.QueueID})
 		}
-		return reply(250, 2, 0, 0, text)
+		return replyFor(resPartial, replyInfo{Ref: m.QueueID, QueuedID: queuedID})
 	case queuedID != "":
 		g.metrics.outcome("queued")
 		log.Info("upstream unavailable; message queued", "id", queuedID)
-		return reply(250, 2, 0, 0, "Ok: queued as "+queuedID+" (upstream busy, okuri will retry)")
+		return replyFor(resQueued, replyInfo{Ref: m.QueueID, QueuedID: queuedID})
 	}
 	g.metrics.outcome("rejected")
 	log.Warn("upstream refused the message")
@@ -148,9 +146,9 @@ func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.
 		log.Error("audit: failure event not recorded", "err", err)
 	}
 	if out.rcptOnly {
-		return reply(550, 5, 1, 0, "Upstream refused every recipient (ref "+m.QueueID+")")
+		return replyFor(resRefusedRecipients, replyInfo{Ref: m.QueueID})
 	}
-	return reply(554, 5, 0, 0, "Upstream refused the message (ref "+m.QueueID+")")
+	return replyFor(resRefusedMessage, replyInfo{Ref: m.QueueID})
 }
 
 // bounce queues a DSN to the sender for recipients refused for good while

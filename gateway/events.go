@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 
 	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/policy"
@@ -43,6 +44,13 @@ func receivedEvent(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result) a
 func decidedEvent(m *smtpd.Message, d *policy.Decision) audit.Event {
 	ev := base(audit.TypeMessageDecided, m)
 	ev.Decision, ev.Rule, ev.Findings = string(d.Action), d.Rule, d.Kinds
+	// The rewrite every delivery gets, now or after release (a released
+	// message's delivery writes no message.rewritten of its own).
+	if d.Rewrite.Split {
+		ev.Rewrite = &audit.Rewrite{Kind: "split"}
+	} else if d.Rewrite.ForceBCC {
+		ev.Rewrite = &audit.Rewrite{Kind: "bcc"}
+	}
 	// The structured explanation names rules, conditions, kinds and
 	// counts; never detected values, subjects or recipients' local parts.
 	if b, err := json.Marshal(d.Explanation); err == nil {
@@ -64,6 +72,20 @@ func rejectedEvent(m *smtpd.Message, d *policy.Decision) audit.Event {
 	ev := base(audit.TypeMessageRejected, m)
 	ev.Decision, ev.Rule, ev.Findings = string(d.Action), d.Rule, d.Kinds
 	ev.Reason = "policy"
+	return ev
+}
+
+// attemptEvent says the gateway is about to hand the message to the
+// upstream (first attempt, the pass path) for its recipients in parts
+// deliveries. Written with message.received and message.decided, in the
+// same append, so it costs no extra commit.
+func attemptEvent(m *smtpd.Message, d *policy.Decision, parts int) audit.Event {
+	ev := base(audit.TypeMessageDeliveryAttempted, m)
+	ev.Decision, ev.Rule = string(d.Action), d.Rule
+	ev.Upstream = &audit.Upstream{Attempt: 1}
+	if parts > 1 {
+		ev.Attrs = map[string]string{"parts": strconv.Itoa(parts)}
+	}
 	return ev
 }
 

@@ -119,20 +119,23 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	if d.Action.Held() {
 		return g.hold(ctx, m, hdr, res, &d, log) // its events go with the stored message
 	}
-	if err := g.emit(ctx, receivedEvent(m, hdr, res), decidedEvent(m, &d)); err != nil {
+	evs := []audit.Event{receivedEvent(m, hdr, res), decidedEvent(m, &d)}
+	var deliveries []policy.Delivery
+	if d.Action != policy.Reject {
+		deliveries = d.Deliveries(m.From, m.To)
+		evs = append(evs, attemptEvent(m, &d, len(deliveries)))
+	}
+	if err := g.emit(ctx, evs...); err != nil {
 		// No decision is acted on without its audit record: the client
 		// keeps the message and retries.
 		log.Error("audit log refused the message's events", "err", err)
 		g.metrics.outcome("tempfail")
-		if audit.IsStorageFull(err) {
-			return reply(452, 4, 3, 1, "Insufficient system storage, try again later (ref "+m.QueueID+")")
-		}
-		return reply(451, 4, 3, 0, "Audit log unavailable, try again later (ref "+m.QueueID+")")
+		return replyFor(resAuditFailed, replyInfo{Ref: m.QueueID, Err: err})
 	}
 	if d.Action == policy.Reject {
 		return g.reject(ctx, m, hdr, res, &d, log)
 	}
-	return g.deliver(ctx, m, hdr, res, &d, log)
+	return g.deliver(ctx, m, hdr, res, &d, deliveries, log)
 }
 
 // scan runs the scanner; a panic in an extractor becomes a scan error, so
@@ -180,8 +183,4 @@ func (g *Gateway) storeEvents(evs ...audit.Event) []audit.Event {
 		return nil
 	}
 	return g.o.Audit.Prepare(evs...)
-}
-
-func reply(code, a, b, c int, text string) smtpd.Reply {
-	return smtpd.Reply{Code: code, Enhanced: [3]int{a, b, c}, Text: text}
 }

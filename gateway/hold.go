@@ -3,9 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
-	"strings"
 
 	"github.com/oklog/ulid/v2"
 
@@ -38,26 +36,19 @@ func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Hea
 	if g.o.Notifier != nil {
 		g.o.Notifier.Held(ctx, rec, d)
 	}
-	return reply(250, 2, 0, 0, "Ok: held as "+rec.ID+" ("+d.ReplyReason()+")")
+	return replyFor(resHeld, replyInfo{Ref: m.QueueID, HeldID: rec.ID, Decision: d})
 }
 
 func (g *Gateway) reject(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
-	code, enh, text := d.RejectReply()
 	g.metrics.outcome("rejected")
-	log.Info("message rejected by policy", "reply", code)
+	log.Info("message rejected by policy", "rule", d.Rule)
 	if err := g.emit(ctx, rejectedEvent(m, d)); err != nil {
 		log.Error("audit: rejection event not recorded", "err", err)
 	}
 	if g.o.Notifier != nil {
 		g.o.Notifier.Rejected(ctx, record(m, hdr, res, d, quarantine.StateRejected), d)
 	}
-	var e [3]int
-	for i, p := range strings.SplitN(enh, ".", 3) {
-		for _, c := range p {
-			e[i] = e[i]*10 + int(c-'0')
-		}
-	}
-	return smtpd.Reply{Code: code, Enhanced: e, Text: text + " (ref " + m.QueueID + ")"}
+	return replyFor(resRejected, replyInfo{Ref: m.QueueID, Decision: d})
 }
 
 // storeFailed answers when a message could not be stored: 452 4.3.1 when
@@ -65,10 +56,7 @@ func (g *Gateway) reject(ctx context.Context, m *smtpd.Message, hdr quarantine.H
 func (g *Gateway) storeFailed(m *smtpd.Message, err error, log *slog.Logger) smtpd.Reply {
 	g.metrics.outcome("tempfail")
 	log.Error("storing the message failed", "err", err)
-	if errors.Is(err, quarantine.ErrStorageFull) {
-		return reply(452, 4, 3, 1, "Insufficient system storage, try again later (ref "+m.QueueID+")")
-	}
-	return reply(451, 4, 3, 0, "Temporary storage failure, try again later (ref "+m.QueueID+")")
+	return replyFor(resStoreFailed, replyInfo{Ref: m.QueueID, Err: err})
 }
 
 // record builds the quarantine record of a message and its decision.

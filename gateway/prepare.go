@@ -26,7 +26,7 @@ func Prepare(_ context.Context, m *quarantine.Message, env relay.Envelope) ([]qu
 	var out []quarantine.Delivery
 	for _, dl := range d.Deliveries(env.From, env.To) {
 		out = append(out, quarantine.Delivery{
-			Env:     relay.Envelope{From: dl.MailFrom, To: dl.RcptTo},
+			Env:     relay.Envelope{From: dl.MailFrom, To: dl.RcptTo, ID: env.ID},
 			Rewrite: func(stored io.Reader) (io.Reader, error) { return dl.Apply(stored) },
 		})
 	}

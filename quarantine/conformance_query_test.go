@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -290,5 +291,92 @@ func testListNoGroup(t *testing.T, open opener) {
 	}
 	if !(Scope{NoGroup: true}).Allows(all[len(all)-1]) || (Scope{NoGroup: true}).Allows(all[len(all)-2]) {
 		t.Error("Allows disagrees with NoGroup")
+	}
+}
+
+// testSessionSwap: compare-and-set on a value that never expires; one of
+// many concurrent swaps from the same old value wins.
+func testSessionSwap(t *testing.T, open opener) {
+	c := newClock()
+	s := open(t, c)
+	ctx := context.Background()
+	if ok, err := s.SessionSwap(ctx, "dir:u:taro", []byte("v1"), []byte("v2")); ok || err != nil {
+		t.Fatalf("swap from a missing value: %v %v", ok, err)
+	}
+	if ok, err := s.SessionSwap(ctx, "dir:u:taro", nil, []byte("v1")); !ok || err != nil {
+		t.Fatalf("create: %v %v", ok, err)
+	}
+	if ok, _ := s.SessionSwap(ctx, "dir:u:taro", nil, []byte("v9")); ok {
+		t.Fatal("create over an existing value")
+	}
+	c.Advance(10 * 365 * 24 * time.Hour)
+	if v, err := s.SessionGet(ctx, "dir:u:taro"); err != nil || string(v) != "v1" {
+		t.Fatalf("get after ten years: %q %v", v, err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.SessionSwap(ctx, "dir:u:taro", []byte("v1"), []byte(fmt.Sprintf("w%d", i)))
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d concurrent swaps from the same value won", wins)
+	}
+	s.SessionDelete(ctx, "dir:u:taro")
+	if _, err := s.SessionGet(ctx, "dir:u:taro"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after delete: %v", err)
+	}
+}
+
+// testSessionAdd: counters count every concurrent increment, expire after
+// their ttl from the first one, and are deleted with SessionDelete.
+func testSessionAdd(t *testing.T, open opener) {
+	c := newClock()
+	s := open(t, c)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	seen := make([]int64, 40)
+	for i := range seen {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.SessionAdd(ctx, "fail:taro", 1, time.Minute)
+			if err != nil {
+				t.Error(err)
+			}
+			seen[i] = n
+		}()
+	}
+	wg.Wait()
+	slices.Sort(seen)
+	for i, n := range seen {
+		if n != int64(i+1) {
+			t.Fatalf("concurrent increments returned %v", seen)
+		}
+	}
+	if n, _ := s.SessionAdd(ctx, "fail:taro", -1, time.Minute); n != 39 {
+		t.Fatalf("decrement: %d", n)
+	}
+	c.Advance(time.Minute)
+	if n, _ := s.SessionAdd(ctx, "fail:taro", 0, time.Minute); n != 0 {
+		t.Fatalf("expired counter reads %d", n)
+	}
+	s.SessionAdd(ctx, "fail:taro", 3, time.Minute)
+	s.SessionDelete(ctx, "fail:taro")
+	if n, _ := s.SessionAdd(ctx, "fail:taro", 0, time.Minute); n != 0 {
+		t.Fatalf("deleted counter reads %d", n)
 	}
 }

@@ -44,6 +44,10 @@ func runConformance(t *testing.T, open opener) {
 		{"PutExists", testPutExists},
 		{"Lifecycle", testLifecycle},
 		{"SelfApproval", testSelfApproval},
+		{"SelfRelease", testSelfRelease},
+		{"DeadlinePassed", testDeadlinePassed},
+		{"OwnMailUnlisted", testOwnMailUnlisted},
+		{"ViaInEvent", testViaInEvent},
 		{"SelfCheck", testSelfCheck},
 		{"ConcurrentApprove", testConcurrentApprove},
 		{"Leases", testLeases},
@@ -53,6 +57,8 @@ func runConformance(t *testing.T, open opener) {
 		{"Holds", testHolds},
 		{"Retention", testRetention},
 		{"Sessions", testSessions},
+		{"SessionSwap", testSessionSwap},
+		{"SessionAdd", testSessionAdd},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -43,6 +43,8 @@ type backend interface {
 	sessionPut(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	sessionGet(ctx context.Context, key string) ([]byte, error)
 	sessionDelete(ctx context.Context, key string) error
+	sessionSwap(ctx context.Context, key string, old, new []byte) (bool, error)
+	sessionAdd(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error)
 }
 
 // effects are the side effects of an update besides the record itself.

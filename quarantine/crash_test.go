@@ -83,8 +83,21 @@ func digest(s string) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// runCrashChild starts the child, kills it after a random delay and
-// returns the acknowledged ids with their body digests.
+// crashAckedBeforeKill is how many acknowledged Puts the parent waits for
+// before it picks the moment to kill: enough that every round kills under
+// load with both inline and file bodies stored (every 8th body per
+// goroutine is a file), whatever the machine's speed.
+const crashAckedBeforeKill = 24
+
+// crashStartDeadline bounds the wait for those first acks. A loaded
+// machine (make test runs packages in parallel; the race detector) may
+// need many seconds to start the child binary and open the store; the
+// test waits for the child's progress instead of a fixed sleep.
+const crashStartDeadline = 2 * time.Minute
+
+// runCrashChild starts the child, waits until it acknowledged
+// crashAckedBeforeKill messages, kills it after a further random delay
+// and returns the acknowledged ids with their body digests.
 func runCrashChild(t *testing.T, spec string) map[string]string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
@@ -93,26 +106,53 @@ func runCrashChild(t *testing.T, spec string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	var stderr strings.Builder // what the child said, for a failure message
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	acked := map[string]string{}
-	done := make(chan struct{})
+	var mu sync.Mutex
+	started := make(chan struct{}) // crashAckedBeforeKill acks seen
+	done := make(chan struct{})    // the child's stdout closed: it exited
 	go func() {
 		defer close(done)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			id, d, ok := strings.Cut(sc.Text(), " ")
-			if ok {
-				acked[id] = d
+			if !ok {
+				continue
 			}
+			mu.Lock()
+			acked[id] = d
+			if len(acked) == crashAckedBeforeKill {
+				close(started)
+			}
+			mu.Unlock()
 		}
 	}()
-	time.Sleep(time.Duration(300+rand.IntN(700)) * time.Millisecond)
+	begin := time.Now()
+	select {
+	case <-started:
+	case <-done:
+		cmd.Wait()
+		t.Fatalf("child exited (%v) after %d acks, before it was killed; its stderr:\n%s", cmd.ProcessState, len(acked), stderr.String())
+	case <-time.After(crashStartDeadline):
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		cmd.Wait()
+		t.Fatalf("child acknowledged %d messages in %s (want %d before the kill); its stderr:\n%s",
+			len(acked), crashStartDeadline, crashAckedBeforeKill, stderr.String())
+	}
+	ready := time.Since(begin)
+	time.Sleep(time.Duration(rand.IntN(700)) * time.Millisecond)
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-done
 	cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("child ended with %v, not by the kill; its stderr:\n%s", cmd.ProcessState, stderr.String())
+	}
+	t.Logf("child: first %d acks after %s, %d acks at the kill", crashAckedBeforeKill, ready.Round(time.Millisecond), len(acked))
 	return acked
 }
 

@@ -280,7 +280,10 @@ func (e *Embedded) sessionGet(ctx context.Context, key string) (v []byte, err er
 
 func (e *Embedded) sessionDelete(ctx context.Context, key string) error {
 	return e.db.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bkSess).Delete([]byte(key))
+		if err := tx.Bucket(bkSess).Delete([]byte(key)); err != nil {
+			return err
+		}
+		return tx.Bucket(bkSess).Delete([]byte(counterKey(key)))
 	})
 }
 

@@ -16,10 +16,13 @@ var (
 	ErrExists            = errors.New("quarantine: message id already exists")
 	ErrConflict          = errors.New("quarantine: message is not in the expected state")
 	ErrIllegalTransition = errors.New("quarantine: illegal transition")
-	ErrSelfApproval      = errors.New("quarantine: a sender cannot approve their own message")
-	ErrUnconfirmed       = errors.New("quarantine: self-check must confirm every recipient")
-	ErrLeaseLost         = errors.New("quarantine: delivery lease lost to another instance")
-	ErrPurged            = errors.New("quarantine: message body purged")
+	ErrSelfApproval      = errors.New("quarantine: a sender cannot approve or release their own message")
+	// ErrExpired means a self-check or approval came after the hold's
+	// deadline; the sweeper will expire the message.
+	ErrExpired     = errors.New("quarantine: hold deadline passed")
+	ErrUnconfirmed = errors.New("quarantine: self-check must confirm every recipient")
+	ErrLeaseLost   = errors.New("quarantine: delivery lease lost to another instance")
+	ErrPurged      = errors.New("quarantine: message body purged")
 	// ErrStorageFull means the spool or database is out of space; the
 	// gateway answers 452 4.3.1 (RFC 3463 "mail system full").
 	ErrStorageFull = errors.New("quarantine: insufficient storage")
@@ -78,6 +81,10 @@ type Change struct {
 	// Checked is what the sender confirmed in a self-check; required for
 	// held_selfcheck → queued, and it must list every envelope recipient.
 	Checked *audit.SelfCheck
+	// Via is the door a person used ("ui", "api", "link" for a signed
+	// notice link without a sign-in), kept in the audit event so that a
+	// link action is not mistaken for a signed-in one.
+	Via string
 }
 
 // newEvent returns the audit event of type typ about m. It carries kinds
@@ -134,20 +141,43 @@ func applyTransition(m *Message, ch Change, now time.Time) (audit.Event, error) 
 			}
 		}
 	}
-	if ch.From == StateHeldApproval && ch.To == StateQueued {
-		if ch.Actor.User == "" {
-			return audit.Event{}, fmt.Errorf("transition %s: an approval needs a named approver: %w", m.ID, ErrIllegalTransition)
-		}
-		if m.isSender(ch.Actor.User) {
-			return audit.Event{}, fmt.Errorf("transition %s: %w", m.ID, ErrSelfApproval)
-		}
+	if err := checkPerson(m, ch, now); err != nil {
+		return audit.Event{}, err
 	}
 	m.State = ch.To
 	m.History = append(m.History, HistoryEntry{Time: now, Actor: ch.Actor, What: typ, From: ch.From, To: ch.To, Comment: ch.Comment})
 	enterState(m, now)
 	ev := newEvent(typ, m, now, ch.Actor)
 	ev.PrevState, ev.Comment, ev.Checked = string(ch.From), ch.Comment, ch.Checked
+	if ch.Via != "" && ev.Attrs != nil {
+		ev.Attrs["via"] = ch.Via
+	}
 	return ev, nil
+}
+
+// checkPerson enforces the rules on people sending a held message, inside
+// the compare-and-set so that no caller can skip them: an approval or a
+// quarantine release needs a named person who is not the sender (whatever
+// roles they hold), and a self-check or approval after the hold's deadline
+// is refused even when the sweeper has not expired the message yet. A
+// delayed send past its deadline is sent anyway, so "send now" stays.
+func checkPerson(m *Message, ch Change, now time.Time) error {
+	if ch.To != StateQueued {
+		return nil
+	}
+	switch ch.From {
+	case StateHeldApproval, StateQuarantined:
+		if ch.Actor.User == "" || ch.Actor.Kind == ActorSystem {
+			return fmt.Errorf("transition %s: sending it needs a named approver: %w", m.ID, ErrIllegalTransition)
+		}
+		if m.isSender(ch.Actor.User) {
+			return fmt.Errorf("transition %s: %w", m.ID, ErrSelfApproval)
+		}
+	}
+	if (ch.From == StateHeldApproval || ch.From == StateHeldSelfCheck) && !m.HoldUntil.IsZero() && !now.Before(m.HoldUntil) {
+		return fmt.Errorf("transition %s: deadline %s: %w", m.ID, m.HoldUntil.UTC().Format(time.RFC3339), ErrExpired)
+	}
+	return nil
 }
 
 // enterState sets the bookkeeping fields for m's (new) state.

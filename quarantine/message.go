@@ -184,6 +184,15 @@ func (m *Message) Pending() []string {
 	return l
 }
 
+// Own reports whether m is okuri's own mail — a notice to a person or a
+// DSN — queued with the null reverse path and no authenticated user. Such
+// mail is nobody's held message: lists leave it out (Query.WithOwn) and
+// the UI shows it to no one, because a notice carries a signed link that
+// acts as its recipient.
+func (m *Message) Own() bool {
+	return m.From == "" && m.AuthUser == "" && (m.Decision.Action == "notice" || m.Decision.Action == "dsn")
+}
+
 // senders returns the lower-cased identities a sender may appear as: the
 // authenticated user and the envelope sender.
 func (m *Message) senders() []string {

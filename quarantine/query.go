@@ -195,7 +195,7 @@ func (c *core) countNoGroup(ctx context.Context, st State, seen map[string]bool)
 }
 
 func (q *Query) matches(m *Message, text string) bool {
-	if !q.Scope.Allows(m) {
+	if !q.Scope.Allows(m) || m.Own() && !q.WithOwn {
 		return false
 	}
 	if q.State != "" && m.State != q.State {

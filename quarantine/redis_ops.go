@@ -389,7 +389,7 @@ func (r *Redis) sessionGet(ctx context.Context, key string) ([]byte, error) {
 }
 
 func (r *Redis) sessionDelete(ctx context.Context, key string) error {
-	return redisErr(r.rdb.Del(ctx, r.sessKey(key)).Err())
+	return redisErr(r.rdb.Del(ctx, r.sessKey(key), r.sessKey(counterKey(key))).Err())
 }
 
 // deleteAll removes every key under the store's prefix (tests only).

@@ -102,6 +102,16 @@ type Store interface {
 	SessionPut(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	SessionGet(ctx context.Context, key string) ([]byte, error) // ErrNotFound when missing or expired
 	SessionDelete(ctx context.Context, key string) error
+	// SessionSwap is compare-and-set on a value that never expires (the
+	// shared account state): it stores new under key only if the current
+	// value equals old (old nil: only if there is none) and reports
+	// whether it did. SessionGet reads it; SessionDelete removes it.
+	SessionSwap(ctx context.Context, key string, old, new []byte) (bool, error)
+	// SessionAdd adds delta to the counter under key atomically and
+	// returns the new value; a new (or expired) counter starts at 0 and
+	// lives for ttl from then. Counters are read with delta 0 and live
+	// apart from the other values (SessionDelete removes one).
+	SessionAdd(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error)
 
 	Close() error
 }
@@ -141,6 +151,10 @@ type Query struct {
 	Text   string    // case-insensitive substring of subject or any address
 	Before string    // cursor: only messages older than this id (Page.Next)
 	Limit  int       // page size; default 50, at most 1000
+	// WithOwn also lists okuri's own mail (notices, DSNs); without it
+	// lists hold people's mail only. Notices carry signed self-check
+	// links, so they are for the delivery worker, not for reading.
+	WithOwn bool
 }
 
 // Page is one page of List results.

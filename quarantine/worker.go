@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -64,10 +65,20 @@ type WorkerOptions struct {
 	DSN  DSNOptions
 	// Prepare maps stored bytes to the delivery; nil sends them as stored.
 	Prepare PrepareFunc
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// Audit records message.delivery_attempted before each send, so a
+	// crash between the upstream's 250 and Complete leaves a trace; when
+	// it refuses, the delivery waits for the next attempt. Nil: no
+	// attempt events (tests).
+	Audit  Emitter
+	Now    func() time.Time
+	Logger *slog.Logger
 	// Registerer for the okuri_quarantine_delivery_* metrics; nil: none.
 	Registerer prometheus.Registerer
+}
+
+// Emitter records audit events; *audit.Log implements it.
+type Emitter interface {
+	Emit(ctx context.Context, evs ...audit.Event) error
 }
 
 // Worker delivers queued messages: one scheduler loop, woken by Kick or a
@@ -205,7 +216,7 @@ func (w *Worker) deliver(ctx context.Context, m *Message) {
 // attempt runs every delivery of the message and merges their outcomes
 // into one Attempt.
 func (w *Worker) attempt(ctx context.Context, m *Message, pending []string, log *slog.Logger) Attempt {
-	dls, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending})
+	dls, err := w.o.Prepare(ctx, m, relay.Envelope{From: m.From, To: pending, ID: m.ID})
 	if err != nil {
 		return w.outcome(m, pending, nil, fmt.Errorf("prepare: %w", err), w.o.Now())
 	}
@@ -255,9 +266,26 @@ func (w *Worker) send(ctx context.Context, m *Message, dl Delivery) (*relay.Resu
 			return nil, fmt.Errorf("prepare: %w", err)
 		}
 	}
+	if err := w.recordAttempt(ctx, m, dl.Env); err != nil {
+		return nil, &relay.Error{Op: "audit", Temporary: true, Err: err}
+	}
 	sctx, cancel := context.WithTimeout(ctx, w.o.SendTimeout)
 	defer cancel()
 	return w.o.Sender.Send(sctx, dl.Env, r)
+}
+
+// recordAttempt writes message.delivery_attempted for one delivery of m.
+func (w *Worker) recordAttempt(ctx context.Context, m *Message, env relay.Envelope) error {
+	if w.o.Audit == nil {
+		return nil
+	}
+	ev := newEvent(audit.TypeMessageDeliveryAttempted, m, w.o.Now(), Actor{Kind: ActorSystem})
+	ev.Recipients = env.To
+	ev.Upstream = &audit.Upstream{Attempt: m.Attempts + 1}
+	if err := w.o.Audit.Emit(ctx, ev); err != nil {
+		return fmt.Errorf("record attempt: %w", err)
+	}
+	return nil
 }
 
 // outcome classifies the relay's answer per recipient, applies the maximum

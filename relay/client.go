@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -57,6 +58,7 @@ type Client struct {
 
 type conn struct {
 	c        *smtp.Client
+	sc       *stepConn
 	lastUsed time.Time
 }
 
@@ -151,6 +153,8 @@ func (cl *Client) transaction(ctx context.Context, c *conn, env Envelope, msg io
 		c.c.CommandTimeout = cl.opts.Timeout
 	}
 	c.c.SubmissionTimeout = c.c.CommandTimeout
+	stop := context.AfterFunc(ctx, c.sc.abort)
+	defer stop()
 	if err := c.c.Mail(env.From, nil); err != nil {
 		e := smtpErr("mail", err)
 		return nil, e, e.Code == 0
@@ -229,7 +233,7 @@ func (cl *Client) put(c *conn) {
 	c.lastUsed = time.Now()
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	if cl.closed || len(cl.idle) >= cl.opts.PoolSize {
+	if cl.closed || len(cl.idle) >= cl.opts.PoolSize || c.sc.aborted.Load() {
 		go c.c.Quit()
 		return
 	}
@@ -237,13 +241,13 @@ func (cl *Client) put(c *conn) {
 }
 
 func (cl *Client) dial(ctx context.Context) (*conn, error) {
-	c, err := cl.connect(ctx, !cl.implicit)
+	c, sc, err := cl.connect(ctx, !cl.implicit)
 	var re *Error
 	if err != nil && errors.As(err, &re) && re.Op == "starttls-missing" {
 		if !cl.opts.StartTLSOpportunistic {
 			return nil, &Error{Op: "starttls", Temporary: true, Err: errors.New("upstream does not offer STARTTLS and relay.starttls is required")}
 		}
-		c, err = cl.connect(ctx, false)
+		c, sc, err = cl.connect(ctx, false)
 	}
 	if err != nil {
 		return nil, err
@@ -258,50 +262,90 @@ func (cl *Client) dial(ctx context.Context) (*conn, error) {
 			return nil, smtpErr("auth", err)
 		}
 	}
-	return &conn{c: c, lastUsed: time.Now()}, nil
+	return &conn{c: c, sc: sc, lastUsed: time.Now()}, nil
 }
 
 // connect dials and greets the upstream, with STARTTLS when startTLS is
 // set. go-smtp's STARTTLS path sends its first EHLO as "localhost"; the
-// EHLO after the handshake, the one that counts, carries our name.
-func (cl *Client) connect(ctx context.Context, startTLS bool) (*smtp.Client, error) {
+// EHLO after the handshake, the one that counts, carries our name. Every
+// step runs under a deadline of at most opts.Timeout (see stepConn).
+func (cl *Client) connect(ctx context.Context, startTLS bool) (*smtp.Client, *stepConn, error) {
 	d := net.Dialer{Timeout: cl.opts.Timeout}
 	nc, err := d.DialContext(ctx, "tcp", cl.addr)
 	if err != nil {
-		return nil, &Error{Op: "dial", Temporary: true, Err: err}
+		return nil, nil, &Error{Op: "dial", Temporary: true, Err: err}
 	}
-	// Bound the greeting, EHLO and handshakes: a silent upstream must not
-	// hang a session.
-	nc.SetDeadline(time.Now().Add(cl.opts.Timeout))
-	defer nc.SetDeadline(time.Time{})
+	sc := &stepConn{Conn: nc, timeout: cl.opts.Timeout}
+	sc.SetDeadline(time.Time{})
+	stop := context.AfterFunc(ctx, sc.abort)
+	defer stop()
 	var c *smtp.Client
 	switch {
 	case cl.implicit:
-		tc := tls.Client(nc, cl.opts.TLS)
+		tc := tls.Client(sc, cl.opts.TLS)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			nc.Close()
-			return nil, &Error{Op: "tls", Temporary: true, Err: err}
+			return nil, nil, &Error{Op: "tls", Temporary: true, Err: err}
 		}
 		c = smtp.NewClient(tc)
 	case startTLS:
-		c, err = smtp.NewClientStartTLS(nc, cl.opts.TLS)
+		c, err = smtp.NewClientStartTLS(sc, cl.opts.TLS)
 		if err != nil {
+			nc.Close()
 			var se *smtp.SMTPError
 			if !errors.As(err, &se) && err.Error() == "smtp: server doesn't support STARTTLS" {
-				return nil, &Error{Op: "starttls-missing", Temporary: true, Err: err}
+				return nil, nil, &Error{Op: "starttls-missing", Temporary: true, Err: err}
 			}
-			return nil, &Error{Op: "starttls", Temporary: true, Err: err}
+			return nil, nil, &Error{Op: "starttls", Temporary: true, Err: err}
 		}
 	default:
-		c = smtp.NewClient(nc)
+		c = smtp.NewClient(sc)
 	}
-	c.CommandTimeout = cl.opts.Timeout
+	c.CommandTimeout, c.SubmissionTimeout = cl.opts.Timeout, cl.opts.Timeout
 	if err := c.Hello(cl.opts.Helo); err != nil {
 		c.Close()
-		return nil, smtpErr("ehlo", err)
+		return nil, nil, smtpErr("ehlo", err)
 	}
-	return c, nil
+	return c, sc, nil
 }
+
+// stepConn bounds every step of a session with the upstream. go-smtp sets
+// a deadline of five minutes before the greeting and the STARTTLS EHLO,
+// and clears it after each command, leaving the TLS handshake and the
+// message body without one. Here no deadline is later than timeout from
+// now (a cleared one becomes that), and each write of the body gets
+// timeout to make progress. abort ends whatever is blocked, for a
+// cancelled context.
+type stepConn struct {
+	net.Conn
+	timeout time.Duration
+	aborted atomic.Bool
+}
+
+func (c *stepConn) SetDeadline(t time.Time) error {
+	if c.aborted.Load() {
+		return c.Conn.SetDeadline(time.Unix(1, 0))
+	}
+	if limit := time.Now().Add(c.timeout); t.IsZero() || t.After(limit) {
+		t = limit
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *stepConn) Write(p []byte) (int, error) {
+	if c.aborted.Load() {
+		return 0, errAborted
+	}
+	c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Write(p)
+}
+
+func (c *stepConn) abort() {
+	c.aborted.Store(true)
+	c.Conn.SetDeadline(time.Unix(1, 0))
+}
+
+var errAborted = errors.New("relay: delivery cancelled")
 
 // Idle returns the number of pooled idle connections.
 func (cl *Client) Idle() int {

@@ -161,10 +161,10 @@ func TestDirSender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}}, strings.NewReader(testMsg)); err != nil {
+	if _, err := d.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}, ID: "01JD3QX7B2M4N6P8R0S2T4V6W8"}, strings.NewReader(testMsg)); err != nil {
 		t.Fatal(err)
 	}
-	emls, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	emls, _ := filepath.Glob(filepath.Join(dir, "*-01JD3QX7B2M4N6P8R0S2T4V6W8-*.eml"))
 	envs, _ := filepath.Glob(filepath.Join(dir, "*.envelope.json"))
 	tmps, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
 	if len(emls) != 1 || len(envs) != 1 || len(tmps) != 0 {
@@ -173,5 +173,19 @@ func TestDirSender(t *testing.T) {
 	got, _ := os.ReadFile(emls[0])
 	if string(got) != testMsg {
 		t.Fatalf("eml differs: %q", got)
+	}
+}
+
+// An id is only ever a file name token: path separators and dots go.
+func TestDirSenderIDIsAToken(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "outbox")
+	d, _ := NewDirSender(dir)
+	if _, err := d.Send(context.Background(), Envelope{From: "a@x.test", To: []string{"b@y.test"}, ID: "../../etc/x"}, strings.NewReader(testMsg)); err != nil {
+		t.Fatal(err)
+	}
+	emls, _ := filepath.Glob(filepath.Join(dir, "*-etcx-*.eml"))
+	if len(emls) != 1 {
+		all, _ := os.ReadDir(dir)
+		t.Fatalf("outbox: %v", all)
 	}
 }

@@ -13,8 +13,10 @@ import (
 )
 
 // DirSender is the development upstream: each message is written to a
-// folder as <id>.eml, byte for byte, with its envelope beside it in
-// <id>.envelope.json. Both are written temp file → fsync → rename, the
+// folder as <name>.eml, byte for byte, with its envelope beside it in
+// <name>.envelope.json. The name is the time, the message's queue id
+// (Envelope.ID, so a person can find the message the UI or a 250 reply
+// names) and a random part: 20261206T100000.000000000-01JD…-a1b2c3.eml. Both are written temp file → fsync → rename, the
 // envelope first, so a visible .eml is always complete.
 type DirSender struct {
 	dir string
@@ -35,7 +37,11 @@ func (d *DirSender) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 	}
 	var rnd [6]byte
 	rand.Read(rnd[:])
-	name := time.Now().UTC().Format("20060102T150405.000000000") + "-" + hex.EncodeToString(rnd[:])
+	name := time.Now().UTC().Format("20060102T150405.000000000") + "-"
+	if id := fileToken(env.ID); id != "" {
+		name += id + "-"
+	}
+	name += hex.EncodeToString(rnd[:])
 	envJSON, _ := json.Marshal(struct {
 		From string   `json:"from"`
 		To   []string `json:"to"`
@@ -54,6 +60,18 @@ func (d *DirSender) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 		return nil, err
 	}
 	return &Result{Accepted: append([]string(nil), env.To...), Reply: "written " + name + ".eml"}, nil
+}
+
+// fileToken keeps the characters of id that are safe in a file name
+// everywhere; a ULID passes unchanged.
+func fileToken(id string) string {
+	b := make([]byte, 0, min(len(id), 64))
+	for i := 0; i < len(id) && len(b) < 64; i++ {
+		if c := id[i]; c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 func (d *DirSender) writeAtomic(name string, fill func(io.Writer) error) error {

@@ -18,6 +18,9 @@ import (
 type Envelope struct {
 	From string   // reverse path; "" for a bounce (DSN)
 	To   []string // forward paths
+	// ID is okuri's id of the message (queue id or stored id), for logs and
+	// the dir: upstream's file names; never sent upstream. May be empty.
+	ID string
 }
 
 // RecipientError is the upstream's refusal of one recipient.

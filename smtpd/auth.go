@@ -90,3 +90,57 @@ func (s *loginServer) Next(response []byte) (challenge []byte, done bool, err er
 }
 
 var _ sasl.Server = (*loginServer)(nil)
+
+var errAuthTemporary = &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+	Message: "Temporary authentication failure"}
+
+// checkLogin checks one AUTH login. With Options.Accounts it is the same
+// check as the UI's: the attempt is counted for the account before the
+// password is hashed, a locked account (by UI or SMTP failures) is refused
+// like a wrong password, a failure counts toward the lock, and the
+// password is the one in the shared store, so a change or reset in the UI
+// applies at once. The per-IP limiter counts every refusal as well.
+func (s *session) checkLogin(login, pass string) error {
+	acc := s.s.opts.Accounts
+	if acc == nil {
+		u, ok := s.settings.Directory.Authenticate(login, pass)
+		if !ok {
+			return s.authFailed("password")
+		}
+		s.user = u
+		return nil
+	}
+	ok, err := acc.Begin(s.ctx, login)
+	if err != nil {
+		s.s.opts.Logger.Error("smtp auth: account state", "err", err)
+		return errAuthTemporary
+	}
+	if !ok {
+		return s.authFailed("locked")
+	}
+	u, ok, err := acc.Authenticate(s.ctx, login, pass)
+	if err != nil {
+		s.s.opts.Logger.Error("smtp auth: account state", "err", err)
+		return errAuthTemporary
+	}
+	if !ok {
+		if _, err := acc.Failed(s.ctx, login); err != nil {
+			s.s.opts.Logger.Error("smtp auth: count failure", "err", err)
+		}
+		return s.authFailed("password")
+	}
+	if err := acc.Succeeded(s.ctx, login); err != nil {
+		s.s.opts.Logger.Error("smtp auth: clear failures", "err", err)
+	}
+	s.user = u
+	return nil
+}
+
+// authFailed counts a refused login for the client IP and answers 535;
+// the log names the reason, never the login or the password.
+func (s *session) authFailed(reason string) error {
+	s.s.authFail.fail(s.ip, s.settings.AuthWindow, time.Now())
+	s.s.metrics.authFailures.Inc()
+	s.s.opts.Logger.Warn("smtp auth failed", "client_ip", s.ip.String(), "mechanism", "PLAIN/LOGIN", "reason", reason)
+	return errAuthFailed
+}

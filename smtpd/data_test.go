@@ -3,8 +3,10 @@ package smtpd
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,7 +53,7 @@ func TestDataCheckerLineEnds(t *testing.T) {
 
 func TestDataCheckerHeaderSize(t *testing.T) {
 	hdr := "Subject: x\r\nX-Pad: " + string(bytes.Repeat([]byte("a"), 100)) + "\r\n\r\n"
-	body := string(bytes.Repeat([]byte("b"), 1000)) + "\r\n"
+	body := strings.Repeat(strings.Repeat("b", 98)+"\r\n", 10)
 	for split := 0; split < len(hdr)+10; split += 7 {
 		msg := hdr + body
 		d := newDataChecker(io.Discard, 1<<20)
@@ -107,4 +109,84 @@ func TestFailureLimiter(t *testing.T) {
 	if len(f.failures) != 0 {
 		t.Fatal("expired entries not pruned")
 	}
+}
+
+func TestDataCheckerNULAndLongLines(t *testing.T) {
+	line998 := strings.Repeat("x", 998)
+	tests := []struct {
+		name, data, want string
+	}{
+		{"998 octets", "Subject: x\r\n\r\n" + line998 + "\r\n", ""},
+		{"999 octets in a preamble", "Content-Type: multipart/mixed; boundary=b\r\n\r\n" + line998 + "y\r\n--b\r\n\r\nhi\r\n--b--\r\n", "550 5.6.0 Message has a line longer than 998 octets"},
+		{"999 octets last line, no CRLF yet", "Subject: x\r\n\r\n" + line998 + "y", "550 5.6.0 Message has a line longer than 998 octets"},
+		{"NUL in a header", "Subject: a\x00b\r\n\r\nhi\r\n", "550 5.6.0 Message contains NUL characters"},
+		{"NUL in the body", "Subject: x\r\n\r\nh\x00i\r\n", "550 5.6.0 Message contains NUL characters"},
+	}
+	for _, tt := range tests {
+		for split := 0; split <= len(tt.data); split += 1 + len(tt.data)/50 {
+			d := newDataChecker(io.Discard, 1<<20)
+			d.Write([]byte(tt.data[:split]))
+			d.Write([]byte(tt.data[split:]))
+			err := d.verdict()
+			var se *smtp.SMTPError
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("%s split %d: %v", tt.name, split, err)
+			case tt.want != "" && (!errors.As(err, &se) || !strings.HasPrefix(fmt.Sprintf("%d %d.%d.%d %s", se.Code, se.EnhancedCode[0], se.EnhancedCode[1], se.EnhancedCode[2], se.Message), tt.want)):
+				t.Errorf("%s split %d: got %v, want %q", tt.name, split, err, tt.want)
+			}
+		}
+	}
+}
+
+// FuzzDataChecker: the verdict cannot depend on how the client's bytes
+// were split into writes, and the bytes pass through unchanged.
+func FuzzDataChecker(f *testing.F) {
+	f.Add([]byte("Subject: x\r\n\r\nbody\r\n"), uint16(3))
+	f.Add([]byte("Subject: a\x00b\r\n\r\nhi\r\n"), uint16(11))
+	f.Add([]byte("Subject: x\r\n\r\n"+strings.Repeat("y", 998)+"\r\n"), uint16(1000))
+	f.Add([]byte("Subject: x\r\n\r\n"+strings.Repeat("y", 999)+"\r\n"), uint16(1013))
+	f.Add([]byte("Subject: x\r\n\r\nbody\n.\nMAIL FROM:<x@y>\r\n"), uint16(20))
+	f.Fuzz(func(t *testing.T, data []byte, at uint16) {
+		split := int(at) % (len(data) + 1)
+		var whole, parts bytes.Buffer
+		d1 := newDataChecker(&whole, 200)
+		d1.Write(data)
+		d2 := newDataChecker(&parts, 200)
+		d2.Write(data[:split])
+		d2.Write(data[split:])
+		e1, e2 := fmt.Sprint(d1.verdict()), fmt.Sprint(d2.verdict())
+		if e1 != e2 {
+			t.Fatalf("split %d: %s vs %s", split, e1, e2)
+		}
+		bare, nul, long := referenceChecks(data)
+		if got := d2.bare || d2.prevCR; got != bare || (!bare && (d2.nul != nul || d2.long != long)) {
+			t.Fatalf("split %d: bare %v nul %v long %v, reference %v %v %v", split, got, d2.nul, d2.long, bare, nul, long)
+		}
+		if !bytes.Equal(whole.Bytes(), data) || !bytes.Equal(parts.Bytes(), data) {
+			t.Fatal("bytes changed")
+		}
+	})
+}
+
+// referenceChecks is the slow, obvious reading of RFC 5321 section 2.3.8
+// and RFC 5322 sections 2.1 and 2.1.1 that the data checker must agree with.
+func referenceChecks(data []byte) (bare, nul, long bool) {
+	for i, c := range data {
+		switch {
+		case c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			bare = true
+		case c == '\n' && (i == 0 || data[i-1] != '\r'):
+			bare = true
+		case c == 0:
+			nul = true
+		}
+	}
+	for _, line := range bytes.SplitAfter(data, []byte("\n")) {
+		n := len(bytes.TrimSuffix(line, []byte("\r\n")))
+		if n > maxLine {
+			long = true
+		}
+	}
+	return bare, nul, long
 }

@@ -1,10 +1,12 @@
 package smtpd
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -105,6 +107,30 @@ type limitedConn struct {
 	metrics *metrics
 	ip      netip.Addr
 	once    sync.Once
+	// readFailed is set once a read from the client failed (EOF, reset,
+	// timeout). go-smtp reads a BDAT chunk with io.Copy from a LimitReader,
+	// which takes an early EOF as the chunk's end: this flag is how a
+	// session tells a cut-short chunk from a complete one.
+	readFailed atomic.Bool
+}
+
+func (c *limitedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.readFailed.Store(true)
+	}
+	return n, err
+}
+
+// clientGone reports whether a read from the client behind nc failed.
+// nc is the session's connection: a *limitedConn, or a *tls.Conn over one
+// after STARTTLS.
+func clientGone(nc net.Conn) bool {
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	lc, ok := nc.(*limitedConn)
+	return ok && lc.readFailed.Load()
 }
 
 func (c *limitedConn) Close() error {

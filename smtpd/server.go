@@ -23,6 +23,8 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,7 +52,7 @@ type Message struct {
 // Reply is the Handler's answer to DATA. Text is ASCII English (RFC 5321).
 type Reply struct {
 	Code     int
-	Enhanced [3]int
+	Enhanced EnhancedCode
 	Text     string
 }
 
@@ -103,8 +105,12 @@ type Options struct {
 	AllowPlaintextLoopback bool
 	Limits                 Limits
 	Spool                  *spool.Spool
-	Logger                 *slog.Logger
-	Registerer             prometheus.Registerer
+	// Accounts, when set, is the shared sign-in state and per-account
+	// lockout (the UI's); AUTH then checks passwords there, not in
+	// Settings.Directory. See auth.go.
+	Accounts   *directory.Accounts
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
 	// NewQueueID returns the id a message is logged and tracked under.
 	NewQueueID func() string
 }
@@ -268,3 +274,33 @@ type slogLogger struct{ l *slog.Logger }
 
 func (s slogLogger) Printf(format string, v ...any) { s.l.Warn("smtp: " + fmt.Sprintf(format, v...)) }
 func (s slogLogger) Println(v ...any)               { s.l.Warn("smtp: " + fmt.Sprint(v...)) }
+
+// EnhancedCode is an RFC 3463 enhanced status code, e.g. {5, 7, 1}: the one
+// type for it in okuri's replies.
+type EnhancedCode [3]int
+
+// String formats the code as "5.7.1".
+func (c EnhancedCode) String() string {
+	return strconv.Itoa(c[0]) + "." + strconv.Itoa(c[1]) + "." + strconv.Itoa(c[2])
+}
+
+// ParseEnhancedCode parses "class.subject.detail" (RFC 3463 section 2):
+// class 2, 4 or 5, subject up to 3 digits, detail up to 3 digits.
+func ParseEnhancedCode(s string) (EnhancedCode, error) {
+	var c EnhancedCode
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return c, fmt.Errorf("smtpd: enhanced code %q: want class.subject.detail", s)
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || len(p) > 3 || p[0] == '+' {
+			return c, fmt.Errorf("smtpd: enhanced code %q: part %d is not a number of up to 3 digits", s, i+1)
+		}
+		c[i] = n
+	}
+	if c[0] != 2 && c[0] != 4 && c[0] != 5 {
+		return c, fmt.Errorf("smtpd: enhanced code %q: class must be 2, 4 or 5", s)
+	}
+	return c, nil
+}

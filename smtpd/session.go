@@ -75,17 +75,7 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 		s.s.metrics.rejections.WithLabelValues("auth_rate_limited").Inc()
 		return nil, errAuthTooMany
 	}
-	check := func(login, pass string) error {
-		u, ok := st.Directory.Authenticate(login, pass)
-		if !ok {
-			s.s.authFail.fail(s.ip, st.AuthWindow, time.Now())
-			s.s.metrics.authFailures.Inc()
-			s.s.opts.Logger.Warn("smtp auth failed", "client_ip", s.ip.String(), "mechanism", "PLAIN/LOGIN")
-			return errAuthFailed
-		}
-		s.user = u
-		return nil
-	}
+	check := s.checkLogin
 	switch mech {
 	case sasl.Plain:
 		return sasl.NewPlainServer(func(identity, login, pass string) error {
@@ -109,6 +99,12 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Null sender not allowed on submission"}
 	}
+	if hasControl(from) {
+		// A NUL or CR in a path is cut or read differently by the next
+		// hop: the address checked here would not be the one delivered.
+		s.s.metrics.rejections.WithLabelValues("address_syntax").Inc()
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 7}, Message: "Sender address contains control characters"}
+	}
 	if err := s.checkSender(from, "MAIL FROM"); err != nil {
 		return err
 	}
@@ -116,31 +112,11 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	return nil
 }
 
-// checkSender enforces sender binding for one address.
-func (s *session) checkSender(addr, where string) error {
-	if s.user != nil {
-		if s.user.Owns(addr) {
-			return nil
-		}
-		s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
-		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-			Message: where + " address <" + ascii(addr) + "> is not owned by user " + ascii(s.user.Address)}
-	}
-	at := strings.LastIndexByte(addr, '@')
-	if at > 0 {
-		domain := addr[at+1:]
-		for _, d := range s.trusted.SenderDomains {
-			if strings.EqualFold(domain, d) {
-				return nil
-			}
-		}
-	}
-	s.s.metrics.rejections.WithLabelValues("sender_binding").Inc()
-	return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-		Message: where + " address <" + ascii(addr) + "> is not in a domain this network may send from"}
-}
-
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if hasControl(to) {
+		s.s.metrics.rejections.WithLabelValues("address_syntax").Inc()
+		return &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Recipient address contains control characters"}
+	}
 	if !strings.Contains(to, "@") {
 		return &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Recipient must be a full address"}
 	}
@@ -173,6 +149,13 @@ func (s *session) Data(r io.Reader) error {
 		w.Abort()
 		return s.dataError(err)
 	}
+	if clientGone(s.conn.Conn()) {
+		// A BDAT chunk cut short by a disconnect reads as a complete
+		// message (see limitedConn.readFailed); nobody waits for a reply.
+		w.Abort()
+		s.s.metrics.rejections.WithLabelValues("incomplete").Inc()
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "Connection lost before the end of the message"}
+	}
 	if err := chk.verdict(); err != nil {
 		w.Abort()
 		return err
@@ -184,7 +167,7 @@ func (s *session) Data(r io.Reader) error {
 	}
 	defer body.Close()
 	s.s.metrics.receivedBytes.Add(float64(body.Size()))
-	if err := s.checkHeaderFrom(body); err != nil {
+	if err := s.checkHeaderSenders(body); err != nil {
 		return err
 	}
 	m := &Message{
@@ -194,8 +177,27 @@ func (s *session) Data(r io.Reader) error {
 	if s.user != nil {
 		m.User = s.user.Address
 	}
-	rep := s.s.handler.Handle(s.ctx, m)
-	return &smtp.SMTPError{Code: rep.Code, EnhancedCode: smtp.EnhancedCode(rep.Enhanced), Message: ascii(rep.Text)}
+	return toSMTP(s.s.handler.Handle(s.ctx, m), qid)
+}
+
+// toSMTP turns the Handler's Reply into the reply go-smtp sends. A Reply
+// that is not a well-formed SMTP reply — a code outside 2xx/4xx/5xx, an
+// enhanced code of another class — is a Handler bug: the client gets
+// 451 4.3.0 and keeps the message, never a malformed line or a 250 nobody
+// meant. Text is made ASCII (RFC 5321).
+func toSMTP(rep Reply, qid string) error {
+	class := rep.Code / 100
+	if rep.Code < 200 || rep.Code > 599 || class == 3 || rep.Enhanced[0] != class {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Local error, try again later (ref " + ascii(qid) + ")"}
+	}
+	text := ascii(rep.Text)
+	if text == "" {
+		text = "Ok"
+		if class != 2 {
+			text = "Failed (ref " + ascii(qid) + ")"
+		}
+	}
+	return &smtp.SMTPError{Code: rep.Code, EnhancedCode: smtp.EnhancedCode(rep.Enhanced), Message: text}
 }
 
 func (s *session) dataError(err error) error {
@@ -216,6 +218,17 @@ func (s *session) dataError(err error) error {
 
 func tlsInfo(st tls.ConnectionState) string {
 	return tls.VersionName(st.Version) + " with cipher " + tls.CipherSuiteName(st.CipherSuite)
+}
+
+// hasControl reports an ASCII control character (NUL, CR, LF, DEL…) in an
+// address; UTF-8 (SMTPUTF8) octets are not control characters.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // ascii keeps reply texts RFC 5321 clean whatever a client or user typed.

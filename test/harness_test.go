@@ -82,6 +82,7 @@ type cfgVars struct {
 	Tail                                 string // top-level YAML appended at the end
 	Instance                             string // default e2e
 	RelayTimeout                         string // relay.timeout, default 5s
+	RelayExtra                           string // further lines under relay: (indented 2)
 	Queue                                string // lines under queue: (indented 2), replacing the defaults below
 	Directory                            string // further lines under directory: (indented 2)
 }
@@ -109,7 +110,7 @@ relay:
   upstream: {{.Upstream}}
   ca_file: {{.CAFile}}
   timeout: {{or .RelayTimeout "5s"}}
-directory:
+{{.RelayExtra}}directory:
   users_file: {{.UsersFile}}
 {{.Directory}}
 metrics:

@@ -128,7 +128,7 @@ func (r *relRedis) start() {
 	done := make(chan struct{})
 	r.done = done
 	go func(c *exec.Cmd) { c.Wait(); close(done) }(r.cmd)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // waits for PONG, not a fixed time: generous for a loaded machine
 	for time.Now().Before(deadline) {
 		if c, err := net.DialTimeout("tcp", r.Addr(), 200*time.Millisecond); err == nil {
 			c.Write([]byte("PING\r\n"))

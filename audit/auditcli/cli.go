@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +45,9 @@ commands:
 
 Sources: -nats URL (default $OKURI_AUDIT_NATS_URL or nats://127.0.0.1:4222) with
 -stream NAME (default OKURI_AUDIT); -data DIR reads the embedded store of a
-stopped gateway; -file reads a JSONL export.
+stopped gateway; -or-data DIR reads it when nothing answers at -nats;
+-file reads a JSONL export. okuri audit … -config okuri.yaml finds the
+source in the configuration (cmd/okuri).
 
 D is a duration back from now (90m, 24h, 7d) or a date/time (2026-11-01, 2026-11-01T09:00:00+09:00).
 `
@@ -91,6 +94,9 @@ type source struct {
 	stream  string
 	file    string
 	dataDir string
+	// orData is read when nothing answers at natsURL: the embedded store
+	// of a stopped gateway that, while it runs, serves it on a listener.
+	orData string
 }
 
 func (s *source) flags(fs *flag.FlagSet, withFile bool) {
@@ -100,6 +106,7 @@ func (s *source) flags(fs *flag.FlagSet, withFile bool) {
 		fs.StringVar(&s.file, "file", "", "read a JSONL export instead of the stream")
 	}
 	fs.StringVar(&s.dataDir, "data", "", "read the embedded JetStream store in this data directory (gateway stopped)")
+	fs.StringVar(&s.orData, "or-data", "", "if nothing answers at -nats, read the embedded store in this data directory")
 }
 
 func envOr(k, def string) string {
@@ -144,27 +151,48 @@ func (s *source) each(ctx context.Context, since time.Time, follow bool, fn func
 		}
 		return nil
 	}
-	var nc *nats.Conn
-	if s.dataDir != "" {
-		c, closeFn, err := audit.OpenEmbeddedStore(s.dataDir)
-		if err != nil {
-			return err
-		}
-		defer closeFn()
-		nc = c
-	} else {
-		c, err := nats.Connect(s.natsURL, nats.Name("okuri-audit-cli"), nats.Timeout(5*time.Second))
-		if err != nil {
-			return fmt.Errorf("connect %s: %w", s.natsURL, err)
-		}
-		defer c.Close()
-		nc = c
+	nc, closeFn, err := s.connect()
+	if err != nil {
+		return err
 	}
+	defer closeFn()
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return err
 	}
 	return audit.ReadStream(ctx, js, s.stream, audit.ReadOptions{Since: since, Follow: follow}, fn)
+}
+
+// connect opens the stream's NATS connection: the URL, or the embedded
+// store of a stopped gateway. Its errors say what to do next.
+func (s *source) connect() (*nats.Conn, func(), error) {
+	if s.dataDir != "" {
+		return openStore(s.dataDir)
+	}
+	nc, err := nats.Connect(s.natsURL, nats.Name("okuri-audit-cli"), nats.Timeout(5*time.Second))
+	if err == nil {
+		return nc, nc.Close, nil
+	}
+	if s.orData != "" && errors.Is(err, nats.ErrNoServers) {
+		return openStore(s.orData)
+	}
+	return nil, nil, fmt.Errorf("connect %s: %w\n"+
+		"Is okuri running with audit.embedded_listen (or audit.nats_url) set to this address? "+
+		"For a stopped gateway read its store: -data DATA_DIR, or -config okuri.yaml", s.natsURL, err)
+}
+
+func openStore(dir string) (*nats.Conn, func(), error) {
+	if _, err := os.Stat(filepath.Join(dir, "nats")); err != nil {
+		return nil, nil, fmt.Errorf("no embedded audit store in %s (is it okuri's data_dir?): %w", dir, err)
+	}
+	nc, closeFn, err := audit.OpenEmbeddedStore(dir)
+	if errors.Is(err, audit.ErrStoreInUse) {
+		return nil, nil, fmt.Errorf("%w\n"+
+			"okuri is running and holds its audit store. Either read the running gateway's stream: set "+
+			"audit.embedded_listen: 127.0.0.1:14222 in the config (as examples/okuri.yaml does), restart okuri and "+
+			"run okuri audit … -config okuri.yaml (or -nats nats://127.0.0.1:14222); or stop okuri and run this again", err)
+	}
+	return nc, closeFn, err
 }
 
 // parseWhen reads "7d", "24h", "90m" (back from now) or a date/time.

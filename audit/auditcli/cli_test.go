@@ -3,6 +3,7 @@ package auditcli
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,7 +136,7 @@ func TestCLI(t *testing.T) {
 	}
 
 	code, out = run(t, append([]string{"export", "-since", "1h", "-format", "csv"}, src...)...)
-	if code != 0 || !strings.HasPrefix(out, "\ufeff日時 / time,") || strings.Count(out, "\r\n") != 11 {
+	if code != 0 || !strings.HasPrefix(out, "\ufeff日時 / time [") || strings.Count(out, "\r\n") != 11 {
 		t.Errorf("csv export: %d\n%s", code, out)
 	}
 
@@ -233,5 +234,59 @@ func TestCLIEmbeddedStore(t *testing.T) {
 	code, out := run(t, "verify", "-data", dir)
 	if code != 0 || !strings.Contains(out, "instance emb-1: seq 1..3") {
 		t.Errorf("verify -data: %d\n%s", code, out)
+	}
+}
+
+// With the example config (audit.embedded_listen on loopback) the CLI
+// reads the running gateway's stream over the listener, and the on-disk
+// store once the gateway stopped; without a listener, reading a running
+// gateway's store fails with an error that says what to do.
+func TestCLIEmbeddedListenThenStore(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen := ln.Addr().String()
+	ln.Close()
+	db, err := bolt.Open(filepath.Join(dir, "s.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ob, err := audit.NewBoltOutbox(db, audit.OutboxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ob.Close()
+	l, err := audit.Open(context.Background(), audit.Options{DataDir: dir, EmbeddedListen: listen, Instance: "emb-2",
+		PollInterval: 10 * time.Millisecond}, ob, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Emit(context.Background(), audit.Event{Type: audit.TypeGatewayStarted}, audit.Event{Type: audit.TypeUILogin}); err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n > 0; n, _ = l.Pending(context.Background()) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	src := []string{"-nats", "nats://" + listen, "-or-data", dir}
+	code, out := run(t, append([]string{"verify"}, src...)...)
+	if code != 0 || !strings.Contains(out, "instance emb-2: seq 1..3") {
+		t.Errorf("verify while running, through the listener: %d\n%s", code, out)
+	}
+	code, out = run(t, "verify", "-data", dir)
+	if code != 2 || !strings.Contains(out, "audit.embedded_listen") || !strings.Contains(out, "stop okuri") {
+		t.Errorf("verify -data while running: %d, want 2 and what to do:\n%s", code, out)
+	}
+	l.Close(context.Background())
+
+	code, out = run(t, append([]string{"verify"}, src...)...)
+	if code != 0 || !strings.Contains(out, "instance emb-2: seq 1..3") {
+		t.Errorf("verify after the gateway stopped, from the store: %d\n%s", code, out)
+	}
+	code, out = run(t, "tail", "-since", "1h", "-nats", "nats://"+listen)
+	if code != 2 || !strings.Contains(out, "-data") {
+		t.Errorf("tail with nothing listening and no store: %d, want 2 and what to do:\n%s", code, out)
 	}
 }

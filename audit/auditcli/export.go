@@ -20,7 +20,7 @@ import (
 var csvHeader = []string{
 	"日時 / time", "種別 / type", "内容 / label", "メールID / message_id", "操作者 / actor", "IP",
 	"送信者 / sender", "宛先 / recipients", "判定 / decision", "ルール / rule", "保留理由 / reason",
-	"状態 / state", "検出 / findings", "インスタンス / instance", "seq", "id", "hash",
+	"状態 / state", "検出 / findings", "インスタンス / instance", "seq", "id", "hash", "コメント / comment",
 }
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -32,7 +32,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	until := fs.String("until", "", "end time, exclusive (default now)")
 	format := fs.String("format", "jsonl", "jsonl or csv")
 	out := fs.String("o", "", "write to this file instead of stdout")
-	zone := fs.String("tz", "Local", "time zone for dates without a zone and for CSV times")
+	zone := fs.String("tz", defaultZone(), "time zone for dates without a zone and for CSV times ($OKURI_TZ)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,7 +72,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		bw.WriteString("\ufeff") // BOM: Excel then reads UTF-8
 		cw = csv.NewWriter(bw)
 		cw.UseCRLF = true
-		if err := cw.Write(csvHeader); err != nil {
+		hdr := append([]string(nil), csvHeader...)
+		hdr[0] += " [" + zoneLabel(loc, from) + "]"
+		if err := cw.Write(hdr); err != nil {
 			return err
 		}
 	}
@@ -109,8 +111,8 @@ func csvRow(ev audit.Event, loc *time.Location) []string {
 		state = ev.PrevState + "→" + ev.State
 	}
 	return []string{
-		ev.Time.In(loc).Format("2006-01-02 15:04:05"), ev.Type, Label(ev.Type), ev.MessageID, actor, ev.Actor.IP,
+		ev.Time.In(loc).Format("2006-01-02 15:04:05"), ev.Type, EventLabel(ev), ev.MessageID, actor, ev.Actor.IP,
 		ev.Sender, strings.Join(ev.Recipients, " "), ev.Decision, ev.Rule, ev.Reason,
-		state, counts(ev.Findings), ev.Instance, strconv.FormatUint(ev.Seq, 10), ev.ID, ev.Hash,
+		state, counts(ev.Findings), ev.Instance, strconv.FormatUint(ev.Seq, 10), ev.ID, ev.Hash, ev.Comment,
 	}
 }

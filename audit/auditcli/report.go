@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
-	"html/template"
 	"io"
 	"strconv"
 	"time"
@@ -15,7 +14,8 @@ import (
 )
 
 // reportRow is one line of the evidence report: what is counted and which
-// requirement it evidences.
+// requirement it evidences. Rows without count are filled by the tally
+// (they need more than one event).
 type reportRow struct {
 	Key, JA, EN, Basis string
 	count              func(ev audit.Event) bool
@@ -36,55 +36,57 @@ var reportRows = []reportRow{
 	}},
 	{"cancellations", "送信取消", "cancelled by sender", "No.118", func(ev audit.Event) bool { return ev.Type == audit.TypeMessageCancelled }},
 	{"expiries", "期限切れ（未送信）", "expired (not sent)", "No.118", func(ev audit.Event) bool { return ev.Type == audit.TypeMessageExpired }},
-	{"releases", "解放", "released from quarantine", "No.118", func(ev audit.Event) bool { return ev.Type == audit.TypeMessageReleased }},
-	{"bcc_rewrites", "BCC変換", "forced BCC", "指針5-5", func(ev audit.Event) bool {
-		return ev.Type == audit.TypeMessageRewritten && ev.Rewrite != nil && ev.Rewrite.Kind == "bcc"
+	{"releases", "解放（隔離から送信）", "released from quarantine", "No.118", func(ev audit.Event) bool {
+		return releaseKind(ev) == "release"
 	}},
-	{"splits", "宛先ごとに分割送信", "split delivery", "指針5-5", func(ev audit.Event) bool {
-		return ev.Type == audit.TypeMessageRewritten && ev.Rewrite != nil && ev.Rewrite.Kind == "split"
+	{"send_now", "今すぐ送信", "send now", "No.118", func(ev audit.Event) bool { return releaseKind(ev) == "send_now" }},
+	{"delay_elapsed", "一時保留の期限で送信", "delayed send sent at its time", "No.118", func(ev audit.Event) bool {
+		return releaseKind(ev) == "delay_elapsed"
 	}},
-	{"deliveries", "送信完了", "delivered", "指針5-5", func(ev audit.Event) bool { return ev.Type == audit.TypeMessageDelivered }},
-	{"failures", "送信失敗", "delivery failed", "指針5-5", func(ev audit.Event) bool { return ev.Type == audit.TypeMessageFailed }},
+	{"bcc_rewrites", "BCC変換", "forced BCC", "指針5-5", nil},
+	{"splits", "宛先ごとに分割送信", "split delivery", "指針5-5", nil},
+	{"deliveries", "送信完了", "delivered", "指針5-5", func(ev audit.Event) bool {
+		return ev.Type == audit.TypeMessageDelivered && !isNotice(ev)
+	}},
+	{"failures", "送信失敗", "delivery failed", "指針5-5", func(ev audit.Event) bool {
+		return ev.Type == audit.TypeMessageFailed && !isNotice(ev)
+	}},
+	{"notices", "okuriからの通知メール", "notices sent by okuri", "—", func(ev audit.Event) bool {
+		return ev.Type == audit.TypeMessageDelivered && isNotice(ev)
+	}},
 	{"events_lost", "監査ログ欠落", "audit events lost", "FSA log guidance", func(ev audit.Event) bool { return ev.Type == audit.TypeAuditEventsLost }},
 }
 
-// Report is the evidence report of one month.
-type Report struct {
-	Month  string
-	Zone   string
-	Counts map[string]int
-	Events int
-	Rows   []ReportLine
+// releaseKind tells the three ways a held message is let go apart:
+// "release" (security team, from quarantine), "send_now" (the sender, on
+// a delayed send) and "delay_elapsed" (the delay ran out); "" for other
+// events. A release event without prev_state (older gateways) is a release.
+func releaseKind(ev audit.Event) string {
+	if ev.Type != audit.TypeMessageReleased {
+		return ""
+	}
+	if ev.PrevState != "held_delay" {
+		return "release"
+	}
+	if ev.Actor.Kind == audit.ActorUser {
+		return "send_now"
+	}
+	return "delay_elapsed"
 }
 
-// ReportLine is a row as printed.
-type ReportLine struct {
-	Key, JA, EN, Basis string
-	Count              int
-}
-
-// BuildReport counts the events of month (2026-11) in loc.
+// BuildReport counts the events of month (2026-11) in loc. each must
+// deliver events from lookback before the month on, so that holds and
+// decisions made earlier are known.
 func BuildReport(month string, loc *time.Location, each func(fn func(audit.Event)) error) (*Report, error) {
 	start, err := time.ParseInLocation("2006-01", month, loc)
 	if err != nil {
 		return nil, fmt.Errorf("-month %q: want YYYY-MM", month)
 	}
 	end := start.AddDate(0, 1, 0)
-	r := &Report{Month: month, Zone: loc.String(), Counts: map[string]int{}}
-	err = each(func(ev audit.Event) {
-		if ev.Time.Before(start) || !ev.Time.Before(end) {
-			return
-		}
-		r.Events++
-		for _, row := range reportRows {
-			if row.count(ev) {
-				r.Counts[row.Key]++
-			}
-		}
-	})
-	for _, row := range reportRows {
-		r.Rows = append(r.Rows, ReportLine{row.Key, row.JA, row.EN, row.Basis, r.Counts[row.Key]})
-	}
+	r := &Report{Month: month, Zone: zoneLabel(loc, start), Counts: map[string]int{}}
+	t := newTally(start, end, loc, r)
+	err = each(t.add)
+	t.finish()
 	return r, err
 }
 
@@ -95,7 +97,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	src.flags(fs, true)
 	month := fs.String("month", time.Now().Format("2006-01"), "month to report, YYYY-MM")
 	format := fs.String("format", "csv", "csv or html")
-	zone := fs.String("tz", "Asia/Tokyo", "time zone of the month boundaries")
+	zone := fs.String("tz", defaultZone(), "time zone of the month boundaries and times ($OKURI_TZ)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -118,7 +120,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *format == "html" {
-		return reportHTML.Execute(stdout, rep)
+		return writeReportHTML(stdout, rep)
 	}
 	bw := bufio.NewWriter(stdout)
 	bw.WriteString("\ufeff")
@@ -128,6 +130,15 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, l := range rep.Rows {
 		cw.Write([]string{rep.Month, l.JA, l.EN, strconv.Itoa(l.Count), l.Basis})
 	}
+	cw.Write(nil)
+	cw.Write([]string{"対象月 / month", "承認者 / approver", "承認 / approved", "却下 / rejected",
+		"隔離から解放 / released", "保留から判断まで（中央値） / median wait"})
+	for _, a := range rep.Approvers {
+		cw.Write([]string{rep.Month, "承認者 / approver", a.User, strconv.Itoa(a.Approved), strconv.Itoa(a.Rejected),
+			strconv.Itoa(a.Released), a.Median})
+	}
+	cw.Write(nil)
+	cw.Write([]string{rep.Month, "時間帯 / time zone", rep.Zone})
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return err
@@ -135,28 +146,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return bw.Flush()
 }
 
-// start0 is where reading the stream starts for a month (a day early, for
-// clock skew between instances); BuildReport filters exactly.
+// start0 is where reading the stream starts for a month: lookback
+// earlier, for holds and decisions of messages handled in the month;
+// BuildReport filters exactly.
 func start0(month string, loc *time.Location) time.Time {
 	t, err := time.ParseInLocation("2006-01", month, loc)
 	if err != nil {
 		return time.Time{}
 	}
-	return t.AddDate(0, 0, -1)
+	return t.Add(-lookback)
 }
-
-var reportHTML = template.Must(template.New("report").Parse(`<!doctype html>
-<html lang="ja"><head><meta charset="utf-8">
-<title>証跡レポート / Evidence report {{.Month}}</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .8em}td.n{text-align:right}</style>
-</head><body>
-<h1>証跡レポート / Evidence report — {{.Month}}</h1>
-<p>対象期間 / period: {{.Month}} ({{.Zone}}) — 監査イベント数 / audit events: {{.Events}}</p>
-<p>生命保険協会 代理店業務品質評価基準 No.118（個人データを含む添付ファイルの誤送信防止）、生保安全管理実務指針 5-5（送信段階）への対応状況。<br>
-Counts of okuri's controls for agency quality standard No.118 and guideline 5-5.</p>
-<table><tr><th>項目</th><th>item</th><th>件数 / count</th><th>根拠 / basis</th></tr>
-{{range .Rows}}<tr><td>{{.JA}}</td><td>{{.EN}}</td><td class="n">{{.Count}}</td><td>{{.Basis}}</td></tr>
-{{end}}</table>
-<p>改ざん検知 / integrity: <code>okuri audit verify</code> で監査ログのハッシュチェーンを検証してください。 Verify the hash chain with <code>okuri audit verify</code>.</p>
-</body></html>
-`))

@@ -46,6 +46,20 @@ var labels = map[string][2]string{
 	audit.TypeAuditChainRestarted: {"監査チェーン開始", "audit chain started"},
 }
 
+// EventLabel is Label, telling apart the three ways a held message is let
+// go, which share the type message.released.
+func EventLabel(ev audit.Event) string {
+	switch releaseKind(ev) {
+	case "release":
+		return "解放（隔離から送信） / released from quarantine"
+	case "send_now":
+		return "今すぐ送信 / send now"
+	case "delay_elapsed":
+		return "一時保留の期限で送信 / delayed send sent at its time"
+	}
+	return Label(ev.Type)
+}
+
 // Label returns "日本語 / English" for an event type.
 func Label(typ string) string {
 	if l, ok := labels[typ]; ok {
@@ -65,7 +79,7 @@ func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	follow := fs.Bool("f", false, "keep printing new events")
 	typ := fs.String("type", "", "only this type, or a prefix ending in '.' or '*' (message.*)")
 	since := fs.String("since", "1h", "start this far back (7d, 24h) or at this date/time")
-	zone := fs.String("tz", "Local", "time zone for printed times, e.g. Asia/Tokyo")
+	zone := fs.String("tz", defaultZone(), "time zone for printed times ($OKURI_TZ)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,9 +123,9 @@ func typeMatcher(t string) func(string) bool {
 // that are set, in a fixed order.
 func FormatLine(ev audit.Event, loc *time.Location) string {
 	var b strings.Builder
-	label := Label(ev.Type)
-	fmt.Fprintf(&b, "%s  %s%s", ev.Time.In(loc).Format("2006-01-02 15:04:05"), label,
-		strings.Repeat(" ", max(0, 30-displayWidth(label))))
+	label := EventLabel(ev)
+	fmt.Fprintf(&b, "%s  %s%s", ev.Time.In(loc).Format("2006-01-02 15:04:05 MST"), label,
+		strings.Repeat(" ", max(0, 34-displayWidth(label))))
 	kv := func(k, v string) {
 		if v != "" {
 			fmt.Fprintf(&b, " %s=%s", k, v)

@@ -54,7 +54,8 @@ func auditSourceFromConfig(args []string, stderr io.Writer) ([]string, error) {
 	case cfg.Audit.NATSURL != "":
 		src = []string{"-nats", cfg.Audit.NATSURL}
 	case cfg.Audit.EmbeddedListen != "":
-		src = []string{"-nats", "nats://" + cfg.Audit.EmbeddedListen}
+		// The running gateway's listener, else its store once it stopped.
+		src = []string{"-nats", "nats://" + cfg.Audit.EmbeddedListen, "-or-data", cfg.DataDir}
 	default:
 		src = []string{"-data", cfg.DataDir}
 	}

@@ -91,6 +91,7 @@ type app struct {
 	ui      *approvalsui.Server
 	policy  atomic.Pointer[policy.Policy]
 	dir     atomic.Pointer[directory.Directory] // current users, for the UI
+	lockout atomic.Pointer[directory.Limits]    // current per-account lockout
 	stop    context.CancelFunc                  // stops the worker and sweeper
 	loops   sync.WaitGroup
 	closers []func() error
@@ -133,7 +134,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 		BackoffBase: cfg.Queue.BackoffBase.D(), BackoffMax: cfg.Queue.BackoffMax.D(),
 		MaxLifetime: cfg.Queue.MaxLifetime.D(), Concurrency: cfg.Queue.Concurrency,
 		DSN:     quarantine.DSNOptions{ReportingMTA: cfg.SMTP.Hostname},
-		Prepare: gateway.Prepare, Logger: log, Registerer: reg,
+		Prepare: gateway.Prepare, Audit: a.backend.audit, Logger: log, Registerer: reg,
 	})
 	if err != nil {
 		a.close()
@@ -145,11 +146,19 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.dir.Store(settings.Directory)
+	a.lockout.Store(lockoutLimits(cfg))
+	// One sign-in state for the UI and SMTP AUTH, in the shared store.
+	accounts, err := directory.NewAccounts(directory.AccountsOptions{KV: st, NotFound: quarantine.ErrNotFound,
+		Users: a.dir.Load, Limits: func() directory.Limits { return *a.lockout.Load() }})
+	if err != nil {
+		a.close()
+		return nil, err
+	}
 	var notifier gateway.Notifier
 	var onExpired func(context.Context, *quarantine.Message)
 	if cfg.UI.Listen != "" {
 		a.ui, err = approvalsui.New(approvalsui.Options{
-			Config: cfg, Store: st, Audit: a.backend.audit, AuditLog: a.backend.audit, Directory: a.dir.Load,
+			Config: cfg, Store: st, Audit: a.backend.audit, AuditLog: a.backend.audit, Directory: a.dir.Load, Accounts: accounts,
 			TLS: serverTLS, Kick: worker.Kick, Logger: log, Registerer: reg,
 		})
 		if err != nil {
@@ -192,6 +201,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 			MaxConnections: l.MaxConnections, MaxConnectionsPerIP: l.MaxConnectionsPerIP,
 		},
 		Spool:      spool.New(filepath.Join(cfg.DataDir, "spool"), int64(l.SpoolMemoryBytes)),
+		Accounts:   accounts,
 		Logger:     log,
 		Registerer: reg,
 		NewQueueID: func() string { return ulid.Make().String() },
@@ -222,6 +232,9 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 			_, err := st.Counts(ctx)
 			return err
 		})
+		// Not ready while audit events cannot reach JetStream for longer
+		// than a short outage (issue 12 item 15); mail keeps flowing.
+		a.monitor.SetCheck("audit", a.backend.audit.Ready)
 	}
 	a.emit(audit.Event{Type: audit.TypeGatewayStarted, Actor: audit.System, Attrs: map[string]string{"version": version}})
 	return a, nil
@@ -300,6 +313,12 @@ func newSender(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer) 
 	return cl, nil
 }
 
+// lockoutLimits is the per-account lockout shared by the UI and SMTP
+// AUTH (configured under ui.lockout).
+func lockoutLimits(cfg *config.Config) *directory.Limits {
+	return &directory.Limits{MaxFailures: cfg.UI.MaxFailures(), Window: cfg.UI.LockoutWindow(), Duration: cfg.UI.LockoutDuration()}
+}
+
 // smtpSettings builds the reloadable part of smtpd's configuration.
 func smtpSettings(cfg *config.Config) (*smtpd.Settings, error) {
 	dir, err := directory.Load(cfg.Dir.UsersFile)
@@ -352,6 +371,7 @@ func (a *app) reload(path string, level *slog.LevelVar) {
 	}
 	a.smtp.SetSettings(st)
 	a.dir.Store(st.Directory)
+	a.lockout.Store(lockoutLimits(cfg))
 	a.policy.Store(pol)
 	if a.ui != nil {
 		a.ui.SetConfig(cfg)

@@ -10,8 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/okuri/okuri/policy/scan"
 )
@@ -143,8 +143,8 @@ func printResult(w io.Writer, name string, res *scan.Result) {
 		fmt.Fprintf(w, "  reason: %s\n", r)
 	}
 	if len(res.Findings) > 0 {
-		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  KIND\tCOUNT\tRECORDS\tWHERE\tSAMPLES")
+		tt := textTable{indent: "  "}
+		tt.add("KIND", "COUNT", "RECORDS", "WHERE", "SAMPLES")
 		for _, f := range res.Findings {
 			where := f.Where.Part
 			if f.Where.Path != "" {
@@ -156,16 +156,16 @@ func printResult(w io.Writer, name string, res *scan.Result) {
 			if f.Where.Column != "" {
 				where += " column " + f.Where.Column
 			}
-			fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\n", f.Kind, f.Count, f.Records, where, strings.Join(f.Samples, ", "))
+			tt.add(f.Kind, strconv.Itoa(f.Count), strconv.Itoa(f.Records), where, strings.Join(f.Samples, ", "))
 		}
-		tw.Flush()
+		tt.write(w)
 	}
 	if len(res.Parts) > 1 || len(res.Parts) == 1 && res.Parts[0].Verdict != res.Verdict {
-		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  PART\tVERDICT\tTYPE\tSIZE\tNAME")
+		tt := textTable{indent: "  "}
+		tt.add("PART", "VERDICT", "TYPE", "SIZE", "NAME")
 		for _, p := range res.Parts {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Path, p.Verdict, p.ContentType, p.Size, p.Name)
+			tt.add(p.Path, string(p.Verdict), p.ContentType, strconv.FormatInt(p.Size, 10), p.Name)
 		}
-		tw.Flush()
+		tt.write(w)
 	}
 }

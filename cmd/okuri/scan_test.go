@@ -24,7 +24,8 @@ func TestCmdScan(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	got := out.String()
-	for _, want := range []string{eml + ": personal_data", "encrypted", noext + ": clean", txt + ": clean", "KIND", "090-****"} {
+	// "unscannable": the 7z in the message is a bare signature, now read and found corrupt.
+	for _, want := range []string{eml + ": personal_data", "unscannable", noext + ": clean", txt + ": clean", "KIND", "090-****"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
@@ -57,5 +58,58 @@ func TestCmdScan(t *testing.T) {
 	}
 	if code := cmdScan([]string{filepath.Join(dir, "missing")}, &out, &errb); code != 2 {
 		t.Errorf("missing file: exit %d, want 2", code)
+	}
+}
+
+// TestCmdScanJSONKeys checks that every key of "okuri scan -json" is
+// snake_case: scripts read this output, and Go field names (Kind,
+// Summary.PersonalData) leaked into it before.
+func TestCmdScanJSONKeys(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "顧客.csv")
+	os.WriteFile(csv, []byte("氏名,生年月日,携帯電話\r\n山田 太郎,1975/04/12,090-1234-5678\r\n佐藤 花子,1982/11/03,080-2345-6789\r\n"), 0o600)
+	var out, errb bytes.Buffer
+	if code := cmdScan([]string{"-json", csv}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("json: %v\n%s", err, out.String())
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				// map keys of summary.kinds are detector kinds, also snake_case
+				if k != strings.ToLower(k) || strings.ContainsAny(k, " -") {
+					t.Errorf("key %q at %s is not snake_case", k, path)
+				}
+				walk(path+"."+k, x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(path+"[]", x)
+			}
+		}
+	}
+	walk("", doc)
+	sum, _ := doc["summary"].(map[string]any)
+	if sum["personal_data"] != true || sum["records"] != float64(2) {
+		t.Errorf("summary = %v", sum)
+	}
+	fs, _ := doc["findings"].([]any)
+	if len(fs) == 0 {
+		t.Fatalf("no findings: %s", out.String())
+	}
+	f0, _ := fs[0].(map[string]any)
+	where, _ := f0["where"].(map[string]any)
+	for _, k := range []string{"kind", "count", "records", "samples"} {
+		if _, ok := f0[k]; !ok {
+			t.Errorf("finding lacks %q: %v", k, f0)
+		}
+	}
+	if where["column"] == nil || where["part"] != "1" {
+		t.Errorf("where = %v", where)
 	}
 }

@@ -32,6 +32,7 @@ type Message struct {
 type Sink struct {
 	Addr string
 	srv  *smtp.Server
+	ln   net.Listener
 
 	mu      sync.Mutex
 	msgs    []Message
@@ -76,7 +77,7 @@ func Start(t testing.TB, opts Options) *Sink {
 		t.Fatalf("smtpsink: listen: %v", err)
 	}
 	s.Addr = ln.Addr().String()
-	s.srv = srv
+	s.srv, s.ln = srv, ln
 	go srv.Serve(ln)
 	t.Cleanup(func() { s.stop() })
 	return s
@@ -89,6 +90,9 @@ func (s *Sink) Close() { s.stop() }
 // closes connections while their goroutines may still be in a command,
 // which the race detector reports (a go-smtp issue, not okuri's).
 func (s *Sink) stop() {
+	// Serve registers the listener with the server only once it runs: a
+	// sink stopped right after Start would otherwise keep accepting.
+	s.ln.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := s.srv.Shutdown(ctx); err != nil {

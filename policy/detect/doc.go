@@ -46,18 +46,30 @@
 // kind most of its values pass (90 % for check-digit-only numbers). A row
 // is a record when it holds a name and one more personal attribute, a
 // strong ID, or (without a name column) two attributes one of which
-// identifies (birth date, policy number …). Tables of companies (法人番号,
-// 会社名) need a birth date. Key-value form tables (氏名 | 山田 花子) make
-// one record per person.
+// identifies (birth date, policy number …). One such row is enough: one
+// customer is personal data. Tables of companies (法人番号, 会社名) and of
+// staff at work (所属, 内線, 勤務地, unless a home column is there) need
+// a birth date. Where names are known only by their shape, an address
+// without a house number (a prefecture, a town, a postal code: a postal
+// code master such as KEN_ALL.CSV) does not make a record. A column of
+// check-digit-valid 12-digit numbers is My Number only next to another
+// personal column (price lists carry such codes). Key-value form tables
+// (氏名 | 山田 花子) make one record per person.
 //
 // Free text: matches are grouped per paragraph by line proximity; a group
 // is a record when it has an anchor (a labelled name, a name before 様,
 // a birth date, a policy number, a strong ID, a consumer e-mail outside a
 // company paragraph) and another personal kind. A signature (name, company
 // phone, address, company e-mail) has no anchor; "X 様" next to a company
-// name is a business contact. Names at the start of list lines count
-// only when two or more such lines are in the paragraph. Lines with
-// several tabs or commas (a pasted list) go through a Table.
+// name is a business contact. A letter's salutation (a first paragraph
+// "山田 太郎 様") anchors the addressee's details further down when a
+// paragraph speaks of them with an honorific (ご住所, お電話) and no
+// signature separator came before. An account holder (口座名義) is a
+// name; a bank account under 振込 is the company's own unless its holder
+// is a person. Names at the start of list lines count only when two or
+// more such lines are in the paragraph. Lines with several tabs or
+// commas (a pasted list) go through a Table whose short cells are read
+// as free text too ("card 4111…").
 //
 // # Speed
 //

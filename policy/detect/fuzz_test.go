@@ -12,6 +12,12 @@ func FuzzText(f *testing.F) {
 	for _, tc := range textCases {
 		f.Add([]byte(tc.in), uint8(7))
 	}
+	// letters, forms and text tables of onerecord_test.go: salutation,
+	// signature rules, account holders, header lines with names
+	f.Add([]byte("鈴木 一郎 様\n\n新しいご住所は 神奈川県横浜市港北区日吉本町1-23-4 です。\nお電話番号 045-561-2345\n\n--\n株式会社さくら 03-1234-5678\n"), uint8(5))
+	f.Add([]byte("振込依頼書\n\n口座番号：1234567\n口座名義：ヤマダ タロウ\n名義：ｶ)ｻｸﾗ\n口座名義 サクラ(カ\n"), uint8(3))
+	f.Add([]byte("お客様コード 契約者名 Eメール\r\nK-20417 高橋 和夫 kazuo.t@nifty.com\r\n\n氏名 所属 内線 直通電話\n山田 太郎 営業一課 201 03-5555-1201\n＊＊＊\n"), uint8(9))
+	f.Add([]byte("山田 太郎（1975年4月12日生）\n2026年4月1日生命\nName, 090-1234-5678, x, card 4111111111111111\n"), uint8(4))
 	f.Add([]byte("\xef\xbc"), uint8(1))
 	f.Add([]byte("〒\n様\n@＠\xef\xbc\x90"), uint8(2))
 	e := newEngine(f)

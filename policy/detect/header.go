@@ -113,6 +113,28 @@ func foldHeader(cell []byte) string {
 	return string(buf[:n])
 }
 
+// placeReading reports the reading of a place (都道府県カナ, 町域カナ,
+// 住所フリガナ), as a postal-code master has: カナ alone names a
+// person's reading.
+func placeReading(h string) bool {
+	reading := false
+	for _, w := range [...]string{"カナ", "かな", "フリガナ", "ふりがな", "読み", "よみ"} {
+		if strings.Contains(h, w) {
+			reading = true
+			break
+		}
+	}
+	if !reading {
+		return false
+	}
+	for _, w := range [...]string{"都道府県", "市区町村", "町域", "町名", "地名", "住所", "所在地"} {
+		if strings.Contains(h, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // classifyHeader maps one header cell to a kind.
 func classifyHeader(cell []byte) headerInfo {
 	if len(cell) == 0 || len(cell) > 60 {
@@ -122,6 +144,9 @@ func classifyHeader(cell []byte) headerInfo {
 	h = strings.Trim(h, "\"'[]()")
 	if h == "" || !mayHaveHeaderWord(h) {
 		return headerInfo{}
+	}
+	if placeReading(h) {
+		return headerInfo{known: true}
 	}
 	for _, w := range notPersonHeaders {
 		if strings.Contains(h, w) {

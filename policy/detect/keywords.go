@@ -44,7 +44,7 @@ var builtinKeywords = []struct {
 	{cAddress, []string{"住所", "所在地", "address", "送付先", "居所"}},
 	{cPostal, []string{"郵便番号", "〒", "zip", "postal"}},
 	{cBirth, []string{"生年月日", "誕生日", "生まれ", "dob", "date of birth", "birth", "生年"}},
-	{cName, []string{"氏名", "お名前", "名前", "契約者", "被保険者", "受取人", "お客様", "顧客名", "name"}},
+	{cName, []string{"氏名", "お名前", "名前", "契約者", "被保険者", "受取人", "お客様", "顧客名", "name", "口座名義", "名義人", "依頼人"}},
 	{cCard, []string{"カード番号", "クレジット", "カード", "card", "visa", "mastercard", "jcb", "amex"}},
 	{cBank, []string{"口座", "普通", "当座", "預金", "account", "ゆうちょ"}},
 	{cPolicy, []string{"証券番号", "証券no", "証券ｎｏ", "契約番号", "保険証券", "証券記号", "policy", "契約no"}},

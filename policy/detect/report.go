@@ -6,31 +6,32 @@ import (
 	"slices"
 )
 
-// Location says where a finding was made.
+// Location says where a finding was made. Its JSON form (okuri scan
+// -json) uses snake_case keys and leaves out empty fields but part.
 type Location struct {
-	Part   string // MIME part path, e.g. "1.2"
-	Path   string // file path inside archives, e.g. "a.zip/b.xlsx"
-	Sheet  string // spreadsheet sheet name
-	Column string // column header, or letter when there is none
+	Part   string `json:"part"`             // MIME part path, e.g. "1.2"
+	Path   string `json:"path,omitempty"`   // file path inside archives, e.g. "a.zip/b.xlsx"
+	Sheet  string `json:"sheet,omitempty"`  // spreadsheet sheet name
+	Column string `json:"column,omitempty"` // column header, or letter when there is none
 }
 
 // Finding is one kind of personal data found at one Location.
 type Finding struct {
-	Kind    string   // stable snake_case name, e.g. "my_number", "phone"
-	Count   int      // matches
-	Records int      // personal-data records this finding contributes to
-	Strong  bool     // a strong ID (my_number, credit_card, ...)
-	Where   Location // where it was found
-	Samples []string // masked samples only, at most 3
+	Kind    string   `json:"kind"`    // stable snake_case name, e.g. "my_number", "phone"
+	Count   int      `json:"count"`   // matches
+	Records int      `json:"records"` // personal-data records this finding contributes to
+	Strong  bool     `json:"strong"`  // a strong ID (my_number, credit_card, ...)
+	Where   Location `json:"where"`   // where it was found
+	Samples []string `json:"samples"` // masked samples only, at most 3
 }
 
 // Summary is the message-level result after applying Config thresholds.
 type Summary struct {
-	PersonalData bool           // thresholds met
-	Records      int            // personal-data records over all documents
-	Kinds        map[string]int // matches per kind
-	Strong       bool           // at least one strong ID
-	Reasons      []string       // why, in English, deterministic order
+	PersonalData bool           `json:"personal_data"` // thresholds met
+	Records      int            `json:"records"`       // personal-data records over all documents
+	Kinds        map[string]int `json:"kinds"`         // matches per kind
+	Strong       bool           `json:"strong"`        // at least one strong ID
+	Reasons      []string       `json:"reasons"`       // why, in English, deterministic order
 }
 
 // Engine holds the compiled configuration. It is immutable after New and
@@ -132,7 +133,7 @@ func (r *Report) Findings() []Finding {
 			Records: a.records,
 			Strong:  k.k.strong(),
 			Where:   k.loc,
-			Samples: slices.Clone(a.samples),
+			Samples: append([]string{}, a.samples...), // [] not null in JSON
 		})
 	}
 	return out

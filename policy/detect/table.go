@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"strings"
 )
 
 // sampleRows is how many rows a Table buffers to find the header and to
@@ -48,16 +49,26 @@ type Table struct {
 	cols       []*column
 	hasName    bool
 	company    bool
-	kv         bool
-	kvCols     map[string]*column
-	kvRec      record
-	records    int
-	arena      []byte   // bytes of the rows in buf
-	cellArena  [][]byte // cells of the rows in buf
-	hits       []int    // scratch: columns accepted in the current row
-	windows    int      // row windows classified without finding anything
-	txt        *Text    // free text found in unclassified cells (forms, notes)
-	hdrMemo    map[string]headerInfo
+	// shapeName: every name column was recognised by its values alone,
+	// with no header saying it holds people
+	shapeName bool
+	// staff: a header names workplace columns (所属, 内線, 勤務地), so
+	// phones and addresses are the office's; home: one names a home
+	// (自宅住所), which is the person's again
+	staff, home bool
+	kv          bool
+	kvCols      map[string]*column
+	kvRec       record
+	records     int
+	arena       []byte   // bytes of the rows in buf
+	cellArena   [][]byte // cells of the rows in buf
+	hits        []int    // scratch: columns accepted in the current row
+	windows     int      // row windows classified without finding anything
+	txt         *Text    // free text found in unclassified cells (forms, notes)
+	hdrMemo     map[string]headerInfo
+	// pasted: the rows are comma- or tab-separated lines of free text,
+	// whose short cells often hold a labelled value ("card 4111…")
+	pasted bool
 }
 
 // maxHdrMemo bounds the per-table memo of header classifications.
@@ -271,6 +282,11 @@ func (t *Table) classify(final bool) {
 		}
 		t.cols[ci] = c
 	}
+	t.shapeName = t.hasName && !slices.ContainsFunc(t.cols, func(c *column) bool { return c.k == kName && !c.byShape })
+	if hdrRow >= 0 {
+		t.staff, t.home = staffHeader(rows[hdrRow])
+	}
+	t.dropLoneNumbers(data)
 	// Nothing recognisable and no header: the sheet may open with notes
 	// or another block. Look again at the next rows, a bounded number of
 	// times, so that a list further down is not missed.
@@ -331,6 +347,7 @@ func (t *Table) row(cells [][]byte) {
 		return
 	}
 	var kinds uint32
+	houseNo := false
 	t.hits = t.hits[:0]
 	for ci, cell := range cells {
 		if ci >= len(t.cols) {
@@ -338,7 +355,7 @@ func (t *Table) row(cells [][]byte) {
 		}
 		c := t.cols[ci]
 		if c.k == kNone {
-			if len(cell) >= minTextCell {
+			if len(cell) >= minTextCell || t.pasted && len(cell) >= minPastedCell {
 				t.textCell(cell)
 			}
 			continue
@@ -360,6 +377,8 @@ func (t *Table) row(cells [][]byte) {
 		}
 		if k == kPostal {
 			k = kAddress
+		} else if k == kAddress && t.shapeName && !houseNo {
+			houseNo = houseNumber(cell)
 		}
 		c.acc.count[c.k]++
 		kinds |= 1 << k
@@ -368,7 +387,14 @@ func (t *Table) row(cells [][]byte) {
 	if kinds == 0 {
 		return
 	}
-	if t.isRecord(kinds) {
+	recKinds := kinds
+	if t.shapeName && !houseNo {
+		// a prefecture, a town or a postal code next to a word that
+		// only looks like a name (KEN_ALL's katakana readings) is an
+		// area, not where a person lives
+		recKinds &^= 1 << kAddress
+	}
+	if t.isRecord(recKinds) {
 		t.records++
 		for _, ci := range t.hits {
 			c := t.cols[ci]
@@ -384,7 +410,7 @@ func (t *Table) isRecord(kinds uint32) bool {
 		return true
 	}
 	personal := bits.OnesCount32(kinds & personalMask)
-	if t.company {
+	if t.company || t.staff && !t.home {
 		// companies with contacts: only a birth date makes it personal
 		return kinds&(1<<kBirthDate) != 0 && personal >= 2
 	}
@@ -392,6 +418,74 @@ func (t *Table) isRecord(kinds uint32) bool {
 		return personal >= 2
 	}
 	return kinds&anchorMask != 0 && personal >= 2
+}
+
+// houseNumber reports a block or house number in an address: a digit
+// (1-2-3, ２丁目) or 番/号 (三番地, 五号). A prefecture, city or town
+// alone has none.
+func houseNumber(cell []byte) bool {
+	for i := 0; i < len(cell); {
+		if _, n := digitAt(cell, i); n > 0 {
+			return true
+		}
+		i++
+	}
+	return bytes.Contains(cell, []byte("番")) || bytes.Contains(cell, []byte("号"))
+}
+
+// staffWords in a header row make a table of staff at work: their
+// phones, e-mail and addresses are the office's. homeWords bring the
+// person back (自宅住所, 現住所, 個人携帯).
+var (
+	staffWords = [...]string{"所属", "部署", "部門", "内線", "勤務地", "勤務先", "役職", "職位", "社員番号", "従業員番号", "extension", "department"}
+	homeWords  = [...]string{"自宅", "現住所", "個人", "私用", "緊急連絡", "home", "private"}
+)
+
+// staffHeader looks for staffWords and homeWords in a header row.
+func staffHeader(row [][]byte) (staff, home bool) {
+	for _, c := range row {
+		if c = trimSpace(c); len(c) == 0 || len(c) > 60 {
+			continue
+		}
+		h := foldHeader(c)
+		for _, w := range staffWords {
+			staff = staff || strings.Contains(h, w)
+		}
+		for _, w := range homeWords {
+			home = home || strings.Contains(h, w)
+		}
+	}
+	return staff, home
+}
+
+// dropLoneNumbers unclassifies a column taken for My Number by its
+// check digits alone when no other column of the table holds personal
+// data: one value in eleven passes the check at random, and product,
+// JAN-derived and order codes of a price list pass it often; next to
+// names, phones or addresses they are My Numbers. A table of that one
+// column only keeps it.
+func (t *Table) dropLoneNumbers(data [][][]byte) {
+	lone := -1
+	for i, c := range t.cols {
+		switch {
+		case c.k == kMyNumber && c.byShape:
+			lone = i
+		case c.k != kNone && c.k.personal():
+			return
+		}
+	}
+	if lone < 0 {
+		return
+	}
+	used := 0
+	for i := range t.cols {
+		if slices.ContainsFunc(data, func(r [][]byte) bool { return i < len(r) && len(trimSpace(r[i])) > 0 }) {
+			used++
+		}
+	}
+	if used >= 2 {
+		t.cols[lone].k, t.cols[lone].byShape = kNone, false
+	}
 }
 
 // rowKV evaluates one label/value row of a form table.
@@ -455,6 +549,11 @@ func (r *record) add(k kind, c *column) {
 // is scanned as free text: a form laid out in one cell, a notes column
 // with "携帯 090-…".
 const minTextCell = 24
+
+// minPastedCell is minTextCell for a line pasted into free text: there
+// a cell is as short as a label and a number ("card 4111111111111111",
+// "TEL 0312345678"); such tables are small, so the cost does not matter.
+const minPastedCell = 8
 
 // paraBreak ends a text cell's paragraph.
 var paraBreak = []byte("\n\n")

@@ -66,6 +66,21 @@ type Text struct {
 	private bool // the current paragraph lets consumer e-mails anchor records
 	// paraStart is where the current paragraph starts in the block
 	paraStart int
+	// A letter opens with its addressee (山田 太郎 様) in a paragraph of
+	// its own: the customer the letter is about. seenText is set after
+	// the first paragraph with text; addressee when that paragraph was
+	// such a salutation; signed after a signature separator line, below
+	// which contact details are the sender's; honor when the current
+	// paragraph speaks of the addressee's own details (ご住所, お電話).
+	seenText, addressee, signed, honor bool
+	// hdrStaff: the header line names workplace columns (所属, 内線), so
+	// the lines below list staff at work; paraStaff: the current
+	// paragraph has such lines
+	hdrStaff, paraStaff bool
+	// addrSample is the salutation's name, masked; addrNamed is set once
+	// it was reported as the name of a record
+	addrSample string
+	addrNamed  bool
 }
 
 // Text starts a free-text document at loc.
@@ -249,6 +264,7 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 		}
 		if t.tbl == nil {
 			t.tbl = t.r.Table(t.loc)
+			t.tbl.pasted = true
 		}
 		t.tbl.Row(t.cells)
 		return false
@@ -259,11 +275,25 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 		t.acc.addSample(m.k, m.sample)
 	}
 	t.headerLine(line)
+	if len(t.lineM) > 0 && t.hdr != 0 && t.hdrStaff {
+		t.paraStaff = true
+	}
 	if len(t.lineM) > 0 && lineK&(1<<kName) == 0 {
-		if s, e := lineName(b, ls, le); s >= 0 {
-			m := tmatch{k: kName, line: t.line, weak: true}
+		// under a header naming a name column, the header vouches for
+		// the name, wherever in the line it sits
+		named := t.hdr&cName != 0
+		s, e := lineName(b, ls, le)
+		if s < 0 && named {
+			s, e = headerName(b[:le], ls)
+		}
+		if s >= 0 {
+			m := tmatch{k: kName, line: t.line, weak: !named}
 			if t.acc.wantSample(kName) {
 				m.sample = maskText(b[s:e], 1)
+			}
+			if named {
+				t.acc.count[kName]++
+				t.acc.addSample(kName, m.sample)
 			}
 			t.para = append(t.para, m)
 		}
@@ -273,6 +303,9 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 	blank := isBlank(line)
 	if blank {
 		t.hdr = 0
+	}
+	if t.addressee && !t.signed && signatureLine(line) {
+		t.signed = true
 	}
 	return blank
 }
@@ -304,6 +337,7 @@ func (t *Text) headerLine(line []byte) {
 	m := t.e.kw.ctxOf(line) & labelCtx &^ (cOrder | cDate)
 	if bits.OnesCount32(uint32(m)) >= 2 {
 		t.hdr, t.hdrIdle = m, 0
+		t.hdrStaff = staffLine(line)
 	}
 }
 

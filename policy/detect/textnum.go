@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"math/bits"
 	"slices"
 	"unicode/utf8"
 )
@@ -114,7 +115,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	case c&candBizPhone != 0:
 		return true
 	case c&(candDate|candDate8) != 0:
-		if labelled(cBirth) {
+		if bornAfter(b, tk.end) || labelled(cBirth) {
 			t.match(kBirthDate, func() string { return maskTok(tk, 0, 0) })
 			return true
 		}
@@ -127,7 +128,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 			return true
 		}
 	}
-	if c&candBank != 0 && labelled(cBank) && all&cTransfer == 0 {
+	if c&candBank != 0 && labelled(cBank) && (all&cTransfer == 0 || personHolder(b[t.paraStart:min(len(b), tk.end+300)])) {
 		t.match(kBankAccount, func() string { return maskTok(tk, 0, 2) })
 		return true
 	}
@@ -160,6 +161,61 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 		}
 	}
 	return false
+}
+
+// personHolder reports an account holder (口座名義, 名義人) in p that
+// is a person: on an invoice "振込先 … 名義 カ）サクラホケン" is the
+// company's own account, on a transfer request or a payout notice
+// "口座名義 ヤマダ ハナコ" is a customer's.
+func personHolder(p []byte) bool {
+	const meigi = "名義"
+	for off := 0; ; {
+		i := bytes.Index(p[off:], []byte(meigi))
+		if i < 0 {
+			return false
+		}
+		j := off + i + len(meigi)
+		off = j
+		if j+3 <= len(p) && string(p[j:j+3]) == "人" {
+			j += 3
+		}
+		le := j + bytes.IndexByte(p[j:], '\n')
+		if le < j {
+			le = len(p)
+		}
+		s, e := nameAfter(p, j, le)
+		if s < 0 || notPerson(p[s:e]) || companyKana(p[e:le]) {
+			continue
+		}
+		return true
+	}
+}
+
+// companyKana reports the bank-register suffix of a company name right
+// at the start of rest: サクラホケン(カ, ｻｸﾗﾎｹﾝ(ﾕ (株式会社, 有限会社).
+func companyKana(rest []byte) bool {
+	for _, p := range [...]string{"(", "（"} {
+		if len(rest) > len(p) && string(rest[:len(p)]) == p {
+			r, _ := decodeRune(rest[len(p):])
+			return isKatakana(r)
+		}
+	}
+	return false
+}
+
+// bornAfter reports 生 right after a date ending at i (1975年4月12日生,
+// S50.4.12生), the way a profile line says "born on" without a label.
+// A kanji after it makes another word (生命, 生保, 生産): no birth.
+func bornAfter(b []byte, i int) bool {
+	if i < len(b) && b[i] == ' ' {
+		i++
+	}
+	const sei = "生"
+	if i+len(sei) > len(b) || string(b[i:i+len(sei)]) != sei {
+		return false
+	}
+	r, _ := decodeRune(b[i+len(sei):])
+	return !isKanji(r)
 }
 
 // blockNumber reports the shape of a Japanese block number: 1-2-3,
@@ -260,9 +316,16 @@ func addrStart(b []byte, ls, s int) []byte {
 // searched for only here, and only in paragraphs that have other
 // matches: a name is what turns contact details into a person.
 func (t *Text) endPara(b []byte, ps, pe int) {
+	if !t.seenText && !isBlank(b[ps:pe]) {
+		t.seenText = true
+		t.addressee = len(t.para) == 0 && t.salutation(b, ps, pe)
+	}
 	if len(t.para) == 0 {
 		return
 	}
+	t.honor = t.addressee && !t.signed && honorParagraph(b[ps:min(pe, ps+8192)])
+	staff := t.paraStaff
+	t.paraStaff = false
 	t.confirmListNames()
 	// only paragraphs with a consumer e-mail pay for the company check
 	t.private = slices.ContainsFunc(t.para, func(m tmatch) bool { return m.private }) &&
@@ -272,14 +335,22 @@ func (t *Text) endPara(b []byte, ps, pe int) {
 	var g groups
 	if pe-ps > 0 && t.acc.count[kName] < 3 {
 		t.findNames(b, ps, min(pe, ps+8192))
-		t.groupRecords(&g)
-	} else if t.groupRecords(&g); pe-ps > 0 && !g.all {
+		t.groupRecords(&g, staff)
+	} else if t.groupRecords(&g, staff); pe-ps > 0 && !g.all {
 		t.findNames(b, ps, min(pe, ps+8192))
-		t.groupRecords(&g)
+		t.groupRecords(&g, staff)
 	}
 	t.records += g.records
 	for k, n := range g.recs {
 		t.acc.recs[k] += n
+	}
+	if g.records > 0 && t.addressee && !t.signed && !t.addrNamed {
+		// a record in a letter, above its signature, is the addressee's:
+		// the salutation's name is its name (reported once)
+		t.addrNamed = true
+		t.acc.count[kName]++
+		t.acc.recs[kName]++
+		t.acc.addSample(kName, t.addrSample)
 	}
 	t.para = t.para[:0]
 }
@@ -294,8 +365,9 @@ type groups struct {
 // groupRecords walks the paragraph's matches in line order and groups
 // them into pseudo-records: a group ends after a gap of more than four
 // lines or when an identifying kind repeats. It fills g; endPara adds
-// g to the document, and needs no names when g.all.
-func (t *Text) groupRecords(g *groups) {
+// g to the document, and needs no names when g.all. In a staff list
+// (staff) a group is a record only with a birth date or a strong ID.
+func (t *Text) groupRecords(g *groups, staff bool) {
 	*g = groups{all: true}
 	byLine := func(x, y tmatch) int { return int(x.line - y.line) }
 	if !slices.IsSortedFunc(t.para, byLine) {
@@ -310,7 +382,9 @@ func (t *Text) groupRecords(g *groups) {
 		if cur == 0 {
 			return
 		}
-		if textRecord(cur, private && t.private) {
+		if staff && cur&(1<<kBirthDate|strongMask) == 0 {
+			g.all = false
+		} else if textRecord(cur, private && t.private) || t.honor && addresseeRecord(cur) {
 			g.records++
 			for _, k := range curKinds[:nk] {
 				g.recs[k]++
@@ -355,6 +429,122 @@ func textRecord(kinds uint32, privateMail bool) bool {
 		}
 	}
 	return anchors >= 1 && personal >= 2
+}
+
+// staffLine reports a header line with workplace columns (staffWords).
+func staffLine(line []byte) bool {
+	for _, w := range staffWords {
+		if bytes.Contains(line, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerName finds a name in a line of a text table whose header names
+// a name column: two adjacent space-separated words of kanji or kana
+// (高橋 和夫), anywhere in the line (C514615 高橋 和夫 kazuo@…). It
+// returns the name's bounds or -1.
+func headerName(b []byte, ls int) (int, int) {
+	prevS, prevRunes := -1, 0
+	for i := ls; i < len(b); {
+		// the next word: up to a space, a tab or an ideographic space
+		j := i
+		for j < len(b) && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && !(j+3 <= len(b) && string(b[j:j+3]) == "\u3000") {
+			j++
+		}
+		e, kanji, kana, runes := nameRun(b, i, j)
+		if j > i && e == j && runes <= 5 && (kanji > 0 || kana >= 2) {
+			if prevS >= 0 && prevRunes+runes >= 2 && prevRunes+runes <= 9 && !notPerson(b[prevS:j]) {
+				return prevS, j
+			}
+			prevS, prevRunes = i, runes
+		} else {
+			prevS = -1
+		}
+		if j < len(b) && b[j] == 0xE3 {
+			j += 3
+		} else {
+			j++
+		}
+		i = j
+	}
+	return -1, -1
+}
+
+// addresseeRecord decides a group below a letter's salutation, in a
+// paragraph about the addressee's own details: the salutation is its
+// anchor, so two kinds of personal data make the record.
+func addresseeRecord(kinds uint32) bool {
+	return bits.OnesCount32(kinds&personalMask&^(1<<kName)) >= 2
+}
+
+// salutation reports a letter's opening paragraph that names one person:
+// at most three short lines, one of them ending in "name 様" (or 殿),
+// and not a company's contact (株式会社… 総務部 鈴木 様).
+func (t *Text) salutation(b []byte, ps, pe int) bool {
+	p := bytes.TrimRight(b[ps:pe], " \t\r\n")
+	if len(p) > 240 || bytes.Count(p, []byte("\n")) > 2 {
+		return false
+	}
+	for ls := 0; ls < len(p); {
+		le := bytes.IndexByte(p[ls:], '\n')
+		if le < 0 {
+			le = len(p)
+		} else {
+			le += ls
+		}
+		line := bytes.TrimRight(p[ls:le], " \t\r\u3000")
+		for _, h := range [...]string{"様", "殿", "さま"} {
+			if !bytes.HasSuffix(line, []byte(h)) {
+				continue
+			}
+			pos := ps + ls + len(line) - len(h)
+			if s := nameBefore(b, ps+ls, pos); s >= 0 && !businessContact(b, ps, pos) {
+				t.addrSample = maskText(bytes.TrimRight(b[s:pos], " \u3000"), 1)
+				return true
+			}
+		}
+		ls = le + 1
+	}
+	return false
+}
+
+// honorWords are how a letter refers to its addressee's own details:
+// the honorific お/ご is never used for the sender's (TEL, 弊社住所).
+var honorWords = [...]string{"ご住所", "お住まい", "ご自宅", "お電話", "ご連絡先", "ご携帯", "お届け先", "ご登録", "ご本人", "お客様の"}
+
+func honorParagraph(p []byte) bool {
+	for _, w := range honorWords {
+		if bytes.Contains(p, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// signatureLine reports a line that starts a mail signature: "--",
+// "-- " (RFC 3676), or a rule of dashes, equals signs, underscores or
+// box-drawing characters.
+func signatureLine(line []byte) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	if len(line) < 2 {
+		return false
+	}
+	r0, n := decodeRune(line)
+	switch r0 {
+	case '-', '=', '_', '*', '~', '─', '━', '＝', '－', '＿', '―', '‐', '＊', '〜', '～':
+	default:
+		return false
+	}
+	for i := n; i < len(line); {
+		r, m := decodeRune(line[i:])
+		if r != r0 {
+			return false
+		}
+		i += m
+	}
+	return true
 }
 
 // findNames adds names labelled by 氏名/お名前… or followed by 様/殿.

@@ -32,19 +32,24 @@
 //
 // # Formats
 //
-// MIME: nested multiparts, base64/quoted-printable/7bit/8bit/binary,
-// RFC 2047 and RFC 2231 file names in any charset (ISO-2022-JP,
-// Shift_JIS), message/rfc822 opened recursively, text/html tag-stripped
-// with tables as tables, the Subject header. Charsets: UTF-8 (BOM),
-// UTF-16LE/BE, Shift_JIS/CP932, EUC-JP, ISO-2022-JP and the WHATWG
+// MIME: nested multiparts (walked by this package, not go-message's
+// Walk, so bodies arrive undecoded whatever message.CharsetReader is),
+// their preamble and epilogue as text, every Content-Type of a part that
+// declares several, base64/quoted-printable/7bit/8bit/binary, RFC 2047
+// and RFC 2231 file names in any charset (ISO-2022-JP, Shift_JIS),
+// message/rfc822 opened recursively, text/html tag-stripped with tables
+// as tables, the Subject header, uuencoded files (begin ... end) in text
+// bodies as attachments. Charsets: UTF-8 (BOM), UTF-16LE/BE,
+// Shift_JIS/CP932, EUC-JP, ISO-2022-JP (CP50220/50221) and the WHATWG
 // single-byte sets; undeclared or mislabelled text is detected.
 // Files: TXT, CSV/TSV (byte-level splitter), JSON ("key: value" lines),
 // XML (text nodes), vCard (one row per card), HTML, RTF, XLSX/DOCX/PPTX and ODS/ODT/ODP,
 // XLS/DOC/PPT and Outlook MSG (OLE2), PDF (PDFium), TNEF winmail.dat,
-// ZIP (nested, Shift_JIS names), gzip and tar. Encrypted: ZIP entries with the
-// encryption flag, OLE2 EncryptedPackage (password OOXML), XLS FILEPASS,
-// DOC fEncrypted, PPT CryptSession, password PDF, and 7z/RAR (no decoder,
-// so treated as encrypted). Anything else is unscannable.
+// ZIP (nested, Shift_JIS names), 7z (github.com/bodgit/sevenzip, ZIP's
+// limits), gzip and tar. Encrypted: ZIP entries with the encryption flag,
+// 7z with AES content or headers, OLE2 EncryptedPackage (password OOXML),
+// XLS FILEPASS, DOC fEncrypted, PPT CryptSession, password PDF, and RAR
+// (no decoder, so treated as encrypted). Anything else is unscannable.
 //
 // Images are not text and are not inspected (there is no OCR); they are
 // listed as parts with a reason but do not make a message unscannable. A

@@ -108,7 +108,9 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 		return kind, r.pdf(f)
 	case fmtPGP:
 		return kind, errors.Join(extract.ErrEncrypted, errors.New("OpenPGP message"))
-	case fmt7z, fmtRAR:
+	case fmt7z:
+		return kind, r.sevenZip(f)
+	case fmtRAR:
 		// Without a decoder the contents cannot be listed or read; the
 		// issue treats such archives as encrypted (never clean).
 		return kind, errors.Join(extract.ErrEncrypted, errors.New(string(kind)))

@@ -1,12 +1,15 @@
 package scan
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
 
 	"github.com/okuri/okuri/policy/extract"
 )
@@ -14,43 +17,79 @@ import (
 // errStop ends a MIME walk early after a limit was recorded.
 var errStop = errors.New("stop walk")
 
-// message walks one RFC 5322 message: the top-level one (prefix "",
+// maxHeaderBytes bounds one header block (as go-message's default).
+const maxHeaderBytes = 1 << 20
+
+// walk is where a MIME tree hangs: the top-level message (prefix "",
 // parent -1) or an attached message (prefix is its part number, parent
-// its part index). depth counts the nesting levels already entered.
+// its part index); depth counts the nesting levels already entered.
+type walk struct {
+	prefix string
+	depth  int
+	parent int
+}
+
+// message walks one RFC 5322 message.
+//
+// okuri walks MIME itself instead of with go-message's Walk: Walk decodes
+// text bodies to UTF-8 whenever some other package of the binary has set
+// message.CharsetReader (smtpd and approvals-ui do), and okuri then
+// decoded them a second time (every ISO-2022-JP body was unscannable);
+// and Walk drops preambles and epilogues, where a sender can hide text.
 func (r *run) message(rd io.Reader, prefix string, depth, parent int) error {
-	ent, err := message.ReadWithOptions(rd, &message.ReadOptions{MaxHeaderBytes: 1 << 20})
-	if ent == nil {
+	h, body, err := readHeader(rd)
+	if err != nil {
+		if r.fatal(err) {
+			return err
+		}
 		r.problem(parent, Unscannable, "cannot parse message header")
 		return nil
 	}
 	if prefix == "" {
 		// The subject is text the sender wrote, like the body.
-		if subj, serr := decodeWords(ent.Header.Get("Subject")); serr == nil && subj != "" {
+		if subj, serr := decodeWords(h.Get("Subject")); serr == nil && subj != "" {
 			tw := r.sink.Text(extract.Location{Part: "0", Path: "Subject"})
 			tw.Write([]byte(subj))
 			tw.Close()
 		}
 	}
-	rootErr := err
-	werr := ent.Walk(func(path []int, e *message.Entity, werr error) error {
-		if path == nil && rootErr != nil {
-			werr = rootErr
-		}
-		return r.entity(prefix, depth, parent, path, e, werr)
-	})
-	if errors.Is(werr, errStop) {
+	err = r.entity(walk{prefix: prefix, depth: depth, parent: parent}, nil, h, body)
+	if errors.Is(err, errStop) {
 		return nil
 	}
-	if werr != nil {
-		if r.fatal(werr) {
-			return werr
-		}
-		// A broken multipart structure (bad boundary, truncated part):
-		// whatever was not reached was not scanned.
-		v, reason := classify("MIME structure", werr)
-		r.problem(parent, v, reason)
+	return err
+}
+
+// readHeader reads a header block of at most maxHeaderBytes; the body is
+// the rest of the returned reader.
+func readHeader(rd io.Reader) (message.Header, io.Reader, error) {
+	lr := &limitReader{r: rd, n: maxHeaderBytes}
+	br := bufio.NewReaderSize(lr, 16<<10)
+	h, err := textproto.ReadHeader(br)
+	lr.n = -1
+	if err != nil {
+		return message.Header{}, nil, fmt.Errorf("read header: %w", err)
 	}
-	return nil
+	return message.Header{Header: h}, br, nil
+}
+
+// limitReader fails once n bytes were read; n < 0 lifts the limit.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return l.r.Read(p)
+	}
+	if l.n == 0 {
+		return 0, errors.New("header too long")
+	}
+	p = p[:min(int64(len(p)), l.n)]
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
 }
 
 // problem records a problem of a whole message: on its part when it is
@@ -84,8 +123,9 @@ func partNumber(prefix string, path []int) string {
 	return b.String()
 }
 
-// entity handles one node of the MIME tree.
-func (r *run) entity(prefix string, depth, parent int, path []int, e *message.Entity, werr error) error {
+// entity handles one node of the MIME tree; raw is its body before
+// transfer decoding. It returns only errors that end the walk.
+func (r *run) entity(w walk, path []int, h message.Header, raw io.Reader) error {
 	if err := r.budget.Err(); err != nil {
 		if r.fatal(err) {
 			return err
@@ -98,31 +138,45 @@ func (r *run) entity(prefix string, depth, parent int, path []int, e *message.En
 		r.messageProblem(Unscannable, "limit "+extract.LimitParts+" exceeded")
 		return errStop
 	}
-	mediaType, params, _ := e.Header.ContentType()
-	mediaType = strings.ToLower(mediaType)
-	num := partNumber(prefix, path)
-	if depth+len(path) > r.lim.MaxDepth {
-		r.messageProblem(Unscannable, num+": limit "+extract.LimitDepth+" exceeded")
+	if w.depth+len(path) > r.lim.MaxDepth {
+		r.messageProblem(Unscannable, partNumber(w.prefix, path)+": limit "+extract.LimitDepth+" exceeded")
 		return errStop
 	}
-	if strings.HasPrefix(mediaType, "multipart/") {
-		// A container: Walk descends into it. go-message ignores a
-		// transfer encoding on multiparts (RFC 2045 6.4 quirk), so werr
-		// cannot concern its content.
-		return nil
+	types := h.Values("Content-Type")
+	if len(types) <= 1 {
+		return r.interpret(w, path, h, raw)
 	}
-	name := attachmentName(e.Header)
-	disp, _, _ := e.Header.ContentDisposition()
+	return r.everyType(w, path, h, types, raw)
+}
+
+// interpret handles an entity under the Content-Type of h.
+func (r *run) interpret(w walk, path []int, h message.Header, raw io.Reader) error {
+	mediaType, params, _ := h.ContentType()
+	mediaType = strings.ToLower(mediaType)
+	if strings.HasPrefix(mediaType, "multipart/") && params["boundary"] != "" {
+		// RFC 2045 6.4 forbids a transfer encoding on multiparts; like
+		// go-message, okuri ignores one.
+		return r.multipart(w, path, params["boundary"], raw)
+	}
+	return r.leaf(w, path, h, mediaType, params, raw)
+}
+
+// leaf scans a part that is not a multipart.
+func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, params map[string]string, raw io.Reader) error {
+	num := partNumber(w.prefix, path)
+	name := attachmentName(h)
+	disp, _, _ := h.ContentDisposition()
 	p := Part{
 		Path:        num,
 		Name:        name,
 		ContentType: mediaType,
 		Attachment:  name != "" || strings.EqualFold(disp, "attachment"),
 	}
-	idx := r.addPart(p, extract.Location{Part: num}, true, parent)
-	if werr != nil && message.IsUnknownEncoding(werr) {
+	idx := r.addPart(p, extract.Location{Part: num}, true, w.parent)
+	decoded, err := transferDecoder(h, raw)
+	if err != nil {
 		r.setPart(idx, Unscannable, "unknown transfer encoding")
-		return drain(e.Body)
+		return drain(raw)
 	}
 	if v, reason, ok := cryptoPart(mediaType, params); ok {
 		// Signatures carry no content; encrypted bodies cannot be read.
@@ -130,18 +184,19 @@ func (r *run) entity(prefix string, depth, parent int, path []int, e *message.En
 		if v == Clean {
 			r.parts[idx].Reason = reason
 		}
-		return drain(e.Body)
+		return drain(raw)
 	}
 	declared := ""
 	if strings.HasPrefix(mediaType, "text/") {
 		declared = params["charset"]
 	}
-	body := r.budget.Reader(e.Body, 0, "")
+	depth := w.depth + len(path)
+	body := r.budget.Reader(decoded, 0, "")
 	if mediaType == "message/rfc822" || mediaType == "message/global" {
-		if err := r.message(body, num, depth+len(path)+1, idx); err != nil {
+		if err := r.message(body, num, depth+1, idx); err != nil {
 			return err
 		}
-		return drain(e.Body)
+		return drain(raw)
 	}
 	sp, err := spool(body, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
 	if err != nil {
@@ -153,7 +208,7 @@ func (r *run) entity(prefix string, depth, parent int, path []int, e *message.En
 			reason = "transfer decoding failed"
 		}
 		r.setPart(idx, v, reason)
-		return drain(e.Body)
+		return drain(raw)
 	}
 	defer sp.Close()
 	r.parts[idx].Size = sp.size
@@ -164,13 +219,28 @@ func (r *run) entity(prefix string, depth, parent int, path []int, e *message.En
 		charset: declared,
 		ra:      sp,
 		size:    sp.size,
-		depth:   depth + len(path),
+		depth:   depth,
 		part:    idx,
 	}
 	if name != "" || !strings.HasPrefix(mediaType, "text/") {
 		f.loc.Path = safeName(name)
 	}
 	return r.runFile(idx, f)
+}
+
+// transferDecoder undoes the Content-Transfer-Encoding of h, and nothing
+// else: message.New is given a header without Content-Type, so it cannot
+// convert the charset.
+func transferDecoder(h message.Header, raw io.Reader) (io.Reader, error) {
+	var th message.Header
+	if cte := h.Get("Content-Transfer-Encoding"); cte != "" {
+		th.Set("Content-Transfer-Encoding", cte)
+	}
+	e, err := message.New(th, raw)
+	if err != nil {
+		return nil, err
+	}
+	return e.Body, nil
 }
 
 // cryptoPart classifies S/MIME and OpenPGP parts (RFC 8551, RFC 3156) by

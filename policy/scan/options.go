@@ -109,8 +109,14 @@ type Options struct {
 	MemThreshold int64
 	// PDFWorkers is the number of PDFium WebAssembly instances: PDFs
 	// of concurrent scans are parsed in parallel up to this number, and
-	// wait (within their time budget) beyond it. Default 1.
+	// wait (within their time budget) beyond it, so a slow or hostile PDF
+	// does not hold up the others. Default 2.
 	PDFWorkers int
+	// PDFMemoryLimit bounds the memory PDFium may use to read one PDF,
+	// in bytes; a PDF that needs more (a flate bomb) is unscannable
+	// (max_pdf_memory). PDFWorkers times this bounds the process.
+	// Default 128 MiB (pdf.DefaultMemoryLimit).
+	PDFMemoryLimit int64
 	// PDFCacheDir, if set, caches PDFium's compiled WebAssembly code
 	// across restarts (start-up drops from seconds to well under one;
 	// see docs/perf-scan.md). The directory must be private to okuri.
@@ -123,6 +129,6 @@ func DefaultOptions() Options {
 		Limits:       DefaultLimits(),
 		Detect:       detect.DefaultConfig(),
 		MemThreshold: 8 << 20,
-		PDFWorkers:   1,
+		PDFWorkers:   2,
 	}
 }

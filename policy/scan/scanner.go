@@ -33,7 +33,7 @@ func New(opts Options) (*Scanner, error) {
 		opts.MemThreshold = DefaultOptions().MemThreshold
 	}
 	if opts.PDFWorkers <= 0 {
-		opts.PDFWorkers = 1
+		opts.PDFWorkers = DefaultOptions().PDFWorkers
 	}
 	e, err := detect.New(opts.Detect)
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *Scanner) Close() error {
 // pdf returns the PDF pool, starting it on first use.
 func (s *Scanner) pdf() (*pdf.Pool, error) {
 	s.pdfOnce.Do(func() {
-		s.pdfPool, s.pdfErr = pdf.NewPool(s.opts.PDFWorkers, s.opts.PDFCacheDir)
+		s.pdfPool, s.pdfErr = pdf.NewPool(pdf.Config{Workers: s.opts.PDFWorkers, CacheDir: s.opts.PDFCacheDir, MemoryLimit: s.opts.PDFMemoryLimit})
 	})
 	return s.pdfPool, s.pdfErr
 }

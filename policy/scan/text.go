@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -31,6 +32,13 @@ func chooseCharset(declared string, head []byte) (charset.Charset, error) {
 		if d := charset.Detect(head[:min(len(head), 4)]); (d == charset.UTF16LE || d == charset.UTF16BE) && c != d {
 			return d, nil
 		}
+		// 8-bit text labelled ISO-2022-JP (a 7-bit charset) and without
+		// its escapes is in some other Japanese charset.
+		if c == charset.ISO2022JP && !bytes.Contains(head, []byte{0x1b}) && hasHigh(head) {
+			if d := charset.Detect(head); d.Known() {
+				return d, nil
+			}
+		}
 		if c == charset.UTF8 && !utf8.Valid(head[:max(0, len(head)-3)]) {
 			if d := charset.Detect(head); d.Known() {
 				return d, nil
@@ -43,6 +51,16 @@ func chooseCharset(declared string, head []byte) (charset.Charset, error) {
 		return c, unscannable("unsupported binary format")
 	}
 	return c, nil
+}
+
+// hasHigh reports whether p has a byte above 0x7F.
+func hasHigh(p []byte) bool {
+	for _, b := range p {
+		if b >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // printable keeps a label (charset name) short and ASCII for reasons.
@@ -113,6 +131,9 @@ func (r *run) text(f *file, kind format, head []byte) error {
 	}
 	if bad, total := cw.Invalid(); bad > 16 && float64(bad*3) > maxInvalidShare*float64(total) {
 		return unscannable("text does not decode as %s", c.Name)
+	}
+	if kind == fmtText && !strings.HasPrefix(c.Name, "utf-16") {
+		return r.uuencoded(f)
 	}
 	return nil
 }

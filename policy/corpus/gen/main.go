@@ -10,6 +10,9 @@
 //	go run ./policy/corpus/gen -out policy/corpus/testdata
 //
 // -convert=false skips LibreOffice. Output is deterministic for a seed.
+//
+// -messages DIR writes instead the message corpus that package corpus
+// generates in memory for its tests (tuning/ and held-out/ .eml files).
 package main
 
 import (
@@ -32,7 +35,14 @@ func main() {
 	out := flag.String("out", "policy/corpus/testdata", "output directory")
 	seed := flag.Uint64("seed", 20241123, "random seed")
 	convert := flag.Bool("convert", true, "convert with LibreOffice (soffice)")
+	messages := flag.String("messages", "", "write the generated message corpus (package corpus) as .eml files into this directory instead")
 	flag.Parse()
+	if *messages != "" {
+		if err := writeMessages(*messages); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := run(*out, *seed, *convert); err != nil {
 		log.Fatal(err)
 	}

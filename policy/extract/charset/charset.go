@@ -79,8 +79,11 @@ func Lookup1252() Charset {
 
 // decoder returns a fresh decoder for c (c must not be UTF-8).
 func (c Charset) decoder() transform.Transformer {
-	if c.Name == ShiftJIS.Name {
+	switch c.Name {
+	case ShiftJIS.Name:
 		return newSJISDecoder()
+	case ISO2022JP.Name:
+		return newISO2022JPDecoder()
 	}
 	return c.enc.NewDecoder()
 }

@@ -23,7 +23,8 @@ func Detect(p []byte) Charset {
 	if bytes.IndexByte(p, 0) >= 0 {
 		return Unknown
 	}
-	if bytes.Contains(p, []byte("\x1b$B")) || bytes.Contains(p, []byte("\x1b$@")) || bytes.Contains(p, []byte("\x1b(J")) {
+	if bytes.Contains(p, []byte("\x1b$B")) || bytes.Contains(p, []byte("\x1b$@")) || bytes.Contains(p, []byte("\x1b(J")) ||
+		bytes.Contains(p, []byte("\x1b$(")) || bytes.Contains(p, []byte("\x1b(I")) {
 		return ISO2022JP
 	}
 	if validUTF8Prefix(p) {

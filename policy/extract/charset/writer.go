@@ -139,7 +139,7 @@ func DecodeString(c Charset, s []byte) (string, error) {
 	if c.enc == nil {
 		return string(s), nil
 	}
-	out, _, err := transform.Bytes(c.enc.NewDecoder(), s)
+	out, _, err := transform.Bytes(c.decoder(), s)
 	if err != nil {
 		return "", fmt.Errorf("decode %s: %w", c.Name, err)
 	}
@@ -152,5 +152,5 @@ func NewReader(c Charset, r io.Reader) io.Reader {
 	if c.enc == nil {
 		return r
 	}
-	return transform.NewReader(r, c.enc.NewDecoder())
+	return transform.NewReader(r, c.decoder())
 }

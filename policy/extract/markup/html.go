@@ -35,6 +35,12 @@ type htmlState struct {
 	// titleInHead: inside <head>'s <title>, which is read although the
 	// rest of <head> is skipped.
 	titleInHead bool
+	// pre counts open <pre>/<textarea>, whose white space is kept.
+	pre     int
+	scratch []byte
+	// midLine: text was written since the last line break (h.text may
+	// have been flushed, so its last byte cannot tell).
+	midLine bool
 }
 
 type htmlTable struct {
@@ -58,14 +64,15 @@ func (h *htmlState) run(s *xmltok.Scanner) error {
 				continue
 			}
 			txt := s.Text()
-			if h.html && bytes.IndexByte(txt, '&') >= 0 {
-				txt = appendEntities(nil, txt)
-			}
 			if t := h.top(); t != nil && t.inCell {
-				t.cells[t.n-1] = append(t.cells[t.n-1], txt...)
+				t.cells[t.n-1] = h.appendText(t.cells[t.n-1], txt, len(t.cells[t.n-1]) == 0)
 				continue
 			}
-			h.text = append(h.text, txt...)
+			n := len(h.text)
+			h.text = h.appendText(h.text, txt, !h.midLine)
+			if len(h.text) > n {
+				h.midLine = h.text[len(h.text)-1] != '\n'
+			}
 			if len(h.text) > 32<<10 {
 				if err := h.flush(); err != nil {
 					return err
@@ -105,6 +112,11 @@ func (h *htmlState) start(name []byte, self bool) error {
 	case "script", "style", "template", "head":
 		if !self {
 			h.skip++
+		}
+	case "pre", "textarea", "listing", "plaintext", "xmp":
+		if !self {
+			h.breakLine(name)
+			h.pre++
 		}
 	case "title":
 		// <title> sits in <head>; it is text people wrote.
@@ -152,10 +164,15 @@ func (h *htmlState) end(name []byte) error {
 		if h.skip > 0 {
 			h.skip--
 		}
+	case "pre", "textarea", "listing", "plaintext", "xmp":
+		if h.pre > 0 {
+			h.pre--
+		}
+		h.breakLine(name)
 	case "title":
 		if h.titleInHead {
 			h.titleInHead = false
-			h.text = append(h.text, '\n')
+			h.newline()
 			h.skip++
 		}
 	case "td", "th":
@@ -179,18 +196,74 @@ func (h *htmlState) end(name []byte) error {
 	return nil
 }
 
-// breakLine ends the current line at block-level elements.
+// breakLine ends the current line at block-level elements, as a
+// browser lays them out: the start and end of a block end a line that
+// has text, but do not make blank lines of their own (an empty line
+// comes from <br>, or a block holding only &nbsp;, as Outlook and Gmail
+// write one). The detector reads a blank line as the end of a paragraph
+// and groups a person's data by nearby lines, so a blank line between
+// the items of a list would hide a list of customers.
 func (h *htmlState) breakLine(name []byte) {
-	switch lower(name) {
+	switch n := lower(name); n {
 	case "br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
 		"dl", "dt", "dd", "blockquote", "pre", "section", "article", "header",
-		"footer", "hr", "address", "caption":
+		"footer", "hr", "address", "caption", "tr", "table", "form", "fieldset",
+		"main", "nav", "aside", "figure", "figcaption", "center", "textarea",
+		"listing", "plaintext", "xmp":
 		if t := h.top(); t != nil && t.inCell {
 			t.cells[t.n-1] = append(t.cells[t.n-1], ' ')
 			return
 		}
-		h.text = append(h.text, '\n')
+		if n == "br" || h.midLine {
+			h.newline()
+		}
 	}
+}
+
+// newline ends the current line.
+func (h *htmlState) newline() {
+	h.text = append(h.text, '\n')
+	h.midLine = false
+}
+
+// appendText appends a text node to dst. In HTML, white space is kept
+// inside <pre> and elsewhere collapsed as a browser does (a run of
+// spaces, tabs and newlines is one space, none at the start of a line:
+// source line breaks and indentation are not the text's lines); then
+// entities are decoded, so that &nbsp; stays a space.
+func (h *htmlState) appendText(dst, txt []byte, lineStart bool) []byte {
+	if !h.html {
+		return append(dst, txt...)
+	}
+	if h.pre == 0 {
+		h.scratch = appendCollapsed(h.scratch[:0], txt, lineStart || endsWithSpace(dst))
+		txt = h.scratch
+	}
+	if bytes.IndexByte(txt, '&') >= 0 {
+		return appendEntities(dst, txt)
+	}
+	return append(dst, txt...)
+}
+
+func endsWithSpace(b []byte) bool { return len(b) > 0 && b[len(b)-1] == ' ' }
+
+// appendCollapsed appends txt to dst with each run of HTML white space
+// turned into one space, dropping a leading run when lineStart.
+func appendCollapsed(dst, txt []byte, lineStart bool) []byte {
+	space := lineStart
+	for _, c := range txt {
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f':
+			if !space {
+				dst = append(dst, ' ')
+				space = true
+			}
+		default:
+			dst = append(dst, c)
+			space = false
+		}
+	}
+	return dst
 }
 
 func (h *htmlState) top() *htmlTable {

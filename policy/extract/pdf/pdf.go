@@ -17,15 +17,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/enums"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/klippa-app/go-pdfium/webassembly"
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/okuri/okuri/policy/extract"
 )
@@ -38,96 +35,85 @@ type Doc struct {
 	Loc      extract.Location
 	MaxPages int
 	Budget   *extract.Budget
+	// MaxFiles bounds the embedded files taken out (0: no bound);
+	// MaxFileBytes bounds each of them (0: no bound).
+	MaxFiles     int
+	MaxFileBytes int64
 }
 
 // ErrNoText marks a PDF whose pages carry no text: scanned images need OCR,
 // which okuri does not do, so the content is unscannable.
 var ErrNoText = errors.New("pdf has no text (image-only)")
 
-// Pool is a set of PDFium WebAssembly instances. Safe for concurrent use.
-type Pool struct {
-	pool    pdfium.Pool
-	Startup time.Duration // how long NewPool took (runtime compilation)
-}
-
-// NewPool compiles the PDFium module and allows up to n instances. If
-// cacheDir is not empty, compiled code is cached there, which turns the
-// multi-second compilation of later starts into a load.
-func NewPool(n int, cacheDir string) (*Pool, error) {
-	start := time.Now()
-	rc := wazero.NewRuntimeConfig().
-		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-		WithCloseOnContextDone(true)
-	if cacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
-		if err != nil {
-			return nil, fmt.Errorf("pdfium cache: %w", err)
-		}
-		rc = rc.WithCompilationCache(cache)
-	}
-	p, err := webassembly.Init(webassembly.Config{
-		MinIdle:  1,
-		MaxIdle:  n,
-		MaxTotal: n,
-		// No host file system for the sandbox; documents are passed as
-		// readers.
-		FSConfig: wazero.NewFSConfig(),
-		Stdout:   io.Discard,
-		Stderr:   io.Discard,
-		// CloseOnContextDone lets a killed instance stop mid-page when a
-		// scan's time budget runs out.
-		RuntimeConfig: rc,
-		ReuseWorkers:  true,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("pdfium init: %w", err)
-	}
-	return &Pool{pool: p, Startup: time.Since(start)}, nil
-}
-
-// Close releases the runtime.
-func (p *Pool) Close() error { return p.pool.Close() }
+// LimitMemory names the per-document memory limit (Config.MemoryLimit) in
+// the extract.LimitError of a PDF that needs more.
+const LimitMemory = "max_pdf_memory"
 
 // Extract writes the text of every page (up to d.MaxPages) to one text
-// stream. It honours ctx: when the time budget runs out mid-page the
-// instance is killed.
-func (p *Pool) Extract(ctx context.Context, d Doc) (err error) {
+// stream and returns the files embedded in the document, for the caller
+// to scan after the PDFium instance is free again. It honours ctx: when the time budget runs out mid-page the
+// instance is killed. An instance that failed, hit its memory limit or
+// grew large is discarded afterwards and replaced by a fresh one.
+func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
+	w, err := p.acquire(ctx)
+	if err != nil {
+		return nil, d.Budget.Err()
+	}
+	defer p.release(w)
+	inst, err := w.pool.GetInstanceWithContext(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, d.Budget.Err()
+		}
+		return nil, fmt.Errorf("pdfium instance: %w", err)
+	}
+	mem := w.mem.current()
+	mem.refused.Store(false)
+	stop := make(chan struct{})
+	killed := make(chan bool, 1)
+	go func() {
+		select {
+		case <-ctx.Done():
+			inst.Kill()
+			killed <- true
+		case <-stop:
+			killed <- false
+		}
+	}()
+	files, err := p.extractSafe(inst, d)
+	close(stop)
+	if <-killed {
+		return nil, d.Budget.Err()
+	}
+	switch {
+	case mem.refused.Load():
+		inst.Kill()
+		return nil, &extract.LimitError{Limit: LimitMemory}
+	case err != nil && !errors.Is(err, extract.ErrEncrypted) && !errors.Is(err, ErrNoText),
+		mem.size.Load() > recycleAbove:
+		// After a failed call PDFium's state is not to be trusted, and a
+		// large memory would stay with the instance for good.
+		inst.Kill()
+	default:
+		inst.Close()
+	}
+	return files, err
+}
+
+// extractSafe turns a panic in go-pdfium (met with hostile input) into a
+// malformed-PDF error.
+func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (files []Embedded, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = extract.Malformed("pdf", errors.New("pdfium panic"))
 		}
 	}()
-	inst, err := p.pool.GetInstanceWithContext(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return d.Budget.Err()
-		}
-		return fmt.Errorf("pdfium instance: %w", err)
-	}
-	done := make(chan struct{})
-	defer close(done)
-	killed := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			inst.Kill()
-			close(killed)
-		case <-done:
-		}
-	}()
-	err = p.extract(inst, d)
-	select {
-	case <-killed:
-		return d.Budget.Err()
-	default:
-		inst.Close()
-	}
-	return err
+	return p.extract(inst, d)
 }
 
-func (p *Pool) extract(inst pdfium.Pdfium, d Doc) error {
+func (p *Pool) extract(inst pdfium.Pdfium, d Doc) ([]Embedded, error) {
 	if err := d.Budget.Take(d.Size); err != nil {
-		return err
+		return nil, err
 	}
 	doc, err := inst.OpenDocument(&requests.OpenDocument{
 		FileReader:     io.NewSectionReader(d.R, 0, d.Size),
@@ -135,40 +121,140 @@ func (p *Pool) extract(inst pdfium.Pdfium, d Doc) error {
 	})
 	if err != nil {
 		if errors.Is(err, pdfiumerrors.ErrPassword) || errors.Is(err, pdfiumerrors.ErrSecurity) {
-			return extract.ErrEncrypted
+			return nil, extract.ErrEncrypted
 		}
-		return extract.Malformed("pdf", err)
+		return nil, extract.Malformed("pdf", err)
 	}
 	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
 	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
 	if err != nil {
-		return extract.Malformed("pdf", err)
+		return nil, extract.Malformed("pdf", err)
 	}
 	if pc.PageCount > d.MaxPages && d.MaxPages > 0 {
-		return &extract.LimitError{Limit: extract.LimitPDFPages}
+		return nil, &extract.LimitError{Limit: extract.LimitPDFPages}
 	}
-	tw := d.Sink.Text(d.Loc)
-	defer tw.Close()
-	chars := 0
-	for i := 0; i < pc.PageCount; i++ {
+	chars, err := pagesText(inst, doc.Document, pc.PageCount, d)
+	if err != nil {
+		return nil, err
+	}
+	// Embedded files are taken out even from a PDF without text: a
+	// scanned cover page may carry the customer list as an attachment.
+	files, err := embedded(inst, doc.Document, pc.PageCount, d)
+	if err != nil {
+		return files, err
+	}
+	if pc.PageCount > 0 && chars == 0 {
+		return files, ErrNoText
+	}
+	return files, nil
+}
+
+// pagesText writes the text of every page, rebuilt from glyph positions
+// (layout.go): table rows to a table, the rest to one text stream. It
+// returns how many non-space bytes it found.
+func pagesText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages int, d Doc) (int, error) {
+	out := &writer{d: d, tw: d.Sink.Text(d.Loc)}
+	defer out.close()
+	for i := 0; i < pages; i++ {
 		if err := d.Budget.Err(); err != nil {
-			return err
+			return out.chars, err
 		}
-		t, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}}})
+		page := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}
+		if err := pageText(inst, page, out); err != nil {
+			return out.chars, err
+		}
+	}
+	return out.chars, nil
+}
+
+// pageText lays out one page. A rotated page keeps PDFium's own text
+// order: its glyph boxes are in unrotated space, where lines run
+// vertically.
+func pageText(inst pdfium.Pdfium, page requests.Page, out *writer) error {
+	rot, err := inst.FPDFPage_GetRotation(&requests.FPDFPage_GetRotation{Page: page})
+	if err != nil {
+		return extract.Malformed("pdf page", err)
+	}
+	if rot.PageRotation != enums.FPDF_PAGE_ROTATION_NONE {
+		t, err := inst.GetPageText(&requests.GetPageText{Page: page})
 		if err != nil {
 			return extract.Malformed("pdf page", err)
 		}
-		if err := d.Budget.Take(int64(len(t.Text))); err != nil {
-			return err
-		}
-		chars += len(strings.TrimSpace(t.Text))
-		if _, err := tw.Write([]byte(t.Text)); err != nil {
-			return err
-		}
-		tw.Write([]byte{'\n'})
+		return out.text([]string{t.Text})
 	}
-	if pc.PageCount > 0 && chars == 0 {
-		return ErrNoText
+	gs, err := pageGlyphs(inst, page)
+	if err != nil {
+		return err
+	}
+	rules, err := pageRules(inst, page)
+	if err != nil {
+		return err
+	}
+	l := layoutPage(gs, rules)
+	for _, t := range l.tables {
+		if err := out.table(t); err != nil {
+			return err
+		}
+	}
+	return out.text(l.text)
+}
+
+// writer sends a document's layout to the sink: text lines to one text
+// stream, table rows to a table that continues over pages while the
+// column count stays the same (a list printed over several pages has its
+// header on the first only).
+type writer struct {
+	d     Doc
+	tw    extract.TextWriter
+	tab   extract.TableWriter
+	ncol  int
+	chars int
+	cells [][]byte
+}
+
+func (w *writer) text(lines []string) error {
+	for _, l := range lines {
+		if err := w.d.Budget.Take(int64(len(l) + 1)); err != nil {
+			return err
+		}
+		w.chars += len(strings.TrimSpace(l))
+		if _, err := w.tw.Write([]byte(l)); err != nil {
+			return err
+		}
+		w.tw.Write([]byte{'\n'})
 	}
 	return nil
+}
+
+func (w *writer) table(rows [][]string) error {
+	if w.tab != nil && len(rows[0]) != w.ncol {
+		w.tab.Close()
+		w.tab = nil
+	}
+	if w.tab == nil {
+		w.tab, w.ncol = w.d.Sink.Table(w.d.Loc), len(rows[0])
+	}
+	for _, r := range rows {
+		w.cells = w.cells[:0]
+		n := 0
+		for _, c := range r {
+			w.cells = append(w.cells, []byte(c))
+			n += len(c) + 1
+			w.chars += len(c)
+		}
+		if err := w.d.Budget.Take(int64(n)); err != nil {
+			return err
+		}
+		if err := w.tab.Row(w.cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) close() {
+	if w.tab != nil {
+		w.tab.Close()
+	}
+	w.tw.Close()
 }

@@ -24,7 +24,7 @@ var (
 )
 
 func pool(t testing.TB) *Pool {
-	poolOnce.Do(func() { testPool, poolErr = NewPool(1, "") })
+	poolOnce.Do(func() { testPool, poolErr = NewPool(Config{Workers: 1}) })
 	if poolErr != nil {
 		t.Fatal(poolErr)
 	}
@@ -34,7 +34,7 @@ func pool(t testing.TB) *Pool {
 func run(t testing.TB, data []byte) (string, error) {
 	sink := extracttest.New()
 	ctx := context.Background()
-	err := pool(t).Extract(ctx, Doc{R: bytes.NewReader(data), Size: int64(len(data)), Sink: sink, MaxPages: 100, Budget: extract.NewBudget(ctx, 1<<30)})
+	_, err := pool(t).Extract(ctx, Doc{R: bytes.NewReader(data), Size: int64(len(data)), Sink: sink, MaxPages: 100, Budget: extract.NewBudget(ctx, 1<<30)})
 	return sink.AllText(), err
 }
 
@@ -92,7 +92,7 @@ func TestStartup(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, name := range []string{"cold (fills cache)", "warm cache"} {
-		p, err := NewPool(1, dir)
+		p, err := NewPool(Config{Workers: 1, CacheDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestStartup(t *testing.T) {
 		var times []time.Duration
 		for i := 0; i < 3; i++ {
 			start := time.Now()
-			err := p.Extract(ctx, Doc{R: bytes.NewReader(letter), Size: int64(len(letter)), Sink: extracttest.New(), MaxPages: 10, Budget: extract.NewBudget(ctx, 1<<30)})
+			_, err := p.Extract(ctx, Doc{R: bytes.NewReader(letter), Size: int64(len(letter)), Sink: extracttest.New(), MaxPages: 10, Budget: extract.NewBudget(ctx, 1<<30)})
 			if err != nil {
 				t.Fatal(err)
 			}

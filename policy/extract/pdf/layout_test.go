@@ -1,0 +1,176 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/okuri/okuri/policy/extract"
+	"github.com/okuri/okuri/policy/extract/extracttest"
+	"github.com/okuri/okuri/policy/extract/pdf/pdftest"
+)
+
+var people = [][]string{
+	{"氏名", "生年月日", "電話番号", "メールアドレス"},
+	{"山田 太郎", "1975/04/12", "090-1234-5678", "taro.yamada@gmail.com"},
+	{"佐々木 花子", "1982/11/03", "080-2345-6789", "hanako@docomo.ne.jp"},
+	{"長谷川 一郎", "1968/01/20", "070-3456-7890", "ichiro.h@icloud.com"},
+}
+
+// extractPDF runs data through PDFium and returns the text and the table
+// rows (cells joined by "|").
+func extractPDF(t *testing.T, data []byte) (string, []string) {
+	t.Helper()
+	sink := extracttest.New()
+	ctx := context.Background()
+	_, err := pool(t).Extract(ctx, Doc{R: bytes.NewReader(data), Size: int64(len(data)), Sink: sink, MaxPages: 10, Budget: extract.NewBudget(ctx, 1<<30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sink.AllText(), sink.Rows()
+}
+
+// TestColumnMajor: a report engine that draws a table column by column
+// (all names, then all dates …) still yields one row per person.
+func TestColumnMajor(t *testing.T) {
+	xs := []float64{50, 160, 260, 370}
+	var texts []pdftest.Text
+	for c := range people[0] {
+		for r, row := range people {
+			texts = append(texts, pdftest.Text{X: xs[c], Y: 780 - 16*float64(r), Size: 10, S: row[c]})
+		}
+	}
+	text, rows := extractPDF(t, pdftest.Page(texts))
+	want := []string{
+		"氏名|生年月日|電話番号|メールアドレス",
+		"山田 太郎|1975/04/12|090-1234-5678|taro.yamada@gmail.com",
+		"佐々木 花子|1982/11/03|080-2345-6789|hanako@docomo.ne.jp",
+		"長谷川 一郎|1968/01/20|070-3456-7890|ichiro.h@icloud.com",
+	}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant:\n%s\ntext: %q", strings.Join(rows, "\n"), strings.Join(want, "\n"), text)
+	}
+}
+
+// TestLayoutTextAroundTable: a letter's prose stays text, in reading
+// order, and only the table between becomes rows.
+func TestLayoutTextAroundTable(t *testing.T) {
+	texts := []pdftest.Text{
+		{X: 50, Y: 800, Size: 10, S: "いつもお世話になっております。下記のお客様の更新手続きをお願いします。"},
+	}
+	for r, row := range people[:3] {
+		for c, cell := range row {
+			texts = append(texts, pdftest.Text{X: 50 + 120*float64(c), Y: 770 - 16*float64(r), Size: 10, S: cell})
+		}
+	}
+	texts = append(texts, pdftest.Text{X: 50, Y: 700, Size: 10, S: "以上、よろしくお願いいたします。"})
+	text, rows := extractPDF(t, pdftest.Page(texts))
+	if len(rows) != 3 || rows[1] != "山田 太郎|1975/04/12|090-1234-5678|taro.yamada@gmail.com" {
+		t.Errorf("rows %q", rows)
+	}
+	if !strings.Contains(text, "いつもお世話になっております。") || !strings.Contains(text, "以上、よろしく") {
+		t.Errorf("text %q", text)
+	}
+}
+
+// TestLayoutRuledWrapped: a ruled table whose cells wrap keeps one row
+// per person; Japanese wraps join without a space, Latin with one.
+func TestLayoutRuledWrapped(t *testing.T) {
+	// Two columns (x 40–200–400), two rows (y 800–770–720).
+	rules := []rule{
+		{40, 719.5, 400, 720.5}, {40, 769.5, 400, 770.5}, {40, 799.5, 400, 800.5},
+		{39.5, 720, 40.5, 800}, {199.5, 720, 200.5, 800}, {399.5, 720, 400.5, 800},
+	}
+	gs := append(glyphs("氏名", 45, 785), glyphs("住所", 205, 785)...)
+	gs = append(gs, glyphs("ヤマダ", 45, 755)...)
+	gs = append(gs, glyphs("タロウ", 45, 743)...)
+	gs = append(gs, glyphs("東京都千代田区", 205, 755)...)
+	gs = append(gs, glyphs("丸の内1-2-3", 205, 743)...)
+	l := layoutPage(gs, rules)
+	got := fmt.Sprint(l.tables)
+	if want := "[[[氏名 住所] [ヤマダタロウ 東京都千代田区丸の内1-2-3]]]"; got != want {
+		t.Errorf("tables %s, want %s; text %q", got, want, l.text)
+	}
+}
+
+// glyphs lays out s from x on the baseline band at y, 10 points a
+// full-width character and 5 a half-width one, as loose boxes.
+func glyphs(s string, x, y float64) []glyph {
+	var gs []glyph
+	for _, r := range s {
+		w := 10.0
+		if r < 0x100 {
+			w = 5
+		}
+		gs = append(gs, glyph{r: r, x0: x, y0: y - 2, x1: x + w, y1: y + 9})
+		x += w
+	}
+	return gs
+}
+
+// TestLayoutBorderlessWrapped: a borderless table whose cells wrap over
+// several lines (vertically centred), rows apart by a clear gap, makes
+// one row per person; a printed spreadsheet (every line full, no gaps)
+// keeps one row per line.
+func TestLayoutBorderlessWrapped(t *testing.T) {
+	var gs []glyph
+	gs = append(gs, glyphs("氏名", 40, 800)...)
+	gs = append(gs, glyphs("フリガナ", 120, 800)...)
+	gs = append(gs, glyphs("電話番号", 200, 800)...)
+	for i, p := range [][3]string{{"山田太郎", "ヤマダ|タロウ", "090-1234-|5678"}, {"佐藤花子", "サトウ|ハナコ", "080-2345-|6789"}} {
+		y := 770 - 40*float64(i)
+		gs = append(gs, glyphs(p[0], 40, y-6)...) // centred: between the two lines
+		for k, part := range strings.Split(p[1], "|") {
+			gs = append(gs, glyphs(part, 120, y-12*float64(k))...)
+		}
+		for k, part := range strings.Split(p[2], "|") {
+			gs = append(gs, glyphs(part, 200, y-12*float64(k))...)
+		}
+	}
+	l := layoutPage(gs, nil)
+	got := fmt.Sprint(l.tables)
+	if want := "[[[氏名 フリガナ 電話番号] [山田太郎 ヤマダタロウ 090-1234-5678] [佐藤花子 サトウハナコ 080-2345-6789]]]"; got != want {
+		t.Errorf("tables %s\nwant   %s\ntext %q", got, want, l.text)
+	}
+	gs = nil
+	for i, p := range people {
+		y := 800 - 13*float64(i)
+		for c, cell := range p {
+			gs = append(gs, glyphs(cell, 40+150*float64(c), y)...)
+		}
+	}
+	if l := layoutPage(gs, nil); len(l.tables) != 1 || len(l.tables[0]) != len(people) {
+		t.Errorf("spreadsheet: %q", l.tables)
+	}
+}
+
+func FuzzLayout(f *testing.F) {
+	f.Add([]byte("氏名 電話\n山田 090\n"), []byte{40, 10, 200, 10})
+	f.Add([]byte("ab"), []byte{0, 0, 255, 255, 1, 1, 1, 1})
+	f.Fuzz(func(t *testing.T, text, geo []byte) {
+		var gs []glyph
+		var rules []rule
+		i := 0
+		for _, r := range string(text) {
+			if i+4 > len(geo) {
+				break
+			}
+			x, y := float64(geo[i])*2, float64(geo[i+1])*3
+			gs = append(gs, glyph{r: r, x0: x, y0: y, x1: x + float64(geo[i+2]%20), y1: y + float64(geo[i+3]%20)})
+			i += 4
+		}
+		for ; i+4 <= len(geo); i += 4 {
+			rules = append(rules, rule{float64(geo[i]) * 2, float64(geo[i+1]) * 3, float64(geo[i])*2 + float64(geo[i+2]%4), float64(geo[i+1])*3 + float64(geo[i+3])})
+		}
+		l := layoutPage(gs, rules)
+		for _, tb := range l.tables {
+			for _, row := range tb {
+				if len(row) != len(tb[0]) {
+					t.Fatalf("ragged table %q", tb)
+				}
+			}
+		}
+	})
+}

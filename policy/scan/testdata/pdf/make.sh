@@ -1,0 +1,47 @@
+#!/bin/sh
+# Regenerates the PDF fixtures (see README.md). Debian packages:
+# libreoffice-calc-nogui libreoffice-writer-nogui fonts-ipafont-gothic
+# fonts-ipafont-mincho groff ghostscript python3. Run from this directory.
+set -eu
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp" # a private LibreOffice profile
+python3 gen.py "$tmp"
+cd "$tmp"
+# CSV → Calc → PDF. Landscape and "fit width to one page" come from the
+# template's page style (see fods.py), as an office would set them.
+for f in customers50 pricelist; do
+	python3 "$OLDPWD/fods.py" "$f.csv" "$f.fods"
+	soffice --headless --convert-to pdf:calc_pdf_Export "$f.fods" >/dev/null
+done
+# The same 50 customers as a Writer table (HTML → ODT → PDF) on portrait
+# A4: nine columns do not fit, so cells wrap over several lines, as in a
+# list pasted into Word.
+python3 - <<'PY'
+import csv, html
+rows = list(csv.reader(open("customers50.csv", encoding="utf-8")))
+t = "".join("<tr>" + "".join("<td>%s</td>" % html.escape(c) for c in r) + "</tr>" for r in rows)
+open("customers50-writer.html", "w", encoding="utf-8").write("<html><head><meta charset='utf-8'></head><body><p>顧客一覧（更新対象）</p><table border='1' style='font-size:8pt'>%s</table></body></html>" % t)
+PY
+# And without borders, cells centred vertically: no ruling to follow,
+# only the white space between rows.
+sed "s/border='1'/border='0' cellpadding='4'/; s/<td>/<td valign='middle'>/g" customers50-writer.html > customers50-noborder.html
+for f in transfer invoice customers50-writer customers50-noborder; do
+	soffice --headless --convert-to odt "$f.html" >/dev/null
+	soffice --headless --convert-to pdf:writer_pdf_Export "$f.odt" >/dev/null
+done
+groff -t -Tps clients30.tbl > clients30.ps
+ps2pdf clients30.ps clients30.pdf
+# Files embedded in a PDF (/EmbeddedFiles, added with qpdf): an Excel-style
+# CP932 CSV of 10 customers, and the same CSV in a password zip.
+python3 - <<'PY'
+import csv
+rows = list(csv.reader(open("customers50.csv", encoding="utf-8")))[:11]
+open("顧客リスト.csv", "wb").write(("\r\n".join(",".join(r) for r in rows) + "\r\n").encode("cp932"))
+PY
+zip -q -P himitsu 顧客リスト.zip 顧客リスト.csv
+qpdf invoice.pdf --add-attachment 顧客リスト.csv --mimetype=text/csv -- invoice-attached-csv.pdf
+qpdf invoice.pdf --add-attachment 顧客リスト.zip --mimetype=application/zip -- invoice-attached-zip.pdf
+cd "$OLDPWD"
+for f in customers50 customers50-writer customers50-noborder pricelist transfer invoice clients30 invoice-attached-csv invoice-attached-zip; do cp "$tmp/$f.pdf" .; done
+ls -l *.pdf
