@@ -90,3 +90,18 @@ func ascii(s string) bool {
 	}
 	return true
 }
+
+// Unicode returns a normalised domain with its punycode labels shown in
+// Unicode, for people and for look-alike checks that must compare what a
+// reader sees ("аgency.jp" with a Cyrillic а), not its ASCII encoding.
+// It returns d unchanged when d has no valid punycode label.
+func Unicode(d string) string {
+	if !strings.Contains(d, "xn--") {
+		return d
+	}
+	u, err := idnaProfile.ToUnicode(d)
+	if err != nil {
+		return d
+	}
+	return u
+}

@@ -74,3 +74,16 @@ func FuzzDomain(f *testing.F) {
 		}
 	})
 }
+
+func TestUnicode(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"xn--r8jz45g.jp", "例え.jp"},
+		{"example.jp", "example.jp"},
+		{"xn--zz.jp", "xn--zz.jp"}, // invalid punycode stays as written
+		{Domain("info@аgency.example.jp"), "аgency.example.jp"},
+	} {
+		if got := Unicode(c.in); got != c.want {
+			t.Errorf("Unicode(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
