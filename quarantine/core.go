@@ -11,6 +11,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -339,24 +340,23 @@ func (c *core) NoteDelivered(ctx context.Context, when time.Time, addrs ...strin
 	return nil
 }
 
-// knownKey is "a:addr" for an address and "d:domain" for a domain, lower-cased.
+// knownKey is "a:addr" for an address and "d:domain" for a domain, both
+// in internal/addr's normal form so that policy's lookups (which use it
+// too) find what delivery recorded.
 func knownKey(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
 	if strings.Contains(s, "@") {
-		return "a:" + s
+		return "a:" + addr.Key(s)
 	}
-	return "d:" + s
+	return "d:" + addr.NormalizeDomain(s)
 }
 
 // knownKeys returns the keys to record for delivered addresses.
 func knownKeys(addrs []string) []string {
 	var l []string
 	for _, a := range addrs {
-		a = strings.ToLower(strings.TrimSpace(a))
-		l = append(l, "a:"+a)
-		if i := strings.LastIndexByte(a, '@'); i >= 0 {
-			k := "d:" + a[i+1:]
-			if !containsStr(l, k) {
+		l = append(l, "a:"+addr.Key(a))
+		if d := addr.Domain(a); d != "" {
+			if k := "d:" + d; !containsStr(l, k) {
 				l = append(l, k)
 			}
 		}

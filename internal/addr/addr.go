@@ -105,3 +105,22 @@ func Unicode(d string) string {
 	}
 	return u
 }
+
+// Key returns address as a lookup key: the local part lower-cased (okuri
+// treats mailboxes case-insensitively throughout) and the normalised
+// domain. An address with no domain is only trimmed and lower-cased.
+func Key(address string) string {
+	s := strings.TrimSpace(address)
+	if strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
+		s = s[1 : len(s)-1]
+	}
+	at := separator(s)
+	if at < 0 {
+		return strings.ToLower(s)
+	}
+	d := NormalizeDomain(s[at+1:])
+	if d == "" {
+		return strings.ToLower(s)
+	}
+	return strings.ToLower(s[:at]) + "@" + d
+}

@@ -87,3 +87,17 @@ func TestUnicode(t *testing.T) {
 		}
 	}
 }
+
+func TestKey(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Tanaka@Partner.Example.JP.", "tanaka@partner.example.jp"},
+		{"<担当@保険代理店.jp>", "担当@xn--mnqqxp76ac1u7l3b.jp"},
+		{`"Sato@X"@Insurer.Example`, `"sato@x"@insurer.example`},
+		{" Postmaster ", "postmaster"},
+		{"user@", "user@"},
+	} {
+		if got := Key(c.in); got != c.want {
+			t.Errorf("Key(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
