@@ -198,12 +198,12 @@ func senderAddr(m *quarantine.Message) string {
 }
 
 func subjectLine(m *quarantine.Message) string {
-	s := strings.Map(func(r rune) rune {
+	s := visible(strings.Map(func(r rune) rune {
 		if r < 0x20 {
 			return ' '
 		}
 		return r
-	}, m.Headers.Subject)
+	}, m.Headers.Subject))
 	if s == "" {
 		return "(件名なし / no subject)"
 	}

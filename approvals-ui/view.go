@@ -193,6 +193,7 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 			v.Badges = append(v.Badges, badge{"alike", tr(lang, "badge.lookalike")})
 		}
 	}
+	v.neutralise()
 	return v
 }
 
@@ -255,5 +256,6 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		v.Actions = p.allowedActions(m)
 	}
 	v.NeedsCheck = len(v.Recipients)+len(v.Attachments) > 0
+	v.neutralise()
 	return v, nil
 }

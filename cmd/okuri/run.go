@@ -149,7 +149,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	a.lockout.Store(lockoutLimits(cfg))
 	// One sign-in state for the UI and SMTP AUTH, in the shared store.
 	accounts, err := directory.NewAccounts(directory.AccountsOptions{KV: st, NotFound: quarantine.ErrNotFound,
-		Users: a.dir.Load, Limits: func() directory.Limits { return *a.lockout.Load() }})
+		Users: directory.NewFileSource(cfg.Dir.UsersFile, a.dir.Load).Current, Limits: func() directory.Limits { return *a.lockout.Load() }})
 	if err != nil {
 		a.close()
 		return nil, err
