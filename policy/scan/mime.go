@@ -175,7 +175,11 @@ func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, param
 	idx := r.addPart(p, extract.Location{Part: num}, true, w.parent)
 	decoded, err := transferDecoder(h, raw)
 	if err != nil {
-		r.setPart(idx, Unscannable, "unknown transfer encoding")
+		reason := "unknown transfer encoding"
+		if !message.IsUnknownEncoding(err) {
+			reason = "transfer decoding failed"
+		}
+		r.setPart(idx, Unscannable, reason)
 		return drain(raw)
 	}
 	if v, reason, ok := cryptoPart(mediaType, params); ok {
@@ -232,6 +236,10 @@ func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, param
 // else: message.New is given a header without Content-Type, so it cannot
 // convert the charset.
 func transferDecoder(h message.Header, raw io.Reader) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
+	case "x-uuencode", "x-uue", "uuencode":
+		return uuBody(raw)
+	}
 	var th message.Header
 	if cte := h.Get("Content-Transfer-Encoding"); cte != "" {
 		th.Set("Content-Transfer-Encoding", cte)
