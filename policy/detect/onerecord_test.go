@@ -72,6 +72,10 @@ func TestOneCustomerTable(t *testing.T) {
 	for name, csv := range map[string]string{
 		"crm export":     "氏名,生年月日,住所,電話\n山田 太郎,1975/04/12,東京都世田谷区桜新町2-14-3,090-1234-5678\n",
 		"kana and phone": "お客様名,フリガナ,携帯\n佐藤 花子,サトウ ハナコ,080-2345-6789\n",
+		// a form whose cells read "label：value", as a grid rebuilt from a
+		// PDF or an Excel form with merged cells writes it
+		"label：value cells":              "振込先金融機関：三菱 UFJ 銀行,渋谷支店\n口座種別：普通,\n口座番号：1234567,\n口座名義：ヤマダ タロウ,\nご依頼人：山田 太郎,\n",
+		"label：value cells, two per row": "氏名：佐藤 花子,生年月日：昭和57年11月3日\n住所：神奈川県川崎市中原区小杉町1-403,電話：080-2345-6789\n",
 		// a transfer request filled in as a sheet (label | value)
 		"transfer form sheet": "振込依頼書,,\n,,\n振込先,みずほ銀行 新宿支店,\n口座番号,1234567,\n口座名義,ヤマダ タロウ,\n金額,52000,\n備考,,\n",
 	} {
