@@ -205,17 +205,6 @@ func (t *Table) classify(final bool) {
 			t.arena, t.cellArena = t.arena[:0], t.cellArena[:0]
 		}
 	}()
-	if !t.splitChecked {
-		t.splitChecked = true
-		t.split = t.findSplit(rows)
-	}
-	if t.split != nil {
-		exp := make([][][]byte, len(rows))
-		for i, r := range rows {
-			exp[i] = slices.Clone(t.expand(r))
-		}
-		rows = exp
-	}
 	ncol := 0
 	for _, r := range rows {
 		ncol = max(ncol, len(r))
@@ -271,6 +260,21 @@ func (t *Table) classify(final bool) {
 		if (nonEmpty >= 2 || kinds == 1 && nextValues) && (labels || plain) {
 			hdrRow, hdrs = ri, hs
 			break
+		}
+	}
+	if hdrRow >= 0 && hdrRow+1 < len(rows) && !t.splitChecked {
+		t.splitChecked = true
+		if t.split = t.findSplit(rows[hdrRow], rows[hdrRow+1]); t.split != nil {
+			exp := make([][][]byte, len(rows))
+			for i, r := range rows {
+				exp[i] = slices.Clone(t.expand(r))
+			}
+			rows = exp
+			hdrs = make([]headerInfo, len(rows[hdrRow]))
+			for ci, c := range rows[hdrRow] {
+				hdrs[ci] = t.header(trimSpace(c))
+				ncol = max(ncol, ci+1)
+			}
 		}
 	}
 	data := rows
@@ -449,42 +453,40 @@ func (t *Table) isRecord(kinds uint32) bool {
 	return kinds&anchorMask != 0 && personal >= 2
 }
 
-// findSplit looks for a header row with cells made of several header
-// words ("運転免許証番号 旅券番号 基礎年金番号") over a row whose cells
-// hold as many space-separated values, and returns the split per
-// column, or nil.
-func (t *Table) findSplit(rows [][][]byte) []int {
-	for ri := 0; ri+1 < len(rows) && ri < maxHeaderRow; ri++ {
-		var split []int
-		for ci, c := range rows[ri] {
-			words := fields(c)
-			if len(words) < 2 || len(words) > 8 || ci >= len(rows[ri+1]) || len(fields(rows[ri+1][ci])) != len(words) {
-				continue
-			}
-			kinds := 0
-			for _, w := range words {
-				h := t.header(w)
-				if !h.known {
-					kinds = -1
-					break
-				}
-				if h.k != kNone {
-					kinds++
-				}
-			}
-			if kinds < 1 {
-				continue
-			}
-			if split == nil {
-				split = make([]int, len(rows[ri]))
-			}
-			split[ci] = len(words)
+// findSplit looks in the header row for cells made of several header
+// words ("運転免許証番号 旅券番号 基礎年金番号") over cells of the next
+// row that hold as many space-separated values, and returns the split
+// per column, or nil.
+func (t *Table) findSplit(hdr, next [][]byte) []int {
+	var split []int
+	for ci, c := range hdr {
+		if ci >= len(next) || bytes.IndexByte(c, ' ') < 0 && !bytes.Contains(c, []byte("\u3000")) {
+			continue
 		}
-		if split != nil {
-			return split
+		words := fields(c)
+		if len(words) < 2 || len(words) > 8 || len(fields(next[ci])) != len(words) {
+			continue
 		}
+		kinds := 0
+		for _, w := range words {
+			h := t.header(w)
+			if !h.known {
+				kinds = -1
+				break
+			}
+			if h.k != kNone {
+				kinds++
+			}
+		}
+		if kinds < 1 {
+			continue
+		}
+		if split == nil {
+			split = make([]int, len(hdr))
+		}
+		split[ci] = len(words)
 	}
-	return nil
+	return split
 }
 
 // expand cuts the merged cells of a row (see split); the result is
