@@ -25,14 +25,19 @@ type adminUsersPage struct {
 	Message string
 }
 
+// adminMessages are the banner messages /admin/users?m= may name.
+var adminMessages = map[string]bool{"done": true}
+
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request, p *principal) {
 	if !p.Admin {
 		s.fail(w, r, http.StatusForbidden, "forbidden")
 		return
 	}
-	page := &adminUsersPage{Base: s.base(r, p, "admin.users"), Message: r.URL.Query().Get("m")}
-	if page.Message != "" {
-		page.Message = page.T(page.Message)
+	page := &adminUsersPage{Base: s.base(r, p, "admin.users")}
+	// The banner shows a known message only: a link with ?m=<any text>
+	// must not put words of somebody else's choosing on the admin page.
+	if m := r.URL.Query().Get("m"); adminMessages[m] {
+		page.Message = page.T(m)
 	}
 	users, err := s.accounts.Users(r.Context())
 	if err != nil {

@@ -28,7 +28,7 @@ func (s *Server) holdShow(w http.ResponseWriter, r *http.Request, p *principal) 
 		return
 	}
 	if m.Headers.Subject != "" {
-		page.Title = m.Headers.Subject
+		page.Title = visible(m.Headers.Subject)
 	}
 	s.emit(r.Context(), r, audit.TypeMessageViewed, p.Addr, audit.Event{MessageID: m.ID, State: string(m.State)})
 	s.render(w, r, "detail", page)

@@ -3,6 +3,7 @@ package approvalsui
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 // routes is every route of the UI and the API in one place. Default deny:
@@ -14,7 +15,7 @@ func (s *Server) routes() http.Handler {
 	static, _ := fs.Sub(assets, "static")
 
 	// Public: login steps, assets, the language toggle and signed links.
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(static)))
 	mux.HandleFunc("GET /login", s.loginShow)
 	mux.HandleFunc("POST /login", s.loginSubmit)
 	mux.HandleFunc("GET /login/totp", s.partial(s.totpShow))
@@ -24,6 +25,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /lang/{lang}", s.langSet)
 	mux.HandleFunc("GET /link/{token}", s.linkShow)
 	mux.HandleFunc("POST /link/{token}", s.linkSubmit)
+	mux.HandleFunc("GET /decide/{token}", s.decideShow)
+	mux.HandleFunc("POST /decide/{token}", s.decideSubmit)
 	mux.HandleFunc("POST /api/v1/login", s.apiLogin)
 
 	// Signed in.
@@ -33,6 +36,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/password", s.authExpired(true, s.passwordSubmit))
 	mux.HandleFunc("POST /logout/all", s.auth(s.logoutAll))
 	mux.HandleFunc("GET /holds", s.auth(s.holdList))
+	mux.HandleFunc("GET /delayed", s.auth(s.delayedList))
+	mux.HandleFunc("GET /audit", s.auth(s.auditTrail))
 	mux.HandleFunc("GET /holds/{id}", s.auth(s.holdShow))
 	mux.HandleFunc("GET /holds/{id}/eml", s.auth(s.holdDownload))
 	mux.HandleFunc("POST /holds/{id}/{action}", s.auth(s.holdAction))
@@ -50,4 +55,18 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/logout", s.auth(s.logout))
 
 	return s.secure(http.NewCrossOriginProtection().Handler(mux))
+}
+
+// staticFiles serves the embedded assets, files only: a directory (the
+// bare /static/ too) is 404, not a listing.
+func staticFiles(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimSuffix(r.URL.Path, "/")
+		if fi, err := fs.Stat(fsys, name); name == "" || err != nil || fi.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }

@@ -208,7 +208,8 @@ func Open(ctx context.Context, opts Options, outbox Outbox, reg prometheus.Regis
 	var dial dialer
 	if opts.NATSURL == "" {
 		l.emb = &embedded{dir: filepath.Join(opts.DataDir, "nats"), listen: opts.EmbeddedListen,
-			sync: opts.EmbeddedSync, name: "okuri-audit-" + opts.Instance, logger: logger}
+			sync: opts.EmbeddedSync, name: "okuri-audit-" + opts.Instance, logger: logger,
+			tokenFile: EmbeddedTokenFile(opts.DataDir)}
 		if err := l.emb.start(); err != nil {
 			l.emb.close()
 			return nil, err
@@ -307,6 +308,9 @@ func (l *Log) Ready(ctx context.Context) error {
 	n, err := l.Pending(ctx)
 	if err != nil {
 		return fmt.Errorf("audit: publishing stalled since %s and the outbox cannot be read: %w", since.Format(time.RFC3339), err)
+	}
+	if n == 0 {
+		return nil // nothing waits: the failed attempt is moot
 	}
 	return fmt.Errorf("audit: %d events waiting in the outbox, publishing stalled for %s: %v",
 		n, time.Since(since).Round(100*time.Millisecond), cause)

@@ -28,6 +28,10 @@ type embedded struct {
 	sync   time.Duration
 	name   string
 	logger *slog.Logger
+	// tokenFile, with listen set, holds the token clients must present
+	// (see nats_auth.go); token is its content once started.
+	tokenFile string
+	token     string
 
 	mu      sync.Mutex
 	ns      *server.Server
@@ -58,13 +62,21 @@ func (e *embedded) start() error {
 			return fmt.Errorf("audit: embedded NATS listen %q: %w", e.listen, err)
 		}
 		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			// The embedded server has no authentication.
+			// Loopback only as well as the token: the token is a
+			// local file, and the connection is not encrypted.
 			return fmt.Errorf("audit: embedded NATS listen %q: only loopback addresses (use an external NATS cluster with credentials otherwise)", e.listen)
 		}
 		opts.Host = host
 		if opts.Port, err = strconv.Atoi(port); err != nil {
 			return fmt.Errorf("audit: embedded NATS listen %q: %w", e.listen, err)
 		}
+		if e.tokenFile == "" {
+			return fmt.Errorf("audit: embedded NATS listen %q: no token file", e.listen)
+		}
+		if e.token, err = embeddedToken(e.tokenFile); err != nil {
+			return err
+		}
+		opts.Authorization = e.token
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -144,8 +156,11 @@ func (e *embedded) dial(ctx context.Context) (*nats.Conn, error) {
 	}
 	// No reconnects: if the server goes away the connection closes and
 	// the publisher dials again.
-	nc, err := nats.Connect("", nats.InProcessServer(ns), nats.Name("okuri-audit"),
-		nats.MaxReconnects(0), nats.ReconnectBufSize(-1))
+	opts := []nats.Option{nats.InProcessServer(ns), nats.Name("okuri-audit"), nats.MaxReconnects(0), nats.ReconnectBufSize(-1)}
+	if e.token != "" {
+		opts = append(opts, nats.Token(e.token))
+	}
+	nc, err := nats.Connect("", opts...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: connect embedded NATS: %w", err)
 	}

@@ -90,10 +90,11 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 // source is where events are read from: the stream or an export file.
 type source struct {
-	natsURL string
-	stream  string
-	file    string
-	dataDir string
+	natsURL   string
+	tokenFile string
+	stream    string
+	file      string
+	dataDir   string
 	// orData is read when nothing answers at natsURL: the embedded store
 	// of a stopped gateway that, while it runs, serves it on a listener.
 	orData string
@@ -101,6 +102,7 @@ type source struct {
 
 func (s *source) flags(fs *flag.FlagSet, withFile bool) {
 	fs.StringVar(&s.natsURL, "nats", envOr("OKURI_AUDIT_NATS_URL", nats.DefaultURL), "NATS URL")
+	fs.StringVar(&s.tokenFile, "nats-token-file", "", "file with the NATS token (the embedded server's data_dir/audit-nats.token)")
 	fs.StringVar(&s.stream, "stream", "OKURI_AUDIT", "JetStream stream name")
 	if withFile {
 		fs.StringVar(&s.file, "file", "", "read a JSONL export instead of the stream")
@@ -169,9 +171,21 @@ func (s *source) connect() (*nats.Conn, func(), error) {
 	if s.dataDir != "" {
 		return openStore(s.dataDir)
 	}
-	nc, err := nats.Connect(s.natsURL, nats.Name("okuri-audit-cli"), nats.Timeout(5*time.Second))
+	opts := []nats.Option{nats.Name("okuri-audit-cli"), nats.Timeout(5 * time.Second)}
+	if s.tokenFile != "" {
+		tok, err := audit.ReadTokenFile(s.tokenFile)
+		if err != nil && s.orData == "" {
+			return nil, nil, err
+		}
+		opts = append(opts, nats.Token(tok))
+	}
+	nc, err := nats.Connect(s.natsURL, opts...)
 	if err == nil {
 		return nc, nc.Close, nil
+	}
+	if errors.Is(err, nats.ErrAuthorization) {
+		return nil, nil, fmt.Errorf("connect %s: %w (okuri's embedded server needs its token: "+
+			"-nats-token-file DATA_DIR/audit-nats.token, or -config okuri.yaml)", s.natsURL, err)
 	}
 	if s.orData != "" && errors.Is(err, nats.ErrNoServers) {
 		return openStore(s.orData)

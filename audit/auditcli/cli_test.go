@@ -270,10 +270,14 @@ func TestCLIEmbeddedListenThenStore(t *testing.T) {
 	for n := 1; n > 0; n, _ = l.Pending(context.Background()) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	src := []string{"-nats", "nats://" + listen, "-or-data", dir}
+	src := []string{"-nats", "nats://" + listen, "-or-data", dir, "-nats-token-file", audit.EmbeddedTokenFile(dir)}
 	code, out := run(t, append([]string{"verify"}, src...)...)
 	if code != 0 || !strings.Contains(out, "instance emb-2: seq 1..3") {
 		t.Errorf("verify while running, through the listener: %d\n%s", code, out)
+	}
+	code, out = run(t, "verify", "-nats", "nats://"+listen)
+	if code != 2 || !strings.Contains(out, "-nats-token-file") {
+		t.Errorf("verify through the listener without the token: %d, want 2 and what to do:\n%s", code, out)
 	}
 	code, out = run(t, "verify", "-data", dir)
 	if code != 2 || !strings.Contains(out, "audit.embedded_listen") || !strings.Contains(out, "stop okuri") {

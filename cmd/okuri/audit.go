@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/audit/auditcli"
 )
 
@@ -55,7 +56,8 @@ func auditSourceFromConfig(args []string, stderr io.Writer) ([]string, error) {
 		src = []string{"-nats", cfg.Audit.NATSURL}
 	case cfg.Audit.EmbeddedListen != "":
 		// The running gateway's listener, else its store once it stopped.
-		src = []string{"-nats", "nats://" + cfg.Audit.EmbeddedListen, "-or-data", cfg.DataDir}
+		src = []string{"-nats", "nats://" + cfg.Audit.EmbeddedListen, "-or-data", cfg.DataDir,
+			"-nats-token-file", audit.EmbeddedTokenFile(cfg.DataDir)}
 	default:
 		src = []string{"-data", cfg.DataDir}
 	}
