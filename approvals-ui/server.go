@@ -29,6 +29,11 @@ type Emitter interface {
 	Emit(ctx context.Context, evs ...audit.Event) error
 }
 
+// AuditReader reads the audit stream (audit.Log.Read).
+type AuditReader interface {
+	Read(ctx context.Context, ro audit.ReadOptions, fn func(audit.Event) error) error
+}
+
 // Options configure the Server. Config, Store and Audit are required.
 type Options struct {
 	Config *config.Config
@@ -42,6 +47,9 @@ type Options struct {
 	// TLS is the server's TLS configuration (certificate); nil: certs.Load
 	// with smtp.tls's files or the generated certificate in data_dir.
 	TLS *tls.Config
+	// AuditLog, when set, lets auditors search the audit trail at /audit
+	// (the running process's *audit.Log).
+	AuditLog AuditReader
 	// Accounts is the users' shared sign-in state (also used by SMTP
 	// AUTH); nil: built on Store with the users file as its seed.
 	Accounts *directory.Accounts
@@ -201,7 +209,10 @@ func (s *Server) Start() error {
 	s.mu.Unlock()
 	go func() {
 		defer close(s.stopped)
-		s.reminderLoop(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { s.reminderLoop(ctx) })
+		wg.Go(func() { s.digestLoop(ctx) })
+		wg.Wait()
 	}()
 	go func() {
 		err := s.http.Serve(tls.NewListener(ln, s.http.TLSConfig))

@@ -309,6 +309,9 @@ func (l *Log) Ready(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("audit: publishing stalled since %s and the outbox cannot be read: %w", since.Format(time.RFC3339), err)
 	}
+	if n == 0 {
+		return nil // nothing waits: the failed attempt is moot
+	}
 	return fmt.Errorf("audit: %d events waiting in the outbox, publishing stalled for %s: %v",
 		n, time.Since(since).Round(100*time.Millisecond), cause)
 }

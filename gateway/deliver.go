@@ -76,7 +76,9 @@ func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.
 			// unrewritten could expose recipients. Hold it instead.
 			log.Error("header rewrite failed; quarantining", "err", err)
 			d.Action, d.Errors = policy.Quarantine, append(d.Errors, "rewrite: "+err.Error())
-			return g.hold(ctx, m, hdr, res, d, log)
+			// received and decided are recorded already; the new
+			// decision goes with the stored message.
+			return g.hold(ctx, m, hdr, res, d, log, decidedEvent(m, d))
 		}
 		env := relay.Envelope{From: dl.MailFrom, To: dl.RcptTo, ID: m.QueueID}
 		if err != nil {

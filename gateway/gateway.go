@@ -9,8 +9,12 @@
 //     queued for the delivery worker when the upstream failed for now).
 //   - A scan or policy error never passes a message: the policy turns it
 //     into a hold (quarantine by default); when even storing fails, 451.
-//   - Upstream and internal error texts never reach the client: replies
-//     are generic with the queue id as reference, details go to the log.
+//   - Upstream and internal error texts never reach the client: every
+//     reply comes from replyFor (reply.go), generic with the queue id as
+//     reference; details go to the log.
+//   - The audit trail names a delivery attempt before the upstream is
+//     called (message.delivery_attempted, written with received and
+//     decided), so no copy the upstream accepted goes unrecorded.
 //   - Logs and metrics carry ids, counts, outcomes and domains, never
 //     recipient local parts, subjects or content.
 package gateway
@@ -117,7 +121,7 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	log = log.With("verdict", d.Verdict, "action", string(d.Action), "rule", d.Rule)
 
 	if d.Action.Held() {
-		return g.hold(ctx, m, hdr, res, &d, log) // its events go with the stored message
+		return g.hold(ctx, m, hdr, res, &d, log, receivedEvent(m, hdr, res), decidedEvent(m, &d))
 	}
 	evs := []audit.Event{receivedEvent(m, hdr, res), decidedEvent(m, &d)}
 	var deliveries []policy.Delivery

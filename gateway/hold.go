@@ -7,6 +7,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/policy/scan"
 	"github.com/okuri/okuri/quarantine"
@@ -22,13 +23,13 @@ var heldStates = map[policy.Action]quarantine.State{
 
 // hold stores the message durably in its hold state and only then answers
 // 250 with the hold id (DESIGN: "250 2.0.0 Ok: held as <id> (<reason>)").
-func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
+// evs are the message's events not recorded yet; they go into the store's
+// transaction, so one commit makes the held message and its audit record
+// durable together.
+func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger, evs ...audit.Event) smtpd.Reply {
 	rec := record(m, hdr, res, d, heldStates[d.Action])
 	rec.HoldUntil = d.Deadline(m.Received)
-	// The message's received and decided events go into the store's
-	// transaction: one commit makes the held message and its audit record
-	// durable together.
-	if err := g.o.Store.Put(ctx, rec, m.Body.Reader(), g.storeEvents(receivedEvent(m, hdr, res), decidedEvent(m, d))...); err != nil {
+	if err := g.o.Store.Put(ctx, rec, m.Body.Reader(), g.storeEvents(evs...)...); err != nil {
 		return g.storeFailed(m, err, log)
 	}
 	g.metrics.outcome("held")
@@ -100,7 +101,8 @@ func findings(res *scan.Result) []quarantine.Finding {
 		if f.Where.Sheet != "" {
 			where += " / " + f.Where.Sheet
 		}
-		fs = append(fs, quarantine.Finding{Kind: f.Kind, Count: f.Count, Samples: f.Samples, Where: where})
+		fs = append(fs, quarantine.Finding{Kind: f.Kind, Count: f.Count, Samples: f.Samples, Where: where,
+			Records: f.Records, Column: f.Where.Column})
 	}
 	return fs
 }

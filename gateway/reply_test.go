@@ -12,6 +12,7 @@ import (
 
 	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/config"
+	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -176,4 +177,40 @@ func stored(t *testing.T, f *fixture, id string) *quarantine.Message {
 		t.Fatalf("store: %s: %v", id, err)
 	}
 	return q
+}
+
+// A header the decided rewrite cannot read (over rewrite.MaxHeaderBytes,
+// which smtpd's own limit normally keeps out) is quarantined, not sent
+// unrewritten; the trail records the message once and the new decision.
+func TestRewriteFailureQuarantines(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	to := []string{"yamada.hanako@gmail.com", "sato.jiro@yahoo.co.jp"}
+	msg := "From: tanaka@agency.example.jp\r\nTo: yamada.hanako@gmail.com, sato.jiro@yahoo.co.jp\r\nSubject: hi\r\n" +
+		strings.Repeat("X-Pad: "+strings.Repeat("p", 900)+"\r\n", 4700) + "\r\nhello\r\n"
+	m := message(t, "tanaka@agency.example.jp", to, msg)
+	d := &policy.Decision{Action: policy.ForceBCC, Rule: "bcc-customers"}
+	d.Rewrite.ForceBCC = true
+	// What Handle does before deliver: the message's first events.
+	f.audit.Emit(context.Background(), receivedEvent(m, quarantine.Headers{}, nil), decidedEvent(m, d))
+	rep := f.gw.deliver(context.Background(), m, quarantine.Headers{}, nil, d, d.Deliveries(m.From, m.To), f.gw.log)
+	got := fmt.Sprintf("%d %s %s", rep.Code, rep.Enhanced, rep.Text)
+	if !strings.HasPrefix(got, "250 2.0.0 Ok: held as "+m.QueueID) {
+		t.Fatalf("reply %q", got)
+	}
+	if q := stored(t, f, m.QueueID); q.State != quarantine.StateQuarantined {
+		t.Fatalf("state %s", q.State)
+	}
+	if n := len(f.sink.Messages()); n != 0 {
+		t.Fatalf("sent %d messages unrewritten", n)
+	}
+	want := []string{audit.TypeMessageReceived, audit.TypeMessageDecided, audit.TypeMessageDecided, audit.TypeMessageHeld}
+	if got := f.audit.types(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("audit events %v, want %v", got, want)
+	}
+	f.audit.mu.Lock()
+	redecided := f.audit.evs[2]
+	f.audit.mu.Unlock()
+	if redecided.Decision != string(policy.Quarantine) || !strings.Contains(redecided.Attrs["errors"], "rewrite") {
+		t.Fatalf("second decision %+v", redecided)
+	}
 }

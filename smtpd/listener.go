@@ -124,7 +124,9 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 
 // clientGone reports whether a read from the client behind nc failed.
 // nc is the session's connection: a *limitedConn, or a *tls.Conn over one
-// after STARTTLS.
+// after STARTTLS. Known gap: after STARTTLS, a client that ends TLS with a
+// close_notify alert mid-chunk (rather than dropping the connection) gives
+// tls.Conn an EOF the raw connection never sees.
 func clientGone(nc net.Conn) bool {
 	if tc, ok := nc.(*tls.Conn); ok {
 		nc = tc.NetConn()

@@ -245,7 +245,9 @@ func (e *env) start() *proc {
 			e.t.Logf("okuri log:\n%s", p.logs.String())
 		}
 	})
-	deadline := time.Now().Add(15 * time.Second)
+	// Waits for the start line, not a fixed time: generous, because a
+	// loaded machine (make test) starts okuri slowly (issue 12 item 16).
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		logs := p.logs.String()
 		if strings.Contains(logs, `"msg":"okuri started"`) {

@@ -158,7 +158,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	var onExpired func(context.Context, *quarantine.Message)
 	if cfg.UI.Listen != "" {
 		a.ui, err = approvalsui.New(approvalsui.Options{
-			Config: cfg, Store: st, Audit: a.backend.audit, Directory: a.dir.Load, Accounts: accounts,
+			Config: cfg, Store: st, Audit: a.backend.audit, AuditLog: a.backend.audit, Directory: a.dir.Load, Accounts: accounts,
 			TLS: serverTLS, Kick: worker.Kick, Logger: log, Registerer: reg,
 		})
 		if err != nil {

@@ -52,6 +52,7 @@ func TestOneCustomerText(t *testing.T) {
 口座番号　7654321
 口座名義　ヤマダ ハナコ
 `},
+		{"transfer form of a customer named 阿部", "振込依頼書\n\n振込先：ゆうちょ銀行 〇一八店 普通 2345678\n口座名義：阿部 花子\n"},
 		{"birth date written as 日生, sender signs below a separator", "新規のお客様です。\n山田 太郎（1975年4月12日生）\n東京都世田谷区桜新町2-14-3\n\n--\nさくら保険 佐藤\n"},
 		{"birth date written as 日生", "新規のお客様です。\n山田 太郎（1975年4月12日生）\n東京都世田谷区桜新町2-14-3\n"},
 	}
@@ -71,6 +72,12 @@ func TestOneCustomerTable(t *testing.T) {
 	for name, csv := range map[string]string{
 		"crm export":     "氏名,生年月日,住所,電話\n山田 太郎,1975/04/12,東京都世田谷区桜新町2-14-3,090-1234-5678\n",
 		"kana and phone": "お客様名,フリガナ,携帯\n佐藤 花子,サトウ ハナコ,080-2345-6789\n",
+		// a form whose cells read "label：value", as a grid rebuilt from a
+		// PDF or an Excel form with merged cells writes it
+		"label：value cells":              "振込先金融機関：三菱 UFJ 銀行,渋谷支店\n口座種別：普通,\n口座番号：1234567,\n口座名義：ヤマダ タロウ,\nご依頼人：山田 太郎,\n",
+		"label：value cells, two per row": "氏名：佐藤 花子,生年月日：昭和57年11月3日\n住所：神奈川県川崎市中原区小杉町1-403,電話：080-2345-6789\n",
+		// a transfer request filled in as a sheet (label | value)
+		"transfer form sheet": "振込依頼書,,\n,,\n振込先,みずほ銀行 新宿支店,\n口座番号,1234567,\n口座名義,ヤマダ タロウ,\n金額,52000,\n備考,,\n",
 	} {
 		r := scanTable(e, csv)
 		if s := r.Summary(); !s.PersonalData || s.Records != 1 {
@@ -100,6 +107,7 @@ func TestCompanyDataText(t *testing.T) {
 TEL 03-1234-5678 FAX 03-1234-5679
 `},
 		{"invoice, holder with the bank register's company suffix", "お振込先\n三井住友銀行 丸の内支店 普通 1234567\n口座名義 サクラホケンサービス(カ\n"},
+		{"invoice, holder written in kanji", "お振込先\n三井住友銀行 丸の内支店 普通 1234567\n口座名義 株式会社さくら保険サービス\n"},
 		{"invoice, holder in half-width kana", "ご請求金額 59,400円\nお振込先：りそな銀行 本店営業部 普通預金 7777777\n名義：ｶ)ｻｸﾗﾎｹﾝｻｰﾋﾞｽ\n"},
 		{"letter to a client company signed by the agency", `株式会社みどり商事
 総務部 鈴木 一郎 様
@@ -124,6 +132,8 @@ TEL 03-1234-5678
 `},
 		{"customer letter, signature between full-width asterisks", "佐藤 美咲 様\n\nご登録の内容を確認いたしました。\n\n＊＊＊＊＊＊＊＊＊＊＊＊\n 有限会社 みどりエージェンシー\n 有馬 一郎\n 〒251-0052 神奈川県藤沢市藤沢1-2-3\n Tel 0466-22-1234\n＊＊＊＊＊＊＊＊＊＊＊＊\n"},
 		{"a date followed by 生命 is no birth date", "山田 太郎 様\n契約日 2026年4月1日生命保険 ご住所変更なし\n"},
+		{"salutation, then where to call and come in the body", "山田 太郎 様\n\nご不明な点は、お電話（03-1234-5678）または窓口（東京都千代田区丸の内1-1-1）までお問い合わせください。\n"},
+		{"salutation, then a meeting place and whom to call", "山田様\n\n明日の打合せ場所は 東京都千代田区丸の内1-1-1 です。ご連絡先 03-1234-5678\n"},
 		{"salutation, then the sender's own contact in the body", `田中 様
 
 お世話になります。資料を添付いたしました。
@@ -210,6 +220,7 @@ func TestAreaTablesAreNotPeople(t *testing.T) {
 		"statistics per prefecture":                "都道府県,契約件数,前年比,平均年齢,保険料合計\n北海道,1234,101.2%,48.3,123456789\n東京都,5678,99.1%,44.0,987654321\n大阪府,3456,102.5%,46.1,456789123\n",
 		"price list, 12-digit codes":               price.String(),
 		"staff roster":                             "氏名,所属,内線,直通電話,勤務地\n山田 太郎,営業部,201,03-5555-1201,東京都千代田区丸の内1-1-1 丸の内ビル5F\n佐藤 花子,営業部,202,03-5555-1202,東京都千代田区丸の内1-1-1 丸の内ビル5F\n鈴木 一郎,総務部,301,03-5555-1301,大阪府大阪市北区梅田1-1-1\n",
+		"invoice sheet with the company's account": "請求書,,\n,,\n請求番号,INV-0123,\n振込先,みずほ銀行 新宿支店,\n口座番号,1234567,\n口座名義,カ）サクラホケンサービス,\n金額,52000,\n",
 		"invoice lines with the company's account": "請求番号,品名,数量,金額,振込先口座\nINV-0123,保険料,1,52000,普通 1234567\nINV-0124,事務手数料,1,3000,普通 1234567\n",
 	}
 	for name, csv := range cases {

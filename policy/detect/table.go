@@ -331,13 +331,22 @@ func valueLike(c []byte) bool {
 // kvForm reports a key-value table (氏名 | 山田 花子 / 生年月日 | …), the
 // usual layout of a form in a Word document.
 func (t *Table) kvForm(rows [][][]byte) bool {
-	labelled := 0
+	labelled, filled := 0, 0
 	for _, r := range rows {
+		if slices.ContainsFunc(r, func(c []byte) bool { return len(trimSpace(c)) > 0 }) {
+			filled++
+		}
 		if len(r) >= 2 && t.header(trimSpace(r[0])).k != kNone && len(trimSpace(r[1])) > 0 {
 			labelled++
+		} else if len(r) >= 1 {
+			if _, _, ok := t.splitLabel(r[0]); ok {
+				labelled++
+			}
 		}
 	}
-	return labelled >= 2 && labelled*2 >= len(rows)
+	// a form has a title and unlabelled lines (振込依頼書, 金額, 備考)
+	// among its labelled ones: a third of the filled rows is enough
+	return labelled >= 2 && labelled*3 >= filled
 }
 
 // row evaluates one data row.
@@ -490,36 +499,68 @@ func (t *Table) dropLoneNumbers(data [][][]byte) {
 
 // rowKV evaluates one label/value row of a form table.
 func (t *Table) rowKV(cells [][]byte) {
-	for i := 0; i+1 < len(cells); i += 2 {
-		label, val := trimSpace(cells[i]), trimSpace(cells[i+1])
-		if len(label) == 0 || len(val) == 0 {
+	for i := 0; i < len(cells); {
+		if label, val, ok := t.splitLabel(cells[i]); ok {
+			t.kvPair(label, val)
+			i++
 			continue
 		}
-		h := t.header(label)
-		if h.k == kNone {
-			continue
+		if i+1 < len(cells) {
+			t.kvPair(trimSpace(cells[i]), trimSpace(cells[i+1]))
 		}
-		if t.kvCols == nil {
-			t.kvCols = map[string]*column{}
-		}
-		c := t.kvCols[string(label)]
-		if c == nil {
-			c = &column{name: string(label), hdr: h, k: h.k}
-			t.kvCols[string(label)] = c
-		}
-		if !t.e.accept(c, val) {
-			continue
-		}
-		c.acc.count[c.k]++
-		k := c.k
-		if k == kPostal {
-			k = kAddress
-		}
-		if t.kvRec.has(k) && (k == kName || k == kBirthDate || k == kMyNumber || k == kPolicy) {
-			t.closeKV()
-		}
-		t.kvRec.add(k, c)
+		i += 2
 	}
+}
+
+// splitLabel splits a cell that holds a label and its value
+// ("口座番号：1234567") when the label names a kind of personal data.
+func (t *Table) splitLabel(cell []byte) (label, val []byte, ok bool) {
+	i, n := bytes.Index(cell, []byte("：")), 3
+	if j := bytes.IndexByte(cell, ':'); j >= 0 && (i < 0 || j < i) {
+		i, n = j, 1
+	}
+	if i <= 0 || i > 60 {
+		return nil, nil, false
+	}
+	label, val = trimSpace(cell[:i]), trimSpace(cell[i+n:])
+	if len(label) == 0 || len(val) == 0 || t.header(label).k == kNone {
+		return nil, nil, false
+	}
+	return label, val, true
+}
+
+// kvPair evaluates one label and its value in a form table.
+func (t *Table) kvPair(label, val []byte) {
+	if len(label) == 0 || len(val) == 0 {
+		return
+	}
+	h := t.header(label)
+	if h.k == kNone {
+		return
+	}
+	if t.kvCols == nil {
+		t.kvCols = map[string]*column{}
+	}
+	c := t.kvCols[string(label)]
+	if c == nil {
+		c = &column{name: string(label), hdr: h, k: h.k}
+		t.kvCols[string(label)] = c
+	}
+	if c.k == kName && (companyWord(val) || companyKanaName(val)) {
+		return // 口座名義 | カ）サクラホケン: an invoice's own account
+	}
+	if !t.e.accept(c, val) {
+		return
+	}
+	c.acc.count[c.k]++
+	k := c.k
+	if k == kPostal {
+		k = kAddress
+	}
+	if t.kvRec.has(k) && (k == kName || k == kBirthDate || k == kMyNumber || k == kPolicy) {
+		t.closeKV()
+	}
+	t.kvRec.add(k, c)
 }
 
 func (t *Table) closeKV() {

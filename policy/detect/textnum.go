@@ -184,11 +184,38 @@ func personHolder(p []byte) bool {
 			le = len(p)
 		}
 		s, e := nameAfter(p, j, le)
-		if s < 0 || notPerson(p[s:e]) || companyKana(p[e:le]) {
+		if s < 0 || companyWord(p[s:le]) || companyKana(p[e:le]) {
 			continue
 		}
 		return true
 	}
+}
+
+// companyWord reports a company or organisation name (a person's
+// name may hold 部 or 室: 阿部, 室井).
+func companyWord(w []byte) bool {
+	for _, m := range [...]string{"会社", "(株)", "（株）", "㈱", "(有)", "（有）", "法人", "組合", "協会", "財団", "社団", "銀行", "信用金庫"} {
+		if bytes.Contains(w, []byte(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// companyKanaName reports a company name as banks register it: カ）サクラ,
+// ｶ)ｻｸﾗ, サクラ（カ, ユ）ミドリ (株式会社, 有限会社).
+func companyKanaName(w []byte) bool {
+	for _, p := range [...]string{"カ）", "カ)", "ｶ)", "ユ）", "ユ)", "ﾕ)", "ド）", "ド)", "ﾄﾞ)"} {
+		if bytes.HasPrefix(w, []byte(p)) {
+			return true
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		if (w[i] == '(' || w[i] == 0xEF) && companyKana(w[i:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // companyKana reports the bank-register suffix of a company name right
@@ -511,16 +538,37 @@ func (t *Text) salutation(b []byte, ps, pe int) bool {
 }
 
 // honorWords are how a letter refers to its addressee's own details:
-// the honorific お/ご is never used for the sender's (TEL, 弊社住所).
-var honorWords = [...]string{"ご住所", "お住まい", "ご自宅", "お電話", "ご連絡先", "ご携帯", "お届け先", "ご登録", "ご本人", "お客様の"}
+// the honorific お/ご is not used for the sender's (TEL, 弊社住所). The
+// home words say it on their own; the others (お電話ください, ご連絡先
+// as where to call) only in pairs.
+var (
+	honorHome  = [...]string{"ご住所", "お住まい", "ご自宅", "ご携帯", "ご本人", "ご生年月日"}
+	honorWords = [...]string{"お電話番号", "ご連絡先", "お届け先", "ご登録", "お客様の", "ご契約者", "ご勤務先"}
+)
+
+// senderWords mark a paragraph that gives the sender's own contact
+// details, honorific or not (お電話は弊社窓口まで).
+var senderWords = [...]string{"弊社", "当社", "小社", "窓口", "問い合わせ", "問合せ", "営業時間", "受付時間", "までご連絡"}
 
 func honorParagraph(p []byte) bool {
+	home, words := false, 0
+	for _, w := range honorHome {
+		home = home || bytes.Contains(p, []byte(w))
+	}
 	for _, w := range honorWords {
 		if bytes.Contains(p, []byte(w)) {
-			return true
+			words++
 		}
 	}
-	return false
+	if !home && words < 2 || businessParagraph(p) {
+		return false
+	}
+	for _, w := range senderWords {
+		if bytes.Contains(p, []byte(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // signatureLine reports a line that starts a mail signature: "--",

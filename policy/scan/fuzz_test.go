@@ -49,6 +49,8 @@ func FuzzMIME(f *testing.F) {
 	f.Add([]byte("Content-Type: text/plain; charset=iso-2022-jp\r\n\r\n\x1b$B;3ED\x1b(B\r\n"))
 	f.Add([]byte("Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: message/rfc822\r\n\r\nContent-Type: text/csv; name=a.csv\r\n\r\na,b\r\n1,2\r\n--X\r\nContent-Disposition: attachment; filename*0*=utf-8''%E5; filename*1=x\r\nContent-Transfer-Encoding: base64\r\n\r\nUEsDBA==\r\n--X--\r\n"))
 	f.Add([]byte("Subject: =?Shift_JIS?B?gqA=?=\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<table><tr><td>=E5=B1=B1</td></tr></table>\r\n"))
+	f.Add([]byte("Content-Type: multipart/mixed; boundary=X\r\n\r\npreamble a,b\r\n--X\r\nContent-Type: application/pgp-signature\r\nContent-Type: text/csv\r\n\r\na,b\r\n--X--\r\nepilogue\r\n"))
+	f.Add([]byte("Content-Type: text/plain\r\n\r\ntext\r\nbegin 644 a.csv\r\n#0V%T\r\n`\r\nend\r\nbegin-base64 644 b.txt\r\nSGVsbG8=\r\n====\r\n"))
 	s := fuzzScanner(f)
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		res, err := s.Scan(context.Background(), bytes.NewReader(msg), int64(len(msg)))

@@ -28,6 +28,9 @@ func (r *run) pdf(f *file) error {
 		MaxFiles:     max(r.lim.MaxEntries-r.entries, 1),
 		MaxFileBytes: r.lim.MaxFileBytes,
 	})
+	if err == nil {
+		r.pdfLostRows(f)
+	}
 	// The embedded files are scanned whatever happened to the text: a
 	// problem with one never hides the verdict of another.
 	for _, e := range files {

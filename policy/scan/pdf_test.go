@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okuri/okuri/policy/detect"
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/pdf/pdftest"
 )
@@ -204,4 +206,122 @@ func TestPDFTables(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPDFLostRows: a customer list whose columns were printed one after
+// the other (all e-mail addresses, then all bank accounts) gives the
+// detector loose identifiers and no records; it is personal data all the
+// same (issue 11 item 3, fallback when no table is recoverable).
+func TestPDFLostRows(t *testing.T) {
+	var texts []pdftest.Text
+	y := 800.0
+	add := func(s string) { texts = append(texts, pdftest.Text{X: 50, Y: y, Size: 9, S: s}); y -= 12 }
+	add("メールアドレス")
+	for i := 0; i < 12; i++ {
+		add(fmt.Sprintf("user%02d.name@docomo.ne.jp", i))
+	}
+	y -= 12
+	add("振込口座")
+	for i := 0; i < 12; i++ {
+		add(fmt.Sprintf("三井住友銀行 新宿支店 普通 %07d", 1234567+i*7919))
+	}
+	s, _ := newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute })
+	res := scanFile(t, s, "list.pdf", pdftest.Page(texts))
+	if res.Verdict != PersonalData || !hasReason(res, "could not be rebuilt") {
+		t.Errorf("verdict %s %q", res.Verdict, res.Reasons)
+	}
+}
+
+func TestLostRowsRule(t *testing.T) {
+	loc := extract.Location{Part: "1", Path: "a.pdf"}
+	at := func(kind string, count, records int) detect.Finding {
+		return detect.Finding{Kind: kind, Count: count, Records: records, Where: detect.Location{Part: "1", Path: "a.pdf"}}
+	}
+	tests := []struct {
+		name string
+		fs   []detect.Finding
+		want bool
+	}{
+		{"issue: email×50, bank×50, no records", []detect.Finding{at("email", 50, 0), at("bank_account", 50, 0)}, true},
+		{"staff roster: phones and e-mails", []detect.Finding{at("phone", 60, 0), at("email", 60, 0)}, false},
+		{"invoice: one of each", []detect.Finding{at("phone", 1, 0), at("bank_account", 1, 0), at("postal_address", 1, 0)}, false},
+		{"bank accounts alone", []detect.Finding{at("bank_account", 40, 0)}, false},
+		{"rows already found", []detect.Finding{at("email", 50, 48), at("birth_date", 50, 48)}, false},
+		{"elsewhere in the message", []detect.Finding{{Kind: "email", Count: 50, Where: detect.Location{Part: "2"}}, at("bank_account", 50, 0)}, false},
+	}
+	for _, tc := range tests {
+		if _, got := lostRows(tc.fs, loc); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestMemoryPDF50MB reports the extra heap of a 50 MB message whose
+// attachment is a 36 MB PDF (a photo under a customer table), next to the
+// same message with a 36 MB attachment that is not read (a JPEG), both
+// with the PDF engine already running. PDFium reads the file through a
+// callback and never holds it whole; what the PDF adds is the growth of
+// one instance's memory (18 MiB at start). The absolute figures include
+// the garbage the collector allows for the engine's live heap.
+func TestMemoryPDF50MB(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("large; heap figures are meaningless under the race detector")
+	}
+	var texts []pdftest.Text
+	for r, row := range [][]string{{"氏名", "電話番号", "生年月日"}, {"山田 太郎", "090-1234-5678", "1975/04/12"}, {"佐藤 花子", "080-2345-6789", "1982/11/03"}} {
+		for c, cell := range row {
+			texts = append(texts, pdftest.Text{X: 50 + 150*float64(c), Y: 780 - 16*float64(r), Size: 10, S: cell})
+		}
+	}
+	s, _ := newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute })
+	s.tee = nil
+	scanFile(t, s, "warm.pdf", pdftest.Page(texts[:1])) // start the engine
+	photo := bytes.Repeat([]byte{0xff, 0xd8, 0xff, 0xe0}, 9<<20)
+	base, res := peakExtraHeap(t, s, attachMsg("application/octet-stream", "photo.jpg", photo))
+	if res.Verdict != Clean {
+		t.Errorf("photo: verdict %s %q", res.Verdict, res.Reasons)
+	}
+	extra, res := peakExtraHeap(t, s, attachMsg("application/pdf", "list.pdf", pdftest.WithPhoto(texts, 36)))
+	t.Logf("peak extra heap: 36 MB PDF %.1f MB, 36 MB JPEG %.1f MB", float64(extra)/(1<<20), float64(base)/(1<<20))
+	if res.Verdict != PersonalData {
+		t.Errorf("pdf: verdict %s %q", res.Verdict, res.Reasons)
+	}
+	if extra-base > 32<<20 {
+		t.Errorf("the PDF adds %d MB of heap over an attachment not read, want under 32 MB", (extra-base)>>20)
+	}
+}
+
+func attachMsg(ctype, name string, data []byte) string {
+	return "From: a@example.jp\r\nContent-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X\r\nContent-Type: " + ctype + "; name=" + name + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(data) + "--X--\r\n"
+}
+
+// peakExtraHeap scans raw and returns the peak of HeapInuse above what
+// it was before.
+func peakExtraHeap(t *testing.T, s *Scanner, raw string) (int64, *Result) {
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	peak := uint64(0)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			for i := 0; i < 1e6; i++ {
+			}
+		}
+	}()
+	start := time.Now()
+	res := scanMsg(t, s, raw)
+	close(stop)
+	<-done
+	t.Logf("message %d MB: %s in %v", len(raw)>>20, res.Verdict, time.Since(start))
+	return int64(peak) - int64(before.HeapInuse), res
 }

@@ -38,6 +38,10 @@ type htmlState struct {
 	// pre counts open <pre>/<textarea>, whose white space is kept.
 	pre     int
 	scratch []byte
+	// mailto is the address of the open <a href="mailto:…">, and
+	// linkFrom where its text starts in h.text
+	mailto   []byte
+	linkFrom int
 	// midLine: text was written since the last line break (h.text may
 	// have been flushed, so its last byte cannot tell).
 	midLine bool
@@ -79,6 +83,9 @@ func (h *htmlState) run(s *xmltok.Scanner) error {
 				}
 			}
 		case xmltok.StartTag:
+			if h.html && h.skip == 0 && lower(s.Name()) == "a" && !s.SelfClosing() {
+				h.startLink(s)
+			}
 			if err := h.start(s.Name(), s.SelfClosing()); err != nil {
 				return err
 			}
@@ -175,6 +182,8 @@ func (h *htmlState) end(name []byte) error {
 			h.newline()
 			h.skip++
 		}
+	case "a":
+		h.endLink()
 	case "td", "th":
 		if t := h.top(); t != nil {
 			t.inCell = false
@@ -218,6 +227,49 @@ func (h *htmlState) breakLine(name []byte) {
 			h.newline()
 		}
 	}
+}
+
+// startLink notes the address of a mailto link: a mail client shows
+// people's names as links (<a href="mailto:taro@gmail.com">山田様</a>),
+// and the address is then only in the attribute.
+func (h *htmlState) startLink(s *xmltok.Scanner) {
+	h.mailto = h.mailto[:0]
+	href, ok := s.Attr("href")
+	if !ok || len(href) < 8 || !bytes.EqualFold(href[:7], []byte("mailto:")) {
+		return
+	}
+	addr := href[7:]
+	if q := bytes.IndexAny(addr, "?,;"); q >= 0 {
+		addr = addr[:q]
+	}
+	if len(addr) > 254 {
+		return
+	}
+	h.mailto = append(h.mailto, bytes.TrimSpace(addr)...)
+	h.linkFrom = len(h.text)
+}
+
+// endLink writes the address of a mailto link after its text, unless
+// the text shows it already (or went to a table cell, whose text is not
+// tracked: then it is written too, at worst twice).
+func (h *htmlState) endLink() {
+	if len(h.mailto) == 0 {
+		return
+	}
+	addr := h.mailto
+	h.mailto = h.mailto[:0]
+	if t := h.top(); t != nil && t.inCell {
+		t.cells[t.n-1] = append(append(append(t.cells[t.n-1], ' '), addr...), ' ')
+		return
+	}
+	if h.linkFrom <= len(h.text) && bytes.Contains(h.text[h.linkFrom:], addr) {
+		return
+	}
+	if h.midLine {
+		h.text = append(h.text, ' ')
+	}
+	h.text = append(append(h.text, addr...), ' ')
+	h.midLine = true
 }
 
 // newline ends the current line.

@@ -102,6 +102,7 @@ func FuzzHTML(f *testing.F) {
 	f.Add("<p class=MsoNormal><o:p>&nbsp;</o:p></p><div><br></div>")
 	f.Add("<table><tr><td>氏名\n</td><td> 山田</td></tr></table>")
 	f.Add("<pre>a\n\n b</pre><textarea>x</textarea>&amp;&nbsp")
+	f.Add(`<td><a href="mailto:a@b.jp">x</a></td><a href='mailto:'>y</a><a href="mailto:q@r.jp?cc=s">q@r.jp</a>`)
 	f.Fuzz(func(t *testing.T, src string) {
 		sink := extracttest.New()
 		_ = HTML(strings.NewReader(src), sink, extract.Location{Part: "1"}, true, 1<<16)
@@ -119,4 +120,15 @@ func FuzzHTML(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHTMLMailtoAddress checks that the address of a mailto link whose
+// text is a name reaches the text, once.
+func TestHTMLMailtoAddress(t *testing.T) {
+	src := `<p>ご担当は<a href="mailto:hanako.sato@gmail.com">佐藤 花子様</a>です。</p>` +
+		`<p>連絡先：<a href="MAILTO:taro@docomo.ne.jp?subject=%E4%BB%B6">taro@docomo.ne.jp</a></p>`
+	got := htmlText(t, src)
+	if strings.Count(got, "hanako.sato@gmail.com") != 1 || strings.Count(got, "taro@docomo.ne.jp") != 1 {
+		t.Errorf("text = %q", got)
+	}
 }

@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/klippa-app/go-pdfium/requests"
 
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/extracttest"
@@ -35,14 +40,7 @@ func extractPDF(t *testing.T, data []byte) (string, []string) {
 // TestColumnMajor: a report engine that draws a table column by column
 // (all names, then all dates …) still yields one row per person.
 func TestColumnMajor(t *testing.T) {
-	xs := []float64{50, 160, 260, 370}
-	var texts []pdftest.Text
-	for c := range people[0] {
-		for r, row := range people {
-			texts = append(texts, pdftest.Text{X: xs[c], Y: 780 - 16*float64(r), Size: 10, S: row[c]})
-		}
-	}
-	text, rows := extractPDF(t, pdftest.Page(texts))
+	text, rows := extractPDF(t, pdftest.Page(columnMajor(people)))
 	want := []string{
 		"氏名|生年月日|電話番号|メールアドレス",
 		"山田 太郎|1975/04/12|090-1234-5678|taro.yamada@gmail.com",
@@ -52,6 +50,38 @@ func TestColumnMajor(t *testing.T) {
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rows:\n%s\nwant:\n%s\ntext: %q", strings.Join(rows, "\n"), strings.Join(want, "\n"), text)
 	}
+}
+
+// TestRotatedPages: a list on a page turned with /Rotate is laid out as
+// displayed. (Latin text: PDFium drops the glyphs of this test's
+// non-embedded CJK font when the text matrix is turned by a quarter.)
+func TestRotatedPages(t *testing.T) {
+	latin := [][]string{
+		{"Name", "Born", "Mobile"},
+		{"Taro Yamada", "1975/04/12", "090-1234-5678"},
+		{"Hanako Sasaki", "1982/11/03", "080-2345-6789"},
+	}
+	want := "Name|Born|Mobile\nTaro Yamada|1975/04/12|090-1234-5678\nHanako Sasaki|1982/11/03|080-2345-6789"
+	for _, rot := range []int{90, 180, 270} {
+		t.Run(fmt.Sprint(rot), func(t *testing.T) {
+			text, rows := extractPDF(t, pdftest.RotatedPage(rot, columnMajor(latin)))
+			if got := strings.Join(rows, "\n"); got != want {
+				t.Errorf("rows:\n%s\nwant:\n%s\ntext: %q", got, want, text)
+			}
+		})
+	}
+}
+
+// columnMajor draws a table column by column.
+func columnMajor(table [][]string) []pdftest.Text {
+	xs := []float64{50, 160, 260, 370}
+	var texts []pdftest.Text
+	for c := range table[0] {
+		for r, row := range table {
+			texts = append(texts, pdftest.Text{X: xs[c], Y: 560 - 16*float64(r), Size: 10, S: row[c]})
+		}
+	}
+	return texts
 }
 
 // TestLayoutTextAroundTable: a letter's prose stays text, in reading
@@ -173,4 +203,63 @@ func FuzzLayout(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLayoutCost logs what rebuilding the layout costs next to PDFium's
+// plain text (numbers for docs/perf-scan.md).
+func TestLayoutCost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing")
+	}
+	for _, name := range []string{"customers50.pdf", "customers50-writer.pdf"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "scan", "testdata", "pdf", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		extractPDF(t, data) // warm
+		const n = 5
+		start := time.Now()
+		for range n {
+			extractPDF(t, data)
+		}
+		layout := time.Since(start) / n
+		w, _ := pool(t).acquire(context.Background())
+		inst, err := w.pool.GetInstance(time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start = time.Now()
+		pages := 0
+		for range n {
+			doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pc, _ := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
+			pages = pc.PageCount
+			for i := 0; i < pc.PageCount; i++ {
+				inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}}})
+			}
+			inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+		}
+		plain := time.Since(start) / n
+		inst.Close()
+		pool(t).release(w)
+		t.Logf("%s (%d pages): layout %v, PDFium plain text %v", name, pages, layout, plain)
+	}
+}
+
+func TestNeedsLayout(t *testing.T) {
+	for text, want := range map[string]bool{
+		"第1条（目的）本規約は、当社が提供するサービスの利用条件を定めるものです。":   false,
+		"令和7年4月1日 株式会社みなと保険サービス TEL 03-5321-1111": false,
+		"山田 太郎 1975/04/12 090-1234-5678":          true,
+		"連絡先 taro@example.jp":                     true,
+		"０９０－１２３４－５６７８ １９７５年":                     true,
+		"Page 12 of 340": false,
+	} {
+		if got := needsLayout(text); got != want {
+			t.Errorf("needsLayout(%q) = %v", text, got)
+		}
+	}
 }

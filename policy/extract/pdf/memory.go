@@ -28,9 +28,10 @@ func (m *linearMemory) Reallocate(size uint64) []byte {
 	if size <= uint64(cap(m.buf)) {
 		m.buf = m.buf[:size]
 	} else {
-		// Doubling, as append would, keeps growth amortised; the cap
-		// keeps the final step within the limit.
-		c := min(max(size, 2*uint64(cap(m.buf))), m.limit)
+		// A quarter more at each step: doubling, as append would, leaves
+		// up to half of a large memory reserved and unused (and counted
+		// as heap); the limit caps the last step.
+		c := min(max(size, uint64(cap(m.buf))*5/4), m.limit)
 		nb := make([]byte, size, c)
 		copy(nb, m.buf)
 		m.buf = nb

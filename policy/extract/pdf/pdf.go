@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/klippa-app/go-pdfium"
-	"github.com/klippa-app/go-pdfium/enums"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
@@ -167,20 +166,22 @@ func pagesText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages int, d Do
 	return out.chars, nil
 }
 
-// pageText lays out one page. A rotated page keeps PDFium's own text
-// order: its glyph boxes are in unrotated space, where lines run
-// vertically.
+// pageText lays out one page, as displayed: a page with /Rotate has its
+// glyph boxes in unrotated space, where its lines run vertically.
+// Reading every glyph's position costs about ten times PDFium's plain
+// text (docs/perf-scan.md), so a page whose plain text holds no e-mail
+// address and few numbers (prose, terms and conditions) keeps it.
 func pageText(inst pdfium.Pdfium, page requests.Page, out *writer) error {
-	rot, err := inst.FPDFPage_GetRotation(&requests.FPDFPage_GetRotation{Page: page})
+	plain, err := inst.GetPageText(&requests.GetPageText{Page: page})
 	if err != nil {
 		return extract.Malformed("pdf page", err)
 	}
-	if rot.PageRotation != enums.FPDF_PAGE_ROTATION_NONE {
-		t, err := inst.GetPageText(&requests.GetPageText{Page: page})
-		if err != nil {
-			return extract.Malformed("pdf page", err)
-		}
-		return out.text([]string{t.Text})
+	if !needsLayout(plain.Text) {
+		return out.text([]string{plain.Text})
+	}
+	rot, err := inst.FPDFPage_GetRotation(&requests.FPDFPage_GetRotation{Page: page})
+	if err != nil {
+		return extract.Malformed("pdf page", err)
 	}
 	gs, err := pageGlyphs(inst, page)
 	if err != nil {
@@ -190,6 +191,7 @@ func pageText(inst pdfium.Pdfium, page requests.Page, out *writer) error {
 	if err != nil {
 		return err
 	}
+	rotate(gs, rules, int(rot.PageRotation))
 	l := layoutPage(gs, rules)
 	for _, t := range l.tables {
 		if err := out.table(t); err != nil {
@@ -197,6 +199,35 @@ func pageText(inst pdfium.Pdfium, page requests.Page, out *writer) error {
 		}
 	}
 	return out.text(l.text)
+}
+
+// layoutNumbers is how many numbers of three or more digits make a page
+// worth laying out: a list of people has dates, phones and account
+// numbers on every line.
+const layoutNumbers = 4
+
+// needsLayout reports whether a page's plain text may hold rows of
+// personal data: an e-mail address, or several long numbers (full-width
+// digits included).
+func needsLayout(text string) bool {
+	if strings.ContainsRune(text, '@') || strings.ContainsRune(text, '＠') {
+		return true
+	}
+	numbers, run := 0, 0
+	for _, r := range text {
+		if r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+			run++
+			if run == 3 {
+				numbers++
+				if numbers >= layoutNumbers {
+					return true
+				}
+			}
+			continue
+		}
+		run = 0
+	}
+	return false
 }
 
 // writer sends a document's layout to the sink: text lines to one text

@@ -24,7 +24,7 @@ const DefaultMemoryLimit = 128 << 20
 // document is discarded afterwards rather than reused, so one large PDF
 // does not keep its memory until restart (WebAssembly memory never
 // shrinks).
-const recycleAbove = 48 << 20
+const recycleAbove = 32 << 20
 
 // Config configures a Pool.
 type Config struct {

@@ -73,3 +73,33 @@ func pageRules(inst pdfium.Pdfium, page requests.Page) ([]rule, error) {
 	}
 	return rules, nil
 }
+
+// rotate turns page-space boxes into display space for a page shown
+// rotated clockwise by quarter quarter-turns (/Rotate 90 is 1).
+func rotate(gs []glyph, rules []rule, quarter int) {
+	if quarter%4 == 0 {
+		return
+	}
+	f := func(x, y float64) (float64, float64) {
+		switch quarter % 4 {
+		case 1:
+			return y, -x
+		case 2:
+			return -x, -y
+		}
+		return -y, x
+	}
+	box := func(x0, y0, x1, y1 float64) (float64, float64, float64, float64) {
+		ax, ay := f(x0, y0)
+		bx, by := f(x1, y1)
+		return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+	}
+	for i := range gs {
+		g := &gs[i]
+		g.x0, g.y0, g.x1, g.y1 = box(g.x0, g.y0, g.x1, g.y1)
+	}
+	for i := range rules {
+		r := &rules[i]
+		r.x0, r.y0, r.x1, r.y1 = box(r.x0, r.y0, r.x1, r.y1)
+	}
+}

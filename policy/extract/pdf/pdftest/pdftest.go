@@ -9,6 +9,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/okuri/okuri/policy/extract/extracttest"
 )
@@ -100,25 +101,76 @@ type Text struct {
 // with a non-embedded Japanese CID font (UniJIS-UCS2-H, Adobe-Japan1),
 // the way a report engine places each field where it belongs. The order
 // is the content stream's, so a table can be drawn column by column.
-func Page(texts []Text) []byte {
+func Page(texts []Text) []byte { return RotatedPage(0, texts) }
+
+// RotatedPage is Page on a page with /Rotate rotate (0, 90, 180, 270):
+// the texts' positions are where they appear on screen (an A4 page turned
+// to landscape for 90 and 270), and they are written into the rotated
+// page space the way a scanner or a "rotate page" command leaves them.
+func RotatedPage(rotate int, texts []Text) []byte {
 	var content bytes.Buffer
+	pageText(&content, rotate, texts)
+	return extracttest.BuildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Rotate %d /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>", rotate),
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.Bytes()),
+		cidFont,
+		cidDescendant,
+		cidDescriptor,
+	)
+}
+
+// A non-embedded Japanese CID font (objects 5, 6, 7 of the pages above).
+const (
+	cidFont       = "<< /Type /Font /Subtype /Type0 /BaseFont /HeiseiMin-W3 /Encoding /UniJIS-UCS2-H /DescendantFonts [6 0 R] >>"
+	cidDescendant = "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HeiseiMin-W3 /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500 231 632 500] >>"
+	cidDescriptor = "<< /Type /FontDescriptor /FontName /HeiseiMin-W3 /Flags 6 /FontBBox [-123 -257 1001 910] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 709 /StemV 69 >>"
+)
+
+// pageText writes texts as content stream operators.
+func pageText(content *bytes.Buffer, rotate int, texts []Text) {
 	for _, t := range texts {
-		fmt.Fprintf(&content, "BT /F1 %.1f Tf %.2f %.2f Td <", t.Size, t.X, t.Y)
+		// Display (X, Y) to page space, and a text matrix that runs the
+		// text along the display's x axis.
+		a, b, c, d, e, f := 1.0, 0.0, 0.0, 1.0, t.X, t.Y
+		switch rotate {
+		case 90:
+			a, b, c, d, e, f = 0, 1, -1, 0, 595-t.Y, t.X
+		case 180:
+			a, b, c, d, e, f = -1, 0, 0, -1, 595-t.X, 842-t.Y
+		case 270:
+			a, b, c, d, e, f = 0, -1, 1, 0, t.Y, 842-t.X
+		}
+		fmt.Fprintf(content, "BT /F1 %.1f Tf %g %g %g %g %.2f %.2f Tm <", t.Size, a, b, c, d, e, f)
 		for _, r := range t.S {
 			if r > 0xffff {
 				r = '?'
 			}
-			fmt.Fprintf(&content, "%04X", r)
+			fmt.Fprintf(content, "%04X", r)
 		}
 		content.WriteString("> Tj ET\n")
 	}
+}
+
+// WithPhoto returns Page(texts) with a photo of about mib MiB under the
+// text (a JPEG stream of random bytes: text extraction never decodes
+// it), the size of a scanned or photo-heavy attachment.
+func WithPhoto(texts []Text, mib int) []byte {
+	var content bytes.Buffer
+	content.WriteString("q 595 0 0 842 0 0 cm /Im1 Do Q\n")
+	pageText(&content, 0, texts)
+	photo := make([]byte, mib<<20)
+	rnd := rand.NewChaCha8([32]byte{1})
+	rnd.Read(photo)
 	return extracttest.BuildPDF(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Im1 8 0 R >> >> /Contents 4 0 R >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.Bytes()),
-		"<< /Type /Font /Subtype /Type0 /BaseFont /HeiseiKakuGo-W5 /Encoding /UniJIS-UCS2-H /DescendantFonts [6 0 R] >>",
-		"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HeiseiKakuGo-W5 /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500 231 632 500] >>",
-		"<< /Type /FontDescriptor /FontName /HeiseiKakuGo-W5 /Flags 4 /FontBBox [-92 -250 1010 922] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 737 /StemV 114 >>",
+		cidFont,
+		cidDescendant,
+		cidDescriptor,
+		fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width 4000 /Height 3000 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream", len(photo), photo),
 	)
 }
