@@ -53,3 +53,25 @@ func TestLookalikeIDN(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipientsOnePerMailbox: the envelope (SMTPUTF8, Unicode) and the
+// To header (Outlook, punycode, upper case, root dot) name one mailbox,
+// which must count once toward the BCC threshold and the facts.
+func TestRecipientsOnePerMailbox(t *testing.T) {
+	p := newPolicy(t, testPolicy)
+	rcpts := []string{"tanaka@保険代理店.jp", "sato@partner.example.com."}
+	msg := testMessage("Tanaka <tanaka@XN--MNQQXP76AC1U7L3B.JP>, sato@Partner.Example.com", "", "x")
+	f := p.Facts(context.Background(), Input{MailFrom: "alice@agency.example.jp", User: "alice@agency.example.jp",
+		RcptTo: rcpts, Message: strings.NewReader(msg), Scan: clean(), History: known()})
+	if len(f.Recipients) != 2 {
+		for _, r := range f.Recipients {
+			t.Logf("%s envelope=%v field=%q", r.Address, r.Envelope, r.Field)
+		}
+		t.Fatalf("%d recipients, want 2", len(f.Recipients))
+	}
+	for _, r := range f.Recipients {
+		if !r.Envelope || r.Field != "to" {
+			t.Errorf("%s: envelope %v field %q, want envelope in To", r.Address, r.Envelope, r.Field)
+		}
+	}
+}

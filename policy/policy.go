@@ -190,6 +190,10 @@ func lowerAll(l []string) []string {
 // domainOf returns the normalised domain of an address, "" if it has none.
 func domainOf(a string) string { return addr.Domain(a) }
 
+// addrKey is an address in its one key form, so the envelope and the
+// header spelling of a mailbox are one recipient.
+func addrKey(a string) string { return addr.Key(a) }
+
 // domainsOf normalises configured domains like recipient domains, so
 // "保険代理店.jp" in the config matches the punycode form on the wire.
 func domainsOf(l []string) []string {
