@@ -88,9 +88,9 @@ func (c *core) Put(ctx context.Context, m *Message, body io.Reader, before ...au
 	} else if _, err := ulid.ParseStrict(m.ID); err != nil {
 		return fmt.Errorf("put %q: id is not a ulid: %v", m.ID, err)
 	}
-	typ := "message.held"
+	typ := audit.TypeMessageHeld
 	if m.State == StateQueued {
-		typ = "message.queued"
+		typ = audit.TypeMessageQueued
 	}
 	m.Version = 1
 	m.History = append(m.History, HistoryEntry{Time: now, Actor: System, What: typ, To: m.State, Comment: m.Decision.Rule})
@@ -223,19 +223,19 @@ func applyAttempt(m *Message, a Attempt) *effects {
 		eff.events = append(eff.events, ev)
 	}
 	if len(a.Delivered) > 0 {
-		addEv("message.delivered", a.Delivered, 0)
+		addEv(audit.TypeMessageDelivered, a.Delivered, 0)
 	}
 	if len(a.Failed) > 0 {
-		addEv("message.failed", rcptAddrs(a.Failed), len(a.Failed))
+		addEv(audit.TypeMessageFailed, rcptAddrs(a.Failed), len(a.Failed))
 	}
 	if a.DSN != "" {
-		addEv("message.dsn_sent", rcptAddrs(a.Failed), len(a.Failed))
+		addEv(audit.TypeMessageDSNSent, rcptAddrs(a.Failed), len(a.Failed))
 		eff.events[len(eff.events)-1].Attrs = map[string]string{"dsn": a.DSN}
 	}
 	pending := m.Pending()
 	if len(pending) > 0 {
 		m.NextAttempt = a.NextAttempt
-		addEv("message.deferred", pending, len(a.Deferred))
+		addEv(audit.TypeMessageDeferred, pending, len(a.Deferred))
 		if a.Err != "" {
 			eff.events[len(eff.events)-1].Reason = a.Err
 		}
@@ -288,7 +288,7 @@ func (c *core) DueHolds(ctx context.Context, now time.Time, limit int) ([]string
 func (c *core) PurgeBodies(ctx context.Context, before time.Time, limit int) (int, error) {
 	return c.retire(ctx, ixTerm, before, limit, func(m *Message, now time.Time) *effects {
 		m.Purged, m.PurgedAt = true, now
-		ev := newEvent("message.purged", m, now, System)
+		ev := newEvent(audit.TypeMessagePurged, m, now, System)
 		return &effects{events: []audit.Event{ev}, purgeBody: true}
 	})
 }
