@@ -1,6 +1,7 @@
 package approvalsui
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 )
@@ -26,7 +27,11 @@ func (s *Server) holdAction(w http.ResponseWriter, r *http.Request, p *principal
 		s.fail(w, r, code, key)
 		return
 	}
-	http.Redirect(w, r, "/holds/"+id, http.StatusSeeOther)
+	next := "/holds/" + id
+	if n := r.PostFormValue("next"); n != "" {
+		next = safeNext(n) // the delayed-send page returns to itself
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // holdBulk releases or deletes several quarantined messages (auditors).
@@ -47,9 +52,9 @@ func (s *Server) holdBulk(w http.ResponseWriter, r *http.Request, p *principal) 
 		ok++
 	}
 	b := s.base(r, p, "holds")
-	msg := b.T("done") + " " + b.T(action) + ": " + strconv.Itoa(ok)
+	msg := fmt.Sprintf(b.T("done."+action+".n"), ok)
 	if failed > 0 {
-		msg += " / " + b.T("err.conflict") + " " + strconv.Itoa(failed)
+		msg += " " + fmt.Sprintf(b.T("done.failed.n"), failed)
 	}
 	s.render(w, r, "done", &donePage{Base: b, Message: msg, Back: "/holds?tab=all"})
 }

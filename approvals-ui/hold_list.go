@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/okuri/okuri/audit"
@@ -75,11 +76,17 @@ func (s *Server) list(ctx context.Context, lang, tab string, q quarantine.Query,
 		if !p.canView(m) { // belt and braces: the scope already limits
 			continue
 		}
+		if m.Decision.Action == "notice" { // okuri's own mail is not held mail
+			continue
+		}
 		if tab == "approve" && !p.approves(m) { // never their own, which no store scope says
 			continue
 		}
 		rows = append(rows, s.summary(ctx, lang, m))
 	}
+	// The store pages by id; a row shows when it was received, so that is
+	// the order people read (newest first).
+	slices.SortStableFunc(rows, func(a, b *holdView) int { return b.received.Compare(a.received) })
 	return rows, page.Next, nil
 }
 

@@ -180,7 +180,7 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 	b := s.base(r, nil, "selfcheck")
 	msg := b.T("done.selfcheck")
 	if action == "cancel" {
-		msg = b.T("done")
+		msg = b.T("done.cancel")
 	}
 	s.render(w, r, "done", &donePage{Base: b, Message: msg, Back: "/login"})
 }

@@ -19,7 +19,7 @@ import (
 // path) with their bytes.
 func (f *fixture) queuedNotices() map[string][]string {
 	f.t.Helper()
-	page, err := f.st.List(context.Background(), quarantine.Query{Scope: quarantine.Scope{All: true}, State: quarantine.StateQueued})
+	page, err := f.st.List(context.Background(), quarantine.Query{Scope: quarantine.Scope{All: true}, State: quarantine.StateQueued, WithOwn: true})
 	if err != nil {
 		f.t.Fatal(err)
 	}

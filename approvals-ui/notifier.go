@@ -29,7 +29,7 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Deci
 	}
 	sender := senderAddr(m)
 	ja, en := d.Reason()
-	deadline := [2]string{"期限：" + fmtTime(m.HoldUntil), "Deadline: " + m.HoldUntil.In(jst).Format("Jan 2 15:04 MST")}
+	deadline := deadlineLine(m)
 	url := s.conf().UI.URL() + "/holds/" + m.ID
 	subj := subjectLine(m)
 	var lines [][2]string
@@ -45,12 +45,15 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Deci
 	case quarantine.StateHeldApproval:
 		lines = [][2]string{
 			{"このメールは" + ja + "保留され、上長承認を待っています。", "This message was held because it " + en + " and awaits supervisor approval."},
-			deadline,
+			deadline, signInLine,
 		}
 	case quarantine.StateHeldDelay:
+		if !s.delayEach() {
+			return // the digest or the 一時保留 page tells the sender
+		}
 		lines = [][2]string{
 			{"このメールは一時保留（送信待ち）です。期限に自動で送信されます。今すぐ送信または送信の取り消しができます。", "This message is a delayed send: it goes out at the deadline. You can send it now or cancel it."},
-			deadline,
+			deadline, signInLine,
 		}
 	case quarantine.StateQuarantined:
 		lines = [][2]string{
@@ -61,20 +64,70 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Deci
 		return
 	}
 	lines = append([][2]string{{"件名：" + subj, "Subject: " + subj}}, lines...)
-	s.queueNotice(ctx, m.ID, "held", sender, [2]string{"保留メールのお知らせ", "Your message was held"}, lines, link)
-	if m.State == quarantine.StateHeldApproval {
-		for _, a := range d.Approvers {
-			if strings.EqualFold(a, sender) {
-				continue
-			}
-			s.queueNotice(ctx, m.ID, "approve", a, [2]string{"承認待ちのメールがあります", "A message awaits your approval"},
-				[][2]string{
-					{sender + " さんのメールが" + ja + "保留され、承認を待っています。", "A message from " + sender + " was held because it " + en + " and awaits your approval."},
-					{"件名：" + subj, "Subject: " + subj},
-					deadline,
-				}, url)
-		}
+	s.queueNotice(ctx, m.ID, "held", sender, notice.Notice{Subject: [2]string{"保留メールのお知らせ", "Your message was held"}, Lines: lines, Link: link})
+	switch m.State {
+	case quarantine.StateHeldApproval:
+		s.askApprovers(ctx, m, d)
+	case quarantine.StateQuarantined:
+		s.tellSecurityTeam(ctx, m, d)
 	}
+}
+
+// signInLine tells people which password the UI wants: the one their
+// mail program uses to send (SMTP AUTH), not a second one.
+var signInLine = [2]string{"画面には、メールソフトの送信設定と同じメールアドレスとパスワードでログインできます。",
+	"Sign in with the same address and password your mail program uses to send."}
+
+func deadlineLine(m *quarantine.Message) [2]string {
+	return [2]string{"期限：" + fmtTime(m.HoldUntil) + "（日本時間）", "Deadline: " + m.HoldUntil.In(jst).Format("Jan 2 15:04 MST")}
+}
+
+// askApprovers sends each approver the request they can decide from: the
+// headline, recipients, attachment names, and approve/reject links.
+func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
+	sender := senderAddr(m)
+	ja, en := d.Reason()
+	facts := s.noticeFacts(ctx, m)
+	for _, a := range d.Approvers {
+		if strings.EqualFold(a, sender) {
+			continue
+		}
+		approve, reject := s.DecideURLs(m, a)
+		s.queueNotice(ctx, m.ID, "approve", a, notice.Notice{
+			Subject: [2]string{"承認待ちのメールがあります", "A message awaits your approval"},
+			Lines: [][2]string{
+				{headline("ja", m, d), headline("en", m, d)},
+				{sender + " さんのメールが承認を待っています。保留理由：" + ja, "A message from " + sender + " awaits your approval. Reason: " + en + "."},
+				{"件名：" + subjectLine(m), "Subject: " + subjectLine(m)},
+				deadlineLine(m),
+				{"下のボタンから確認画面を開いて承認・却下できます（ボタンは1回だけ使えます）。詳しい内容は最後のリンクから画面で確認できます。",
+					"The buttons open a page to confirm approval or rejection (they work once). The last link opens the full message."},
+			},
+			Facts: facts,
+			Buttons: []notice.Button{{Label: [2]string{"承認する", "Approve"}, URL: approve},
+				{Label: [2]string{"却下する", "Reject"}, URL: reject}},
+			Link: s.conf().UI.URL() + "/holds/" + m.ID,
+		})
+	}
+}
+
+// noticeFacts lists the recipients and attachment names for a notice:
+// both are the sender's own choices, not detected values.
+func (s *Server) noticeFacts(ctx context.Context, m *quarantine.Message) []notice.Fact {
+	facts := []notice.Fact{{Label: [2]string{"宛先", "Recipients"}, Values: m.To}}
+	mv, err := s.readMail(ctx, m.ID)
+	if err != nil {
+		s.log.Warn("ui: notice attachments", "id", m.ID, "err", err)
+		return facts
+	}
+	var atts []string
+	for _, a := range mv.Attachments {
+		atts = append(atts, a.Name+" ("+a.SizeText()+")")
+	}
+	if len(atts) > 0 {
+		facts = append(facts, notice.Fact{Label: [2]string{"添付ファイル", "Attachments"}, Values: atts})
+	}
+	return facts
 }
 
 // Rejected is called by the gateway after a reject rule refused a
@@ -90,9 +143,9 @@ func (s *Server) Rejected(ctx context.Context, m *quarantine.Message, d *policy.
 	if id == "" {
 		id = ulid.Make().String()
 	}
-	s.queueNotice(ctx, id, "policy_rejected", senderAddr(m), [2]string{"メールは送信されませんでした", "Your message was not sent"},
-		[][2]string{{"件名：" + subj, "Subject: " + subj},
-			{"このメールは" + ja + "送信できません。", "This message cannot be sent because it " + en + "."}}, "")
+	s.queueNotice(ctx, id, "policy_rejected", senderAddr(m), notice.Notice{Subject: [2]string{"メールは送信されませんでした", "Your message was not sent"},
+		Lines: [][2]string{{"件名：" + subj, "Subject: " + subj},
+			{"このメールは" + ja + "送信できません。", "This message cannot be sent because it " + en + "."}}})
 }
 
 // OnExpired is the sweeper's notice hook (quarantine.SweeperOptions.OnExpired):
@@ -116,7 +169,7 @@ func (s *Server) notifyOutcome(ctx context.Context, m *quarantine.Message) {
 	var line [2]string
 	switch h.What {
 	case "message.approved":
-		title, line = [2]string{"メールが承認されました", "Your message was approved"}, [2]string{"上長承認されたため、メールを送信します。", "It was approved and is being sent."}
+		title, line = [2]string{"メールが承認されました", "Your message was approved"}, [2]string{"上長が承認したため、メールを送信します。", "Your supervisor approved it; it is being sent."}
 	case "message.rejected":
 		title, line = [2]string{"メールが却下されました", "Your message was rejected"}, [2]string{"承認者が却下したため、メールは送信されません。", "An approver rejected it; it will not be sent."}
 	case "message.expired":
@@ -132,7 +185,7 @@ func (s *Server) notifyOutcome(ctx context.Context, m *quarantine.Message) {
 	if h.Comment != "" && h.What != "message.expired" {
 		lines = append(lines, [2]string{"コメント：" + h.Comment, "Comment: " + h.Comment})
 	}
-	s.queueNotice(ctx, m.ID, h.What, sender, title, lines, s.conf().UI.URL()+"/holds/"+m.ID)
+	s.queueNotice(ctx, m.ID, h.What, sender, notice.Notice{Subject: title, Lines: lines, Link: s.conf().UI.URL() + "/holds/" + m.ID})
 }
 
 // senderAddr is where notices to the sender go: the envelope sender (the
@@ -162,7 +215,7 @@ func subjectLine(m *quarantine.Message) string {
 // scanned or held (it does not pass the gateway), and a bounce of it goes
 // nowhere. Its id derives from (message, kind, recipient), so a repeated
 // call queues it once.
-func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, subject [2]string, lines [][2]string, link string) {
+func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n notice.Notice) {
 	if to == "" || !strings.Contains(to, "@") {
 		return
 	}
@@ -171,14 +224,16 @@ func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, subjec
 		from = "okuri@" + s.conf().SMTP.Hostname
 	}
 	now := s.now()
-	body, err := notice.Compose(notice.Notice{From: from, To: to, Date: now, Subject: subject, Lines: lines, Link: link, Hostname: s.conf().SMTP.Hostname})
+	n.From, n.FromName, n.To, n.Date, n.Hostname = from, s.conf().UI.FromName(), to, now, s.conf().SMTP.Hostname
+	subject := n.Subject
+	body, err := notice.Compose(n)
 	if err != nil {
 		s.log.Error("ui: notice", "id", refID, "kind", kind, "err", err)
 		return
 	}
 	nm := &quarantine.Message{
 		ID: noticeID(refID, kind, to), Received: now, From: "", To: []string{to},
-		Headers:  quarantine.Headers{From: "okuri", To: to, Subject: subject[0] + " / " + subject[1]},
+		Headers:  quarantine.Headers{From: s.conf().UI.FromName(), To: to, Subject: subject[0] + " / " + subject[1]},
 		Decision: quarantine.Decision{Action: "notice", Explanation: kind + " notice for " + refID},
 		State:    quarantine.StateQueued,
 	}
@@ -208,4 +263,30 @@ func noticeID(refID, kind, to string) string {
 	u.SetTime(orig.Time())
 	copy(u[6:], h[:10])
 	return u.String()
+}
+
+// tellSecurityTeam sends policy.security_team the quarantine notice: the
+// headline, the sender, recipients and attachment names, and the page.
+func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
+	ja, en := d.Reason()
+	facts := append([]notice.Fact{{Label: [2]string{"送信者", "Sender"}, Values: []string{senderAddr(m)}}}, s.noticeFacts(ctx, m)...)
+	for _, a := range s.conf().Policy.SecurityTeam {
+		s.queueNotice(ctx, m.ID, "quarantined", a, notice.Notice{
+			Subject: [2]string{"隔離されたメールがあります", "A message was quarantined"},
+			Lines: [][2]string{
+				{headline("ja", m, d), headline("en", m, d)},
+				{"保留理由：" + ja, "Reason: " + en + "."},
+				{"件名：" + subjectLine(m), "Subject: " + subjectLine(m)},
+				{"画面で内容を確認し、解放（送信）または削除してください。", "Review it in the UI, then release (send) or delete it."},
+			},
+			Facts: facts,
+			Link:  s.conf().UI.URL() + "/holds/" + m.ID,
+		})
+	}
+}
+
+// delayEach reports whether delayed sends get one notice each.
+func (s *Server) delayEach() bool {
+	v := s.conf().UI.DelayNotice
+	return v == "" || v == "each"
 }

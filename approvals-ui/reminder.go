@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/okuri/okuri/approvals-ui/notice"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -52,18 +53,19 @@ func (s *Server) remindOnce(ctx context.Context, before time.Duration) {
 
 func (s *Server) remind(ctx context.Context, m *quarantine.Message) {
 	subj := subjectLine(m)
-	deadline := [2]string{"期限：" + fmtTime(m.HoldUntil), "Deadline: " + m.HoldUntil.In(jst).Format("Jan 2 15:04 MST")}
 	title := [2]string{"【リマインダー】保留メールの期限が近づいています", "Reminder: a held message's deadline is near"}
-	lines := [][2]string{{"件名：" + subj, "Subject: " + subj}, deadline}
+	lines := [][2]string{{"件名：" + subj, "Subject: " + subj}, deadlineLine(m),
+		{"期限を過ぎると、このメールは送信されません。", "After the deadline the message is not sent."}}
 	if m.State == quarantine.StateHeldSelfCheck {
-		s.queueNotice(ctx, m.ID, "remind", senderAddr(m), title, lines, s.SelfCheckURL(m))
+		s.queueNotice(ctx, m.ID, "remind", senderAddr(m), notice.Notice{Subject: title, Lines: lines, Link: s.SelfCheckURL(m)})
 		return
 	}
 	d := s.decision(ctx, m)
 	if d == nil {
 		return
 	}
+	lines = append([][2]string{{headline("ja", m, d), headline("en", m, d)}}, lines...)
 	for _, a := range d.Approvers {
-		s.queueNotice(ctx, m.ID, "remind", a, title, lines, s.conf().UI.URL()+"/holds/"+m.ID)
+		s.queueNotice(ctx, m.ID, "remind", a, notice.Notice{Subject: title, Lines: lines, Link: s.conf().UI.URL() + "/holds/" + m.ID})
 	}
 }

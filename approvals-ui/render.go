@@ -12,7 +12,7 @@ import (
 var assets embed.FS
 
 // pageNames are the templates; each is parsed once with the layout.
-var pageNames = []string{"login", "totp", "enrol", "list", "detail", "admin_users", "settings", "error", "done", "password"}
+var pageNames = []string{"login", "totp", "enrol", "list", "detail", "admin_users", "settings", "error", "done", "password", "decide", "delayed", "audit"}
 
 type pages struct{ t map[string]*template.Template }
 

@@ -25,6 +25,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /lang/{lang}", s.langSet)
 	mux.HandleFunc("GET /link/{token}", s.linkShow)
 	mux.HandleFunc("POST /link/{token}", s.linkSubmit)
+	mux.HandleFunc("GET /decide/{token}", s.decideShow)
+	mux.HandleFunc("POST /decide/{token}", s.decideSubmit)
 	mux.HandleFunc("POST /api/v1/login", s.apiLogin)
 
 	// Signed in.
@@ -34,6 +36,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/password", s.authExpired(true, s.passwordSubmit))
 	mux.HandleFunc("POST /logout/all", s.auth(s.logoutAll))
 	mux.HandleFunc("GET /holds", s.auth(s.holdList))
+	mux.HandleFunc("GET /delayed", s.auth(s.delayedList))
+	mux.HandleFunc("GET /audit", s.auth(s.auditTrail))
 	mux.HandleFunc("GET /holds/{id}", s.auth(s.holdShow))
 	mux.HandleFunc("GET /holds/{id}/eml", s.auth(s.holdDownload))
 	mux.HandleFunc("POST /holds/{id}/{action}", s.auth(s.holdAction))

@@ -29,19 +29,27 @@ type Emitter interface {
 	Emit(ctx context.Context, evs ...audit.Event) error
 }
 
+// AuditReader reads the audit stream (audit.Log.Read).
+type AuditReader interface {
+	Read(ctx context.Context, ro audit.ReadOptions, fn func(audit.Event) error) error
+}
+
 // Options configure the Server. Config, Store and Audit are required.
 type Options struct {
 	Config *config.Config
 	Store  quarantine.Store
 	Audit  Emitter
-	// Directory returns the current users snapshot (it changes on SIGHUP).
-	// The server also re-reads Config.Dir.UsersFile when it changed on
-	// disk, because its own writes (TOTP enrolment, password reset) must be
-	// visible at once.
+	// Directory returns the current users snapshot (it changes on SIGHUP);
+	// the server also re-reads Config.Dir.UsersFile when it changed on
+	// disk (`okuri user add`). The UI never writes that file: sign-in
+	// state is in Accounts.
 	Directory func() *directory.Directory
 	// TLS is the server's TLS configuration (certificate); nil: certs.Load
 	// with smtp.tls's files or the generated certificate in data_dir.
 	TLS *tls.Config
+	// AuditLog, when set, lets auditors search the audit trail at /audit
+	// (the running process's *audit.Log).
+	AuditLog AuditReader
 	// Accounts is the users' shared sign-in state (also used by SMTP
 	// AUTH); nil: built on Store with the users file as its seed.
 	Accounts *directory.Accounts
@@ -64,7 +72,7 @@ type Server struct {
 	log   *slog.Logger
 	now   func() time.Time
 	pages *pages
-	users *userFile
+	users *directory.FileSource // the users file, re-read when it changes
 	// accounts holds passwords, 2FA and lockouts, shared by every
 	// instance and by SMTP AUTH.
 	accounts *directory.Accounts
@@ -101,10 +109,10 @@ func New(o Options) (*Server, error) {
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
-	s.users = &userFile{path: o.Config.Dir.UsersFile, fallback: o.Directory}
+	s.users = directory.NewFileSource(o.Config.Dir.UsersFile, o.Directory)
 	if s.accounts = o.Accounts; s.accounts == nil {
 		if s.accounts, err = directory.NewAccounts(directory.AccountsOptions{KV: o.Store, NotFound: quarantine.ErrNotFound,
-			Users: s.users.current, Limits: s.lockoutLimits, Now: o.Clock}); err != nil {
+			Users: s.users.Current, Limits: s.lockoutLimits, Now: o.Clock}); err != nil {
 			return nil, err
 		}
 	}
@@ -201,7 +209,10 @@ func (s *Server) Start() error {
 	s.mu.Unlock()
 	go func() {
 		defer close(s.stopped)
-		s.reminderLoop(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { s.reminderLoop(ctx) })
+		wg.Go(func() { s.digestLoop(ctx) })
+		wg.Wait()
 	}()
 	go func() {
 		err := s.http.Serve(tls.NewListener(ln, s.http.TLSConfig))

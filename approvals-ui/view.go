@@ -47,6 +47,15 @@ type findingView struct {
 	Label string
 }
 
+// WhereText is where a finding is, with its column when the scan named
+// one: "customers.csv / 列: 電話".
+func (f findingView) WhereText(lang string) string {
+	if f.Column == "" {
+		return f.Where
+	}
+	return f.Where + " / " + tr(lang, "column") + ": " + f.Column
+}
+
 type histView struct {
 	Time, Actor, What, Comment string
 }
@@ -60,18 +69,43 @@ type holdView struct {
 	Received, Deadline, TimeLeft string
 	Overdue                      bool
 	Size                         int64
+	Headline                     string
 	Badges                       []badge
 	Reason, Explanation          string
-	Recipients                   []rcptView
-	Deliveries                   []deliveryView
-	Rewritten                    bool
-	Findings                     []findingView
-	Attachments                  []attachment
-	Preview                      string
-	Truncated                    bool
-	History                      []histView
-	Actions                      map[string]bool
-	NeedsCheck                   bool
+	// Kinds and Keywords say which personal data and which keywords made
+	// the hold, for the list's reason column.
+	Kinds, Keywords string
+	// Rules is the deciding rule's conditions in the page's language.
+	Rules       []ruleView
+	Recipients  []rcptView
+	Deliveries  []deliveryView
+	Rewritten   bool
+	Findings    []findingView
+	Attachments []attachment
+	Preview     string
+	Truncated   bool
+	History     []histView
+	Actions     map[string]bool
+	NeedsCheck  bool
+	received    time.Time // for sorting what Received shows
+}
+
+// SizeText is the message size for people.
+func (v *holdView) SizeText() string { return fmtSize(v.Size) }
+
+// SizeText is the attachment size for people.
+func (a attachment) SizeText() string { return fmtSize(a.Size) }
+
+// fmtSize writes a byte count in B, KB or MB (1024-based, as Windows
+// Explorer and Outlook show sizes).
+func fmtSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
 }
 
 func fmtTime(t time.Time) string {
@@ -107,23 +141,15 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		Subject: m.Headers.Subject, HFrom: m.Headers.From, HTo: m.Headers.To, HCc: m.Headers.Cc,
 		HDate: m.Headers.Date, HMessageID: m.Headers.MessageID,
 		EnvFrom: m.From, AuthUser: m.AuthUser, Group: m.Group, Size: m.Size,
-		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil)}
+		Received: fmtTime(m.Received), Deadline: fmtTime(m.HoldUntil), received: m.Received}
 	for _, f := range m.Decision.Findings {
-		label := tr(lang, "kind."+f.Kind)
-		if label == "kind."+f.Kind {
-			label = f.Kind
-		}
-		v.Findings = append(v.Findings, findingView{Finding: f, Label: label})
+		v.Findings = append(v.Findings, findingView{Finding: f, Label: kindLabel(lang, f.Kind)})
 	}
 	if !m.HoldUntil.IsZero() && m.State.Held() {
 		left := m.HoldUntil.Sub(s.now())
 		v.TimeLeft, v.Overdue = timeLeft(lang, left), left <= 0
 	}
 	d := s.decision(ctx, m)
-	total := 0
-	for _, f := range m.Decision.Findings {
-		total += f.Count
-	}
 	verdict := m.Decision.Verdict
 	if d != nil {
 		ja, en := d.Reason()
@@ -131,19 +157,23 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		if lang == "en" {
 			v.Reason = en
 		}
-		if total == 0 {
-			for _, n := range d.Kinds {
-				total += n
-			}
-		}
 		if verdict == "" {
 			verdict = d.Verdict
 		}
 	} else {
 		v.Reason = m.Decision.Rule
 	}
-	if total > 0 || verdict == "personal_data" {
-		v.Badges = append(v.Badges, badge{"pii", fmt.Sprintf("%s %d", tr(lang, "badge.pii"), total)})
+	v.Headline = headline(lang, m, d)
+	labels := make([]string, 0, 4)
+	for _, k := range kindsFound(m, d) {
+		labels = append(labels, kindLabel(lang, k))
+	}
+	v.Kinds = strings.Join(labels, tr(lang, "sep"))
+	if d != nil {
+		v.Keywords = strings.Join(d.Explanation.Facts.Keywords, tr(lang, "sep"))
+	}
+	if matches(m, d) > 0 || verdict == "personal_data" {
+		v.Badges = append(v.Badges, badge{"pii", piiBadge(lang, m, d)})
 	}
 	switch verdict {
 	case "encrypted":
@@ -194,6 +224,7 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		}
 	}
 	v.Explanation = m.Decision.Explanation
+	v.Rules = explainRules(lang, d)
 	for _, r := range m.To {
 		dom := ""
 		if i := strings.LastIndexByte(r, '@'); i >= 0 {
@@ -219,15 +250,7 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		}
 	}
 	for _, h := range m.History {
-		actor := h.Actor.User
-		if actor == "" {
-			actor = h.Actor.Kind
-		}
-		what := tr(lang, "ev."+h.What)
-		if what == "ev."+h.What {
-			what = h.What
-		}
-		v.History = append(v.History, histView{Time: fmtTime(h.Time), Actor: actor, What: what, Comment: h.Comment})
+		v.History = append(v.History, histLine(lang, h))
 	}
 	if p != nil {
 		v.Actions = p.allowedActions(m)

@@ -38,6 +38,15 @@ type UI struct {
 	// okuri@smtp.hostname). They are sent with the null reverse path, like
 	// DSNs, so a bounce of a notice goes nowhere.
 	NoticeFrom string `yaml:"notice_from"`
+	// NoticeFromName is the display name of notice mails' From, so that
+	// people recognise them in their inbox (default "okuri").
+	NoticeFromName string `yaml:"notice_from_name"`
+	// DelayNotice is how senders hear about delayed sends: "each" (a
+	// notice per message, the default), "digest" (one list per sender at
+	// most every DelayDigestEvery) or "none" (the 一時保留 page only).
+	DelayNotice string `yaml:"delay_notice"`
+	// DelayDigestEvery is the digest interval (default 15m).
+	DelayDigestEvery Duration `yaml:"delay_digest_every"`
 	// ReminderBefore sends a reminder this long before a hold deadline
 	// (default 1h; negative disables reminders).
 	ReminderBefore Duration `yaml:"reminder_before"`
@@ -74,6 +83,7 @@ const (
 	DefaultUILockoutWindow    = 15 * time.Minute
 	DefaultUILockoutDuration  = 30 * time.Minute
 	DefaultUIReminderBefore   = time.Hour
+	DefaultUIDelayDigestEvery = 15 * time.Minute
 )
 
 func orDur(d Duration, def time.Duration) time.Duration {
@@ -181,9 +191,33 @@ func (c *Config) validateUI(bad func(key, msg string)) {
 	if u.NoticeFrom != "" && (!strings.Contains(u.NoticeFrom, "@") || strings.ContainsAny(u.NoticeFrom, " <>\r\n")) {
 		bad("ui.notice_from", "must be a bare mail address, e.g. okuri@agency.example")
 	}
+	if strings.ContainsAny(u.NoticeFromName, "\r\n") {
+		bad("ui.notice_from_name", "must be one line")
+	}
+	switch u.DelayNotice {
+	case "", "each", "digest", "none":
+	default:
+		bad("ui.delay_notice", `must be "each", "digest" or "none"`)
+	}
+	if u.DelayDigestEvery < 0 {
+		bad("ui.delay_digest_every", "must not be negative")
+	}
 	if u.ClientCAFile != "" {
 		if _, err := os.Stat(u.ClientCAFile); err != nil {
 			bad("ui.client_ca_file", "cannot read: "+quote(u.ClientCAFile))
 		}
 	}
+}
+
+// FromName returns the display name of notice mails.
+func (u UI) FromName() string {
+	if u.NoticeFromName == "" {
+		return "okuri"
+	}
+	return u.NoticeFromName
+}
+
+// DelayDigest returns the delayed-send digest interval, or its default.
+func (u UI) DelayDigest() time.Duration {
+	return orDur(u.DelayDigestEvery, DefaultUIDelayDigestEvery)
 }

@@ -149,7 +149,8 @@ func SetPassword(path, address, name string, aliases []string, password string, 
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	var f file
-	if data, err := os.ReadFile(path); err == nil {
+	data, err := os.ReadFile(path)
+	if err == nil {
 		if err := yaml.Unmarshal(data, &f); err != nil {
 			return fmt.Errorf("directory: %s: %w", path, err)
 		}
@@ -177,9 +178,9 @@ func SetPassword(path, address, name string, aliases []string, password string, 
 		f.Users = append(f.Users, User{Address: address, Name: name, Aliases: aliases, Password: hash, PasswordChanged: now})
 	}
 	sort.Slice(f.Users, func(i, j int) bool { return f.Users[i].Address < f.Users[j].Address })
-	out, err := yaml.Marshal(&f)
+	out, err := encodeUsers(data, &f)
 	if err != nil {
-		return fmt.Errorf("directory: encode: %w", err)
+		return err
 	}
 	return writeFileAtomic(path, out, 0o600)
 }

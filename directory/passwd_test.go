@@ -105,3 +105,42 @@ func TestPasswordExpired(t *testing.T) {
 		}
 	}
 }
+
+// TestUserFileKeepsComments: `okuri user passwd` on a users file the
+// operator annotated keeps the header and per-user comments.
+func TestUserFileKeepsComments(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "users.yaml")
+	if err := SetPassword(p, "sato@agency.test", "佐藤", nil, "Kiku-2026-aki-pw", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetPassword(p, "ito@agency.test", "伊藤", nil, "Fuji-2026-yama-pw", true); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	annotated := strings.Replace(string(data), "users:\n", "# 営業部のユーザー（okuri user add で追加）\nusers:\n", 1)
+	annotated = strings.Replace(annotated, "    - address: sato@agency.test", "    # 佐藤さん: 2026年4月入社\n    - address: sato@agency.test", 1)
+	annotated = strings.Replace(annotated, "      name: 伊藤", "      name: 伊藤 # 支店長", 1)
+	if annotated == string(data) || !strings.Contains(annotated, "佐藤さん") || !strings.Contains(annotated, "支店長") {
+		t.Fatalf("could not annotate:\n%s", data)
+	}
+	os.WriteFile(p, []byte(annotated), 0o600)
+	if err := ChangePassword(p, "sato@agency.test", "Kiku-2026-aki-pw", "Kiku-2026-new-pw", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetPassword(p, "ando@agency.test", "安藤", nil, "Sumire-2026-pw!", true); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(p)
+	for _, want := range []string{"# 営業部のユーザー（okuri user add で追加）", "# 佐藤さん: 2026年4月入社", "# 支店長"} {
+		if !strings.Contains(string(after), want) {
+			t.Errorf("comment %q lost:\n%s", want, after)
+		}
+	}
+	d, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.Authenticate("sato@agency.test", "Kiku-2026-new-pw"); !ok || d.Len() != 3 {
+		t.Errorf("users after the writes: %d", d.Len())
+	}
+}

@@ -108,9 +108,9 @@ func updateUser(path, address string, fn func(*User) error) error {
 			if err := fn(&f.Users[i]); err != nil {
 				return err
 			}
-			out, err := yaml.Marshal(&f)
+			out, err := encodeUsers(data, &f)
 			if err != nil {
-				return fmt.Errorf("directory: encode: %w", err)
+				return err
 			}
 			return writeFileAtomic(path, out, 0o600)
 		}

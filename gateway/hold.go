@@ -101,7 +101,8 @@ func findings(res *scan.Result) []quarantine.Finding {
 		if f.Where.Sheet != "" {
 			where += " / " + f.Where.Sheet
 		}
-		fs = append(fs, quarantine.Finding{Kind: f.Kind, Count: f.Count, Samples: f.Samples, Where: where})
+		fs = append(fs, quarantine.Finding{Kind: f.Kind, Count: f.Count, Samples: f.Samples, Where: where,
+			Records: f.Records, Column: f.Where.Column})
 	}
 	return fs
 }

@@ -69,6 +69,11 @@ type Finding struct {
 	Count   int      `json:"count"`
 	Samples []string `json:"samples,omitempty"` // masked, e.g. "090-****-5678"
 	Where   string   `json:"where,omitempty"`   // e.g. "attachment list.csv"
+	// Records is how many people (rows, records) this finding is part of,
+	// so pages count customers rather than matched cells.
+	Records int `json:"records,omitempty"`
+	// Column is the column header (or letter) of a table, when known.
+	Column string `json:"column,omitempty"`
 }
 
 // Decision is the summary of the policy decision that put the message here.

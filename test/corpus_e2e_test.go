@@ -105,10 +105,11 @@ func TestCorpusEndToEnd(t *testing.T) {
 	}
 	all := corpus.Total(byFormat)
 	t.Logf("held-out sample through SMTP, %d messages\n\n%s", all.TP+all.FP+all.FN+all.TN, corpus.Table("format", byFormat))
-	// Loose floors (measured 2026-12-06: 1.000 / 0.974); the lead raises
-	// them with the detector fixes.
-	if all.Precision() < 0.90 || all.Recall() < 0.88 {
-		t.Errorf("end to end: precision %.3f recall %.3f, floors 0.90 / 0.88", all.Precision(), all.Recall())
+	// Loose floors (measured 2026-12-06 03:45 UTC on main 59f8e55: 1.000 /
+	// 0.947, two birthday lists missed); the lead raises them with the
+	// detector fixes.
+	if all.Precision() < 0.95 || all.Recall() < 0.92 {
+		t.Errorf("end to end: precision %.3f recall %.3f, floors 0.95 / 0.92", all.Precision(), all.Recall())
 	}
 }
 

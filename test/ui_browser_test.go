@@ -51,7 +51,7 @@ func TestUIBrowserSelfCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"顧客リストを送ります", "個人情報 2", "複数顧客宛 BCC", "初回送信先", "類似ドメイン", "送信者確認待ち"} {
+	for _, want := range []string{"顧客リストを送ります", "個人情報 1名分", "複数の顧客宛（BCC変換）", "初めての送信先", "類似ドメイン", "送信者確認待ち"} {
 		if !strings.Contains(list, want) {
 			t.Errorf("held list lacks %q:\n%s", want, list)
 		}

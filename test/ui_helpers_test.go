@@ -113,6 +113,7 @@ func startUI(t *testing.T) *uiEnv {
 	cfg.Dir.UsersFile = users
 	cfg.Dir.Groups = []config.Group{{Name: "sales", Members: []string{uiSender}, Approvers: []string{uiApprover}}}
 	cfg.Dir.Auditors = []string{uiAuditor}
+	cfg.Dir.Admins = []string{uiAuditor} // the admin pages are walked too
 	quiet := slog.New(slog.DiscardHandler)
 	st, err := quarantine.OpenEmbedded(quarantine.EmbeddedOptions{Dir: filepath.Join(dir, "store"), NoSync: true, Logger: quiet})
 	if err != nil {

@@ -149,7 +149,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	a.lockout.Store(lockoutLimits(cfg))
 	// One sign-in state for the UI and SMTP AUTH, in the shared store.
 	accounts, err := directory.NewAccounts(directory.AccountsOptions{KV: st, NotFound: quarantine.ErrNotFound,
-		Users: a.dir.Load, Limits: func() directory.Limits { return *a.lockout.Load() }})
+		Users: directory.NewFileSource(cfg.Dir.UsersFile, a.dir.Load).Current, Limits: func() directory.Limits { return *a.lockout.Load() }})
 	if err != nil {
 		a.close()
 		return nil, err
@@ -158,7 +158,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	var onExpired func(context.Context, *quarantine.Message)
 	if cfg.UI.Listen != "" {
 		a.ui, err = approvalsui.New(approvalsui.Options{
-			Config: cfg, Store: st, Audit: a.backend.audit, Directory: a.dir.Load, Accounts: accounts,
+			Config: cfg, Store: st, Audit: a.backend.audit, AuditLog: a.backend.audit, Directory: a.dir.Load, Accounts: accounts,
 			TLS: serverTLS, Kick: worker.Kick, Logger: log, Registerer: reg,
 		})
 		if err != nil {

@@ -21,10 +21,11 @@ import (
 // held-out floors are loose, it is reported more than asserted. The
 // lead raises them as the detector improves.
 var floors = map[Part]struct{ precision, recall, detPrecision, detRecall float64 }{
-	// measured 2026-12-06 03:25 UTC: held 1.000 / 0.986, detected 1.000 / 0.986
-	Tuning: {0.97, 0.96, 0.97, 0.96},
-	// measured 2026-12-06 03:25 UTC: held 1.000 / 0.941, detected 1.000 / 0.940
-	HeldOut: {0.90, 0.88, 0.90, 0.88},
+	// measured 2026-12-06 03:45 UTC (main 59f8e55, 384 messages): held
+	// 1.000 / 1.000, detected 1.000 / 1.000
+	Tuning: {0.98, 0.98, 0.98, 0.98},
+	// measured then: held 1.000 / 0.986, detected 1.000 / 0.986
+	HeldOut: {0.93, 0.92, 0.93, 0.92},
 }
 
 // result is one sample's scan outcome.

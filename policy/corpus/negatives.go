@@ -23,6 +23,41 @@ var negLayouts = []negLayout{
 	{"catalogue", catalogue},
 	{"sales", salesByMonth},
 	{"schedule", schedule},
+	{"client-companies", clientCompanies},
+	{"ledger", ledger},
+}
+
+// clientCompanies is a list of corporate clients: company names,
+// departments, addresses and phones of offices, no individuals.
+func clientCompanies(r *rand.Rand, part Part, n int) table {
+	t := table{rows: [][]cell{textRow(variant(r, part, []string{"取引先名", "法人名", "会社名", "顧客名（法人）"}), "部署", "郵便番号", "所在地", "代表電話", "業種")}}
+	for i := range n {
+		pl := pick(r, places)
+		name := pick(r, []string{"株式会社", "有限会社", "㈱", "合同会社"}) + pick(r, surnames).kanji + pick(r, []string{"商事", "建設", "運輸", "製作所", "不動産", "食品"})
+		if i%3 == 0 {
+			name = pick(r, surnames).kanji + pick(r, []string{"工業株式会社", "産業㈱", "物流株式会社"})
+		}
+		t.rows = append(t.rows, textRow(name, pick(r, []string{"総務部", "経理部", "人事部", "本社"}), fmt.Sprintf("%s-%04d", pl.zip3, r.IntN(10000)),
+			pl.pref+pl.city+pick(r, pl.towns)+fmt.Sprintf("%d-%d-%d", 1+r.IntN(5), 1+r.IntN(20), 1+r.IntN(20)), landline(r, pl.area),
+			pick(r, []string{"製造業", "建設業", "運輸業", "卸売業", "不動産業"})))
+	}
+	return t
+}
+
+// ledger is an accounting journal export: dates, 12-digit voucher
+// numbers, accounts and amounts.
+func ledger(r *rand.Rand, part Part, n int) table {
+	t := table{rows: [][]cell{textRow("日付", variant(r, part, []string{"伝票番号", "仕訳番号", "伝票No", "管理番号"}), "借方科目", "貸方科目", "摘要", "金額")}}
+	for range n {
+		m, d := 1+r.IntN(12), 1+r.IntN(28)
+		t.rows = append(t.rows, []cell{{text: fmt.Sprintf("2026/%02d/%02d", m, d), date: true, serial: excelSerial(2026, m, d)},
+			{text: fmt.Sprintf("2026%02d%06d", m, r.IntN(1000000))},
+			{text: pick(r, []string{"旅費交通費", "通信費", "消耗品費", "支払手数料", "普通預金"})},
+			{text: pick(r, []string{"普通預金", "未払金", "現金", "売掛金"})},
+			{text: pick(r, []string{"新幹線代 東京-大阪", "切手代", "コピー用紙", "振込手数料", "保険料収入"})},
+			{text: yen(100 + r.IntN(5000)*10)}})
+	}
+	return t
 }
 
 // postalMaster is a zip → address table (addresses of places, no people).

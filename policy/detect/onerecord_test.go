@@ -72,6 +72,10 @@ func TestOneCustomerTable(t *testing.T) {
 	for name, csv := range map[string]string{
 		"crm export":     "氏名,生年月日,住所,電話\n山田 太郎,1975/04/12,東京都世田谷区桜新町2-14-3,090-1234-5678\n",
 		"kana and phone": "お客様名,フリガナ,携帯\n佐藤 花子,サトウ ハナコ,080-2345-6789\n",
+		// a form whose cells read "label：value", as a grid rebuilt from a
+		// PDF or an Excel form with merged cells writes it
+		"label：value cells":              "振込先金融機関：三菱 UFJ 銀行,渋谷支店\n口座種別：普通,\n口座番号：1234567,\n口座名義：ヤマダ タロウ,\nご依頼人：山田 太郎,\n",
+		"label：value cells, two per row": "氏名：佐藤 花子,生年月日：昭和57年11月3日\n住所：神奈川県川崎市中原区小杉町1-403,電話：080-2345-6789\n",
 		// a transfer request filled in as a sheet (label | value)
 		"transfer form sheet": "振込依頼書,,\n,,\n振込先,みずほ銀行 新宿支店,\n口座番号,1234567,\n口座名義,ヤマダ タロウ,\n金額,52000,\n備考,,\n",
 	} {
@@ -252,6 +256,22 @@ func TestTextStaffRoster(t *testing.T) {
 	text := "社員連絡先一覧\n\n氏名 所属 内線 直通電話\n山田 太郎 営業一課 201 03-5555-1201\n佐藤 花子 営業一課 202 03-5555-1202\n鈴木 一郎 総務課 301 03-5555-1301\n"
 	r := scanText(e, text, 0)
 	if s := r.Summary(); s.PersonalData {
+		t.Errorf("%+v\n%+v", s, r.Findings())
+	}
+}
+
+// TestMergedHeaderCells: a grid rebuilt from a PDF may merge columns
+// whose gap was narrow: header "証券番号 契約日" over "CA14867563
+// 2023/06/17". The words are split back into columns.
+func TestMergedHeaderCells(t *testing.T) {
+	e := newEngine(t)
+	csv := "顧客番号,契約者名,証券番号 契約日,保険料 電話\n" +
+		"C00101,岡田 直樹,KB20394857 2024/04/01,12800 045-321-7788\n" +
+		"C00102,村上 里美,KB20394858 2024/05/12,8600 0466-22-9031\n" +
+		"C00103,石井 健太,KB20394859 2024/06/30,15200 090-4455-6677\n"
+	r := scanTable(e, csv)
+	s := r.Summary()
+	if !s.PersonalData || s.Records != 3 || s.Kinds["policy_number"] != 3 || s.Kinds["phone"] != 3 {
 		t.Errorf("%+v\n%+v", s, r.Findings())
 	}
 }

@@ -66,6 +66,12 @@ type Table struct {
 	windows     int      // row windows classified without finding anything
 	txt         *Text    // free text found in unclassified cells (forms, notes)
 	hdrMemo     map[string]headerInfo
+	// split is, per column, how many columns were merged into it: a
+	// header cell "証券番号 契約日" over values "CA14867563 2023/06/17"
+	// (a PDF grid whose column gap was too narrow to cut at)
+	split        []int
+	splitChecked bool
+	expBuf       [][]byte
 	// pasted: the rows are comma- or tab-separated lines of free text,
 	// whose short cells often hold a labelled value ("card 4111…")
 	pasted bool
@@ -103,6 +109,9 @@ func (t *Table) Row(cells [][]byte) {
 		return
 	}
 	if t.classified {
+		if t.split != nil {
+			cells = t.expand(cells)
+		}
 		t.row(cells)
 		return
 	}
@@ -253,6 +262,21 @@ func (t *Table) classify(final bool) {
 			break
 		}
 	}
+	if hdrRow >= 0 && hdrRow+1 < len(rows) && !t.splitChecked {
+		t.splitChecked = true
+		if t.split = t.findSplit(rows[hdrRow], rows[hdrRow+1]); t.split != nil {
+			exp := make([][][]byte, len(rows))
+			for i, r := range rows {
+				exp[i] = slices.Clone(t.expand(r))
+			}
+			rows = exp
+			hdrs = make([]headerInfo, len(rows[hdrRow]))
+			for ci, c := range rows[hdrRow] {
+				hdrs[ci] = t.header(trimSpace(c))
+				ncol = max(ncol, ci+1)
+			}
+		}
+	}
 	data := rows
 	if hdrRow >= 0 {
 		data = rows[hdrRow+1:]
@@ -338,6 +362,10 @@ func (t *Table) kvForm(rows [][][]byte) bool {
 		}
 		if len(r) >= 2 && t.header(trimSpace(r[0])).k != kNone && len(trimSpace(r[1])) > 0 {
 			labelled++
+		} else if len(r) >= 1 {
+			if _, _, ok := t.splitLabel(r[0]); ok {
+				labelled++
+			}
 		}
 	}
 	// a form has a title and unlabelled lines (振込依頼書, 金額, 備考)
@@ -425,6 +453,93 @@ func (t *Table) isRecord(kinds uint32) bool {
 	return kinds&anchorMask != 0 && personal >= 2
 }
 
+// findSplit looks in the header row for cells made of several header
+// words ("運転免許証番号 旅券番号 基礎年金番号") over cells of the next
+// row that hold as many space-separated values, and returns the split
+// per column, or nil.
+func (t *Table) findSplit(hdr, next [][]byte) []int {
+	var split []int
+	for ci, c := range hdr {
+		if ci >= len(next) || bytes.IndexByte(c, ' ') < 0 && !bytes.Contains(c, []byte("\u3000")) {
+			continue
+		}
+		words := fields(c)
+		if len(words) < 2 || len(words) > 8 || len(fields(next[ci])) != len(words) {
+			continue
+		}
+		kinds := 0
+		for _, w := range words {
+			h := t.header(w)
+			if !h.known {
+				kinds = -1
+				break
+			}
+			if h.k != kNone {
+				kinds++
+			}
+		}
+		if kinds < 1 {
+			continue
+		}
+		if split == nil {
+			split = make([]int, len(hdr))
+		}
+		split[ci] = len(words)
+	}
+	return split
+}
+
+// expand cuts the merged cells of a row (see split); the result is
+// valid until the next call.
+func (t *Table) expand(cells [][]byte) [][]byte {
+	out := t.expBuf[:0]
+	for ci, c := range cells {
+		n := 0
+		if ci < len(t.split) {
+			n = t.split[ci]
+		}
+		if n < 2 {
+			out = append(out, c)
+			continue
+		}
+		words := fields(c)
+		if len(words) != n {
+			// not this row's shape: keep the cell whole in the first
+			out = append(out, c)
+			words = nil
+			n--
+		}
+		out = append(out, words...)
+		for range n - len(words) {
+			out = append(out, nil)
+		}
+	}
+	t.expBuf = out
+	return out
+}
+
+// fields splits a cell at ASCII and ideographic spaces.
+func fields(c []byte) [][]byte {
+	var out [][]byte
+	for len(c) > 0 {
+		i := bytes.IndexByte(c, ' ')
+		j := bytes.Index(c, []byte("\u3000"))
+		n := 1
+		if j >= 0 && (i < 0 || j < i) {
+			i, n = j, 3
+		}
+		if i < 0 {
+			out = append(out, c)
+			break
+		}
+		if i > 0 {
+			out = append(out, c[:i])
+		}
+		c = c[i+n:]
+	}
+	return out
+}
+
 // houseNumber reports a block or house number in an address: a digit
 // (1-2-3, ２丁目) or 番/号 (三番地, 五号). A prefecture, city or town
 // alone has none.
@@ -495,39 +610,68 @@ func (t *Table) dropLoneNumbers(data [][][]byte) {
 
 // rowKV evaluates one label/value row of a form table.
 func (t *Table) rowKV(cells [][]byte) {
-	for i := 0; i+1 < len(cells); i += 2 {
-		label, val := trimSpace(cells[i]), trimSpace(cells[i+1])
-		if len(label) == 0 || len(val) == 0 {
+	for i := 0; i < len(cells); {
+		if label, val, ok := t.splitLabel(cells[i]); ok {
+			t.kvPair(label, val)
+			i++
 			continue
 		}
-		h := t.header(label)
-		if h.k == kNone {
-			continue
+		if i+1 < len(cells) {
+			t.kvPair(trimSpace(cells[i]), trimSpace(cells[i+1]))
 		}
-		if t.kvCols == nil {
-			t.kvCols = map[string]*column{}
-		}
-		c := t.kvCols[string(label)]
-		if c == nil {
-			c = &column{name: string(label), hdr: h, k: h.k}
-			t.kvCols[string(label)] = c
-		}
-		if c.k == kName && (companyWord(val) || companyKanaName(val)) {
-			continue // 口座名義 | カ）サクラホケン: an invoice's own account
-		}
-		if !t.e.accept(c, val) {
-			continue
-		}
-		c.acc.count[c.k]++
-		k := c.k
-		if k == kPostal {
-			k = kAddress
-		}
-		if t.kvRec.has(k) && (k == kName || k == kBirthDate || k == kMyNumber || k == kPolicy) {
-			t.closeKV()
-		}
-		t.kvRec.add(k, c)
+		i += 2
 	}
+}
+
+// splitLabel splits a cell that holds a label and its value
+// ("口座番号：1234567") when the label names a kind of personal data.
+func (t *Table) splitLabel(cell []byte) (label, val []byte, ok bool) {
+	i, n := bytes.Index(cell, []byte("：")), 3
+	if j := bytes.IndexByte(cell, ':'); j >= 0 && (i < 0 || j < i) {
+		i, n = j, 1
+	}
+	if i <= 0 || i > 60 {
+		return nil, nil, false
+	}
+	label, val = trimSpace(cell[:i]), trimSpace(cell[i+n:])
+	if len(label) == 0 || len(val) == 0 || t.header(label).k == kNone {
+		return nil, nil, false
+	}
+	return label, val, true
+}
+
+// kvPair evaluates one label and its value in a form table.
+func (t *Table) kvPair(label, val []byte) {
+	if len(label) == 0 || len(val) == 0 {
+		return
+	}
+	h := t.header(label)
+	if h.k == kNone {
+		return
+	}
+	if t.kvCols == nil {
+		t.kvCols = map[string]*column{}
+	}
+	c := t.kvCols[string(label)]
+	if c == nil {
+		c = &column{name: string(label), hdr: h, k: h.k}
+		t.kvCols[string(label)] = c
+	}
+	if c.k == kName && (companyWord(val) || companyKanaName(val)) {
+		return // 口座名義 | カ）サクラホケン: an invoice's own account
+	}
+	if !t.e.accept(c, val) {
+		return
+	}
+	c.acc.count[c.k]++
+	k := c.k
+	if k == kPostal {
+		k = kAddress
+	}
+	if t.kvRec.has(k) && (k == kName || k == kBirthDate || k == kMyNumber || k == kPolicy) {
+		t.closeKV()
+	}
+	t.kvRec.add(k, c)
 }
 
 func (t *Table) closeKV() {
