@@ -141,7 +141,7 @@ func New(cfg *config.Config) (*Policy, error) {
 		}
 		names[r.Name] = true
 		if r.Mode == "" {
-			r.Mode = "enforce"
+			r.Mode = config.ModeEnforce
 		}
 		p.rules = append(p.rules, rule{Rule: r, index: i + 1, action: a})
 	}
