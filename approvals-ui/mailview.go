@@ -34,6 +34,9 @@ type attachment struct {
 	Name  string
 	Type  string
 	Size  int64
+	// Files are the names of the files the scanner found inside this
+	// attachment (an archive's entries), shown under it.
+	Files []string
 }
 
 // mailView is what the UI shows of a message's bytes.
@@ -44,10 +47,25 @@ type mailView struct {
 	header      *rewrite.Header
 }
 
-// readMail parses the stored message: attachments, a plain-text preview
-// (HTML parts are reduced to their text), and the raw header section for
-// the rewrite preview. A purged or unreadable body gives an empty view.
-func (s *Server) readMail(ctx context.Context, id string) (*mailView, error) {
+// readMail reads what the UI shows of a stored message. The attachments
+// come from the parts the scanner recorded (fromParts), so the sender
+// confirms everything that was scanned; only records written before the
+// parts were kept fall back to the bounded walk below, which also gives
+// a plain-text preview (HTML parts are reduced to their text) and the
+// raw header section for the rewrite preview. A purged or unreadable
+// body gives an empty view, but still the recorded attachments.
+func (s *Server) readMail(ctx context.Context, m *quarantine.Message) (*mailView, error) {
+	v, err := s.walkMail(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Parts) > 0 {
+		v.Attachments = fromParts(m.Parts)
+	}
+	return v, nil
+}
+
+func (s *Server) walkMail(ctx context.Context, id string) (*mailView, error) {
 	rc, err := s.st.Open(ctx, id)
 	if errors.Is(err, quarantine.ErrPurged) {
 		return &mailView{}, nil
