@@ -37,3 +37,17 @@ func TestHandlerReplyTranscript(t *testing.T) {
 		})
 	}
 }
+
+func TestParseEnhancedCode(t *testing.T) {
+	for in, want := range map[string]string{"5.7.1": "5.7.1", "4.3.0": "4.3.0", "2.0.0": "2.0.0", "5.1.10": "5.1.10"} {
+		c, err := ParseEnhancedCode(in)
+		if err != nil || c.String() != want {
+			t.Errorf("%q: %v %v", in, c, err)
+		}
+	}
+	for _, in := range []string{"", "5.7", "3.0.0", "5.7.1.2", "5.x.1", "5.-1.1", "5.+1.1", "5.1234.1", " 5.7.1"} {
+		if c, err := ParseEnhancedCode(in); err == nil {
+			t.Errorf("%q parsed as %v", in, c)
+		}
+	}
+}

@@ -44,6 +44,9 @@ var labels = map[string][2]string{
 	audit.TypeGatewayStopped:      {"停止", "gateway stopped"},
 	audit.TypeAuditEventsLost:     {"監査ログ欠落", "audit events lost"},
 	audit.TypeAuditChainRestarted: {"監査チェーン開始", "audit chain started"},
+
+	// Written before a message is handed to the upstream.
+	audit.TypeMessageDeliveryAttempted: {"送信開始", "delivery attempted"},
 }
 
 // EventLabel is Label, telling apart the three ways a held message is let

@@ -144,13 +144,15 @@ func (r *run) entity(w walk, path []int, h message.Header, raw io.Reader) error 
 	}
 	types := h.Values("Content-Type")
 	if len(types) <= 1 {
-		return r.interpret(w, path, h, raw)
+		return r.interpret(w, path, h, raw, -1)
 	}
 	return r.everyType(w, path, h, types, raw)
 }
 
-// interpret handles an entity under the Content-Type of h.
-func (r *run) interpret(w walk, path []int, h message.Header, raw io.Reader) error {
+// interpret handles an entity under the Content-Type of h. A leaf is
+// recorded as part reuse when reuse >= 0 (another reading of a part that
+// declares several types), else as a new part.
+func (r *run) interpret(w walk, path []int, h message.Header, raw io.Reader, reuse int) error {
 	mediaType, params, _ := h.ContentType()
 	mediaType = strings.ToLower(mediaType)
 	if strings.HasPrefix(mediaType, "multipart/") && params["boundary"] != "" {
@@ -158,11 +160,11 @@ func (r *run) interpret(w walk, path []int, h message.Header, raw io.Reader) err
 		// go-message, okuri ignores one.
 		return r.multipart(w, path, params["boundary"], raw)
 	}
-	return r.leaf(w, path, h, mediaType, params, raw)
+	return r.leaf(w, path, h, mediaType, params, raw, reuse)
 }
 
 // leaf scans a part that is not a multipart.
-func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, params map[string]string, raw io.Reader) error {
+func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, params map[string]string, raw io.Reader, reuse int) error {
 	num := partNumber(w.prefix, path)
 	name := attachmentName(h)
 	disp, _, _ := h.ContentDisposition()
@@ -172,10 +174,17 @@ func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, param
 		ContentType: mediaType,
 		Attachment:  name != "" || strings.EqualFold(disp, "attachment"),
 	}
-	idx := r.addPart(p, extract.Location{Part: num}, true, w.parent)
+	idx := reuse
+	if idx < 0 {
+		idx = r.addPart(p, extract.Location{Part: num}, true, w.parent)
+	}
 	decoded, err := transferDecoder(h, raw)
 	if err != nil {
-		r.setPart(idx, Unscannable, "unknown transfer encoding")
+		reason := "unknown transfer encoding"
+		if !message.IsUnknownEncoding(err) {
+			reason = "transfer decoding failed"
+		}
+		r.setPart(idx, Unscannable, reason)
 		return drain(raw)
 	}
 	if v, reason, ok := cryptoPart(mediaType, params); ok {
@@ -232,6 +241,10 @@ func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, param
 // else: message.New is given a header without Content-Type, so it cannot
 // convert the charset.
 func transferDecoder(h message.Header, raw io.Reader) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
+	case "x-uuencode", "x-uue", "uuencode":
+		return uuBody(raw)
+	}
 	var th message.Header
 	if cte := h.Get("Content-Transfer-Encoding"); cte != "" {
 		th.Set("Content-Transfer-Encoding", cte)

@@ -89,7 +89,7 @@ func TestMIME(t *testing.T) {
 		{
 			name: "unknown transfer encoding is unscannable",
 			msg: func(t *testing.T) string {
-				return "Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 a\r\n--X--\r\n"
+				return "Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-binhex\r\n\r\n(This file must be converted with BinHex 4.0)\r\n--X--\r\n"
 			},
 			verdict:   Unscannable,
 			reasonSub: "unknown transfer encoding",

@@ -122,6 +122,7 @@ func (r *run) everyType(w walk, path []int, h message.Header, types []string, ra
 	}
 	defer sp.Close()
 	seen := make(map[string]bool, len(types))
+	leaf := -1 // the part the first non-multipart reading recorded
 	for _, ct := range types {
 		key := strings.ToLower(strings.Join(strings.Fields(ct), ""))
 		if seen[key] {
@@ -130,8 +131,12 @@ func (r *run) everyType(w walk, path []int, h message.Header, types []string, ra
 		seen[key] = true
 		one := h.Copy()
 		one.Set("Content-Type", ct)
-		if err := r.interpret(w, path, one, io.NewSectionReader(sp, 0, sp.size)); err != nil {
+		n := len(r.parts)
+		if err := r.interpret(w, path, one, io.NewSectionReader(sp, 0, sp.size), leaf); err != nil {
 			return err
+		}
+		if mt, _, _ := one.ContentType(); leaf < 0 && !strings.HasPrefix(strings.ToLower(mt), "multipart/") && len(r.parts) > n {
+			leaf = n
 		}
 	}
 	return nil

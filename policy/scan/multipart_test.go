@@ -48,6 +48,10 @@ func TestTwoContentTypes(t *testing.T) {
 	if res.Verdict != PersonalData {
 		t.Errorf("verdict %s, want personal_data (%q)", res.Verdict, res.Reasons)
 	}
+	// One part read twice, not two attachments (policy counts them).
+	if len(res.Parts) != 2 || partByPath(res, "2") == nil || partByPath(res, "2").Verdict != PersonalData {
+		t.Errorf("parts %+v", res.Parts)
+	}
 
 	// Multipart as the second type: its parts are walked.
 	msg2 := "Content-Type: text/plain; charset=us-ascii\r\nContent-Type: multipart/mixed; boundary=Y\r\n\r\n--Y\r\n" +

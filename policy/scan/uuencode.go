@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/okuri/okuri/policy/extract"
@@ -67,4 +68,24 @@ func (r *run) uuFile(parent *file, name string, rd io.Reader) error {
 		part:  parent.part,
 	}
 	return r.scanPart(child, true, "")
+}
+
+// uuBody decodes a part whose Content-Transfer-Encoding is x-uuencode
+// (old Eudora, Pegasus and some Unix mailers): a begin line, then the
+// encoded lines. Text before the begin line is not part of the file.
+func uuBody(raw io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(raw, 4<<10)
+	for {
+		line, err := br.ReadSlice('\n')
+		if _, b64, ok := uu.Begin(line); ok && err == nil {
+			return uu.NewReader(br, b64), nil
+		}
+		switch {
+		case err == nil, errors.Is(err, bufio.ErrBufferFull):
+		case err == io.EOF:
+			return nil, fmt.Errorf("x-uuencode body without a begin line: %w", uu.ErrCorrupt)
+		default:
+			return nil, err
+		}
+	}
 }

@@ -48,3 +48,37 @@ func TestUuencodedInBody(t *testing.T) {
 		})
 	}
 }
+
+// Content-Transfer-Encoding: x-uuencode, as Eudora and Pegasus Mail send
+// attachments.
+func TestUuencodeTransferEncoding(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       Verdict
+		reason     string
+	}{
+		{"customer list", uuMeibo, PersonalData, ""},
+		{"truncated", strings.Split(uuMeibo, "6,C")[0], Unscannable, "transfer decoding failed"},
+		{"no begin line", "MYK\"/Y9\"-+.F;N^BIL>>5JN6/MRSGE)_EN;3FG(CFEZ4-\"N6QL>>4L.6DJNF#\r\n", Unscannable, "transfer decoding failed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := "Content-Type: multipart/mixed; boundary=\"=====================_1234==_\"\r\n\r\n" +
+				"--=====================_1234==_\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\r\nSee the attached list.\r\n\r\n" +
+				"--=====================_1234==_\r\nContent-Type: application/octet-stream; name=\"meibo.csv\"\r\n" +
+				"Content-Transfer-Encoding: x-uuencode\r\nContent-Disposition: attachment; filename=\"meibo.csv\"\r\n\r\n" +
+				tc.body + "\r\n--=====================_1234==_--\r\n"
+			s, sink := newTest(t)
+			res := scanMsg(t, s, msg)
+			if res.Verdict != tc.want {
+				t.Fatalf("verdict %s, want %s (%q)", res.Verdict, tc.want, res.Reasons)
+			}
+			if tc.want == PersonalData && !strings.Contains(strings.Join(sink.Rows(), "\n"), "佐藤花子|080-2345-6789|1980/11/03") {
+				t.Errorf("rows %q", sink.Rows())
+			}
+			if tc.reason != "" && !hasReason(res, tc.reason) {
+				t.Errorf("reasons %q, want %q", res.Reasons, tc.reason)
+			}
+		})
+	}
+}
