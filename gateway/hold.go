@@ -69,7 +69,7 @@ func record(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *polic
 		Group: d.ApproverGroup, State: st,
 		Decision: quarantine.Decision{
 			Action: string(d.Action), Rule: d.Rule, Verdict: d.Verdict,
-			Explanation: d.Text(), Findings: findings(res), Policy: pj,
+			Explanation: d.Text(), Findings: findings(res), Policy: pj, Rewrite: storedPlan(d.Rewrite),
 		},
 		Parts: parts(res),
 	}

@@ -106,8 +106,13 @@ type Decision struct {
 	Verdict     string    `json:"verdict,omitempty"` // "personal_data", "clean", "encrypted", "unscannable"
 	Explanation string    `json:"explanation,omitempty"`
 	Findings    []Finding `json:"findings,omitempty"`
-	// Policy is the full policy decision (policy.Decision as JSON): the
-	// rewrite a released message gets, and the structured explanation.
+	// Rewrite is the header rewrite the message gets on delivery, now or
+	// after release; nil in records written before it was kept (read
+	// them with Message.RewritePlan).
+	Rewrite *RewritePlan `json:"rewrite,omitempty"`
+	// Policy is the full policy decision (policy.Decision as JSON), kept
+	// for the UI's structured explanation. Delivery does not read it,
+	// except through RewritePlan for records without Rewrite.
 	Policy json.RawMessage `json:"policy,omitempty"`
 }
 
@@ -247,5 +252,11 @@ func (m *Message) clone() *Message {
 	c.Recipients = append([]Recipient(nil), m.Recipients...)
 	c.Decision.Findings = append([]Finding(nil), m.Decision.Findings...)
 	c.Parts = append([]Part(nil), m.Parts...)
+	if m.Decision.Rewrite != nil {
+		p := *m.Decision.Rewrite
+		p.Internal = append([]string(nil), p.Internal...)
+		p.Add = append([]HeaderField(nil), p.Add...)
+		c.Decision.Rewrite = &p
+	}
 	return &c
 }
