@@ -52,3 +52,36 @@ func TestTwoInstancesShareSessions(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoInstancesSharePasswords: on Redis, a password change through
+// instance A holds on instance B at once: B refuses the old password and
+// signs in with the new one, without a reload.
+func TestTwoInstancesSharePasswords(t *testing.T) {
+	f := newFixture(t, "redis")
+	b, err := New(Options{Config: f.cfg, Store: f.st, Audit: f.rec, TLS: f.s.http.TLSConfig, Clock: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loginB := func(pw string) int {
+		r := httptest.NewRequest("POST", "https://ui.test/login", strings.NewReader(url.Values{"address": {uAlice}, "password": {pw}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		b.Handler().ServeHTTP(w, r)
+		return w.Code
+	}
+	if code := loginB(testPassword); code != http.StatusSeeOther {
+		t.Fatalf("B before the change: %d", code)
+	}
+	c, csrf := f.session(uAlice)
+	const fresh = "Shin-Pass-2026-ab"
+	w := f.do("POST", "/account/password", c, url.Values{"csrf": {csrf}, "current": {testPassword}, "password": {fresh}, "confirm": {fresh}})
+	if w.Code != 200 {
+		t.Fatalf("change on A: %d", w.Code)
+	}
+	if code := loginB(testPassword); code != http.StatusUnauthorized {
+		t.Errorf("B with the old password after a change on A: %d, want 401", code)
+	}
+	if code := loginB(fresh); code != http.StatusSeeOther {
+		t.Errorf("B with the new password: %d, want 303", code)
+	}
+}

@@ -169,7 +169,7 @@ func (s *Server) notifyOutcome(ctx context.Context, m *quarantine.Message) {
 	var line [2]string
 	switch h.What {
 	case "message.approved":
-		title, line = [2]string{"メールが承認されました", "Your message was approved"}, [2]string{"上長承認されたため、メールを送信します。", "It was approved and is being sent."}
+		title, line = [2]string{"メールが承認されました", "Your message was approved"}, [2]string{"上長が承認したため、メールを送信します。", "Your supervisor approved it; it is being sent."}
 	case "message.rejected":
 		title, line = [2]string{"メールが却下されました", "Your message was rejected"}, [2]string{"承認者が却下したため、メールは送信されません。", "An approver rejected it; it will not be sent."}
 	case "message.expired":

@@ -119,3 +119,31 @@ func noFollowClient() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
+
+// FuzzSafeNext: whatever next is, the result is "/" or next itself, and
+// a kept next stays on this site once a browser has read it (tabs and
+// newlines stripped, backslashes as slashes, percent-escapes decoded).
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/", "/holds?tab=all", "/%09/evil.example", "//evil", "/\\evil", "/%2F/evil", "/\t/x", "https://a/", "/%5c%5cevil", "/\u202e/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if got == "/" {
+			return
+		}
+		if got != next {
+			t.Fatalf("safeNext(%q) = %q: neither kept nor /", next, got)
+		}
+		seen := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(next)
+		if dec, err := url.PathUnescape(seen); err == nil {
+			seen = strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(dec)
+		}
+		if strings.HasPrefix(seen, "//") {
+			t.Fatalf("safeNext kept %q, which a browser reads as %q", next, seen)
+		}
+		if u, err := url.Parse(seen); err == nil && (u.Host != "" || u.Scheme != "") {
+			t.Fatalf("safeNext kept %q, which a browser reads as %q (host %q)", next, seen, u.Host)
+		}
+	})
+}

@@ -2,8 +2,10 @@ package test
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"net/url"
+	"os"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	zqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/okuri/okuri/directory"
+	"github.com/okuri/okuri/quarantine"
 )
 
 // TestUIBrowserEnrolAndPasswordChange: an admin reset the supervisor's
@@ -28,6 +31,7 @@ func TestUIBrowserEnrolAndPasswordChange(t *testing.T) {
 	if err := directory.ResetPassword(e.Users, uiApprover, temp, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	usersBefore, _ := os.ReadFile(e.Users)
 	ctx := browser(t)
 	if err := chromedp.Do(ctx,
 		e.passwordStep(uiApprover, temp),
@@ -62,12 +66,20 @@ func TestUIBrowserEnrolAndPasswordChange(t *testing.T) {
 	); err != nil {
 		t.Fatalf("change password: %v", err)
 	}
-	d, err := directory.Load(e.Users)
+	// Sign-in state is in the shared store; the users file is left as the
+	// operator wrote it.
+	acc, err := directory.NewAccounts(directory.AccountsOptions{KV: e.Store, NotFound: quarantine.ErrNotFound,
+		Users: directory.NewFileSource(e.Users, nil).Current, Limits: func() directory.Limits {
+			return directory.Limits{MaxFailures: 5, Window: time.Minute, Duration: time.Minute}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u, ok := d.Authenticate(uiApprover, fresh); !ok || u.TOTP != secret || u.MustChangePassword {
-		t.Errorf("users file after enrolment and change: ok %v, totp matches %v", ok, ok && u.TOTP == secret)
+	if u, ok, err := acc.Authenticate(context.Background(), uiApprover, fresh); !ok || err != nil || u.TOTP != secret || u.MustChangePassword {
+		t.Errorf("account state after enrolment and change: ok %v, totp matches %v, err %v", ok, ok && u.TOTP == secret, err)
+	}
+	if after, _ := os.ReadFile(e.Users); string(after) != string(usersBefore) {
+		t.Error("the UI rewrote the users file")
 	}
 	for _, typ := range []string{"ui.totp_enrolled", "ui.password_changed"} {
 		if !e.Audit.has(typ, uiApprover) {

@@ -54,7 +54,10 @@
 // code master such as KEN_ALL.CSV) does not make a record. A column of
 // check-digit-valid 12-digit numbers is My Number only next to another
 // personal column (price lists carry such codes). Key-value form tables
-// (氏名 | 山田 花子) make one record per person.
+// (氏名 | 山田 花子, or 口座番号：1234567 in one cell) make one record per
+// person. A header cell of several header words over cells of as many
+// words ("証券番号 契約日", a PDF grid cut too coarsely) is split back
+// into columns.
 //
 // Free text: matches are grouped per paragraph by line proximity; a group
 // is a record when it has an anchor (a labelled name, a name before 様,

@@ -40,6 +40,7 @@ func FuzzTable(f *testing.F) {
 		f.Add([]byte(tc.csv))
 	}
 	f.Add([]byte("氏名,生年月日\n,\xff\n\xef\xbc\x90,29284.0\n"))
+	f.Add([]byte("番号,氏名 電話\n1,山田 090-1234-5678\n2,鈴木\n口座番号：1234567,口座名義：ヤマダ タロウ\n"))
 	e := newEngine(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := e.NewReport()

@@ -259,3 +259,19 @@ func TestTextStaffRoster(t *testing.T) {
 		t.Errorf("%+v\n%+v", s, r.Findings())
 	}
 }
+
+// TestMergedHeaderCells: a grid rebuilt from a PDF may merge columns
+// whose gap was narrow: header "証券番号 契約日" over "CA14867563
+// 2023/06/17". The words are split back into columns.
+func TestMergedHeaderCells(t *testing.T) {
+	e := newEngine(t)
+	csv := "顧客番号,契約者名,証券番号 契約日,保険料 電話\n" +
+		"C00101,岡田 直樹,KB20394857 2024/04/01,12800 045-321-7788\n" +
+		"C00102,村上 里美,KB20394858 2024/05/12,8600 0466-22-9031\n" +
+		"C00103,石井 健太,KB20394859 2024/06/30,15200 090-4455-6677\n"
+	r := scanTable(e, csv)
+	s := r.Summary()
+	if !s.PersonalData || s.Records != 3 || s.Kinds["policy_number"] != 3 || s.Kinds["phone"] != 3 {
+		t.Errorf("%+v\n%+v", s, r.Findings())
+	}
+}

@@ -22,6 +22,12 @@ func TestPathological(t *testing.T) {
 		"dates":      strings.Repeat("生年月日 1980/01/01 ", 60000),
 		"tabs":       strings.Repeat("a\tb\tc\n", 200000),
 		"mix":        adversarialMix(1 << 20),
+		// a transfer form repeated without blank lines: every account
+		// looks for its holder
+		"holders": strings.Repeat("振込 口座 1234567 名義 ", 60000),
+		// a text table under a name header, one long line of words
+		"header names": "氏名 電話 住所\n" + strings.Repeat("山田 090-1234-5678 ", 60000),
+		"salutation":   "山田 太郎 様\n\n" + strings.Repeat("ご住所 東京都千代田区1-1 お電話番号 090-1234-5678\n", 30000),
 	}
 	for name, in := range inputs {
 		start := time.Now()

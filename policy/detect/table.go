@@ -66,6 +66,12 @@ type Table struct {
 	windows     int      // row windows classified without finding anything
 	txt         *Text    // free text found in unclassified cells (forms, notes)
 	hdrMemo     map[string]headerInfo
+	// split is, per column, how many columns were merged into it: a
+	// header cell "証券番号 契約日" over values "CA14867563 2023/06/17"
+	// (a PDF grid whose column gap was too narrow to cut at)
+	split        []int
+	splitChecked bool
+	expBuf       [][]byte
 	// pasted: the rows are comma- or tab-separated lines of free text,
 	// whose short cells often hold a labelled value ("card 4111…")
 	pasted bool
@@ -103,6 +109,9 @@ func (t *Table) Row(cells [][]byte) {
 		return
 	}
 	if t.classified {
+		if t.split != nil {
+			cells = t.expand(cells)
+		}
 		t.row(cells)
 		return
 	}
@@ -251,6 +260,21 @@ func (t *Table) classify(final bool) {
 		if (nonEmpty >= 2 || kinds == 1 && nextValues) && (labels || plain) {
 			hdrRow, hdrs = ri, hs
 			break
+		}
+	}
+	if hdrRow >= 0 && hdrRow+1 < len(rows) && !t.splitChecked {
+		t.splitChecked = true
+		if t.split = t.findSplit(rows[hdrRow], rows[hdrRow+1]); t.split != nil {
+			exp := make([][][]byte, len(rows))
+			for i, r := range rows {
+				exp[i] = slices.Clone(t.expand(r))
+			}
+			rows = exp
+			hdrs = make([]headerInfo, len(rows[hdrRow]))
+			for ci, c := range rows[hdrRow] {
+				hdrs[ci] = t.header(trimSpace(c))
+				ncol = max(ncol, ci+1)
+			}
 		}
 	}
 	data := rows
@@ -427,6 +451,93 @@ func (t *Table) isRecord(kinds uint32) bool {
 		return personal >= 2
 	}
 	return kinds&anchorMask != 0 && personal >= 2
+}
+
+// findSplit looks in the header row for cells made of several header
+// words ("運転免許証番号 旅券番号 基礎年金番号") over cells of the next
+// row that hold as many space-separated values, and returns the split
+// per column, or nil.
+func (t *Table) findSplit(hdr, next [][]byte) []int {
+	var split []int
+	for ci, c := range hdr {
+		if ci >= len(next) || bytes.IndexByte(c, ' ') < 0 && !bytes.Contains(c, []byte("\u3000")) {
+			continue
+		}
+		words := fields(c)
+		if len(words) < 2 || len(words) > 8 || len(fields(next[ci])) != len(words) {
+			continue
+		}
+		kinds := 0
+		for _, w := range words {
+			h := t.header(w)
+			if !h.known {
+				kinds = -1
+				break
+			}
+			if h.k != kNone {
+				kinds++
+			}
+		}
+		if kinds < 1 {
+			continue
+		}
+		if split == nil {
+			split = make([]int, len(hdr))
+		}
+		split[ci] = len(words)
+	}
+	return split
+}
+
+// expand cuts the merged cells of a row (see split); the result is
+// valid until the next call.
+func (t *Table) expand(cells [][]byte) [][]byte {
+	out := t.expBuf[:0]
+	for ci, c := range cells {
+		n := 0
+		if ci < len(t.split) {
+			n = t.split[ci]
+		}
+		if n < 2 {
+			out = append(out, c)
+			continue
+		}
+		words := fields(c)
+		if len(words) != n {
+			// not this row's shape: keep the cell whole in the first
+			out = append(out, c)
+			words = nil
+			n--
+		}
+		out = append(out, words...)
+		for range n - len(words) {
+			out = append(out, nil)
+		}
+	}
+	t.expBuf = out
+	return out
+}
+
+// fields splits a cell at ASCII and ideographic spaces.
+func fields(c []byte) [][]byte {
+	var out [][]byte
+	for len(c) > 0 {
+		i := bytes.IndexByte(c, ' ')
+		j := bytes.Index(c, []byte("\u3000"))
+		n := 1
+		if j >= 0 && (i < 0 || j < i) {
+			i, n = j, 3
+		}
+		if i < 0 {
+			out = append(out, c)
+			break
+		}
+		if i > 0 {
+			out = append(out, c[:i])
+		}
+		c = c[i+n:]
+	}
+	return out
 }
 
 // houseNumber reports a block or house number in an address: a digit

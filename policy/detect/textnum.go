@@ -128,7 +128,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 			return true
 		}
 	}
-	if c&candBank != 0 && labelled(cBank) && (all&cTransfer == 0 || personHolder(b[t.paraStart:min(len(b), tk.end+300)])) {
+	if c&candBank != 0 && labelled(cBank) && (all&cTransfer == 0 || personHolder(b[max(t.paraStart, tk.start-300):min(len(b), tk.end+300)])) {
 		t.match(kBankAccount, func() string { return maskTok(tk, 0, 2) })
 		return true
 	}
@@ -163,8 +163,9 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	return false
 }
 
-// personHolder reports an account holder (口座名義, 名義人) in p that
-// is a person: on an invoice "振込先 … 名義 カ）サクラホケン" is the
+// personHolder reports an account holder (口座名義, 名義人) in p (a
+// bounded window around the account number, so that a long form costs
+// linear time) that is a person: on an invoice "振込先 … 名義 カ）サクラホケン" is the
 // company's own account, on a transfer request or a payout notice
 // "口座名義 ヤマダ ハナコ" is a customer's.
 func personHolder(p []byte) bool {

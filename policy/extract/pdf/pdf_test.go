@@ -15,6 +15,7 @@ import (
 
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/extracttest"
+	"github.com/okuri/okuri/policy/extract/pdf/pdftest"
 )
 
 var (
@@ -79,6 +80,9 @@ func TestPDF(t *testing.T) {
 func FuzzPDF(f *testing.F) {
 	f.Add(extracttest.CJKPDF("UniJIS-UCS2-H", []byte{0x5c, 0x71}))
 	f.Add(extracttest.ImagePDF())
+	f.Add(pdftest.FileAnnotation("Quotation", "list.csv", []byte("name,phone\nTaro,090-1234-5678\n")))
+	f.Add(pdftest.Page([]pdftest.Text{{X: 50, Y: 800, Size: 10, S: "氏名"}, {X: 200, Y: 800, Size: 10, S: "電話 090-1234-5678 a@b.jp"}, {X: 50, Y: 784, Size: 10, S: "山田 太郎"}}))
+	f.Add(pdftest.RotatedPage(90, []pdftest.Text{{X: 50, Y: 500, Size: 10, S: "Name 1975/04/12 090-1234-5678 x@y.jp"}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		run(t, data)
 	})
