@@ -1,8 +1,11 @@
 package approvalsui
 
 import (
+	"context"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/okuri/okuri/quarantine"
 )
@@ -34,5 +37,43 @@ func TestFromParts(t *testing.T) {
 	}
 	if got := fromParts(parts); !reflect.DeepEqual(got, want) {
 		t.Fatalf("fromParts:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestSelfCheckPageShowsArchiveEntries: the sender's page has one box
+// per recorded attachment and names the files inside the ZIP under it,
+// on both backends.
+func TestSelfCheckPageShowsArchiveEntries(t *testing.T) {
+	for _, backend := range []string{"embedded", "redis"} {
+		t.Run(backend, func(t *testing.T) {
+			f := newFixture(t, backend)
+			m := &quarantine.Message{
+				From: "alice@agency.test", AuthUser: "alice@agency.test", To: []string{"a@customer-one.test"},
+				Headers: quarantine.Headers{From: "alice@agency.test", To: "a@customer-one.test", Subject: "顧客リスト"},
+				Group:   "sales", State: quarantine.StateHeldSelfCheck, HoldUntil: f.clock.Now().Add(time.Hour),
+				Decision: quarantine.Decision{Action: "hold_selfcheck", Rule: "pii-external", Verdict: "personal_data"},
+				Parts: []quarantine.Part{{Path: "1", Type: "text/plain", Size: 20, Verdict: "clean"},
+					{Path: "2", Name: "顧客一覧.zip", Type: "application/zip", Size: 4000, Attachment: true, Verdict: "personal_data"},
+					{Path: "2/顧客一覧.zip/2026/顧客一覧.xlsx", Name: "2026/顧客一覧.xlsx", Type: "xlsx", Size: 9000, Attachment: true, Verdict: "personal_data"},
+					{Path: "3", Name: "案内.pdf", Type: "application/pdf", Size: 700, Attachment: true, Verdict: "clean"}},
+			}
+			if err := f.st.Put(context.Background(), m, strings.NewReader(testBody)); err != nil {
+				t.Fatal(err)
+			}
+			c, _ := f.session("alice@agency.test")
+			w := f.do("GET", "/holds/"+m.ID, c, nil)
+			page := w.Body.String()
+			if w.Code != 200 {
+				t.Fatalf("page: %d", w.Code)
+			}
+			if n := strings.Count(page, `name="att"`); n != 2 {
+				t.Fatalf("%d attachment boxes, want 2 (the ZIP and the PDF)", n)
+			}
+			for _, s := range []string{"顧客一覧.zip", "└ 2026/顧客一覧.xlsx", "案内.pdf"} {
+				if !strings.Contains(page, s) {
+					t.Errorf("page does not show %q", s)
+				}
+			}
+		})
 	}
 }
