@@ -55,7 +55,7 @@ type mailView struct {
 // raw header section for the rewrite preview. A purged or unreadable
 // body gives an empty view, but still the recorded attachments.
 func (s *Server) readMail(ctx context.Context, m *quarantine.Message) (*mailView, error) {
-	v, err := s.walkMail(ctx, m.ID)
+	v, err := s.walkMail(ctx, m.ID, len(m.Parts) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,10 @@ func (s *Server) readMail(ctx context.Context, m *quarantine.Message) (*mailView
 	return v, nil
 }
 
-func (s *Server) walkMail(ctx context.Context, id string) (*mailView, error) {
+// walkMail reads the stored body for the preview and the header; with
+// partsKnown the walk stops at the first plain-text part, as the
+// attachments come from the record.
+func (s *Server) walkMail(ctx context.Context, id string, partsKnown bool) (*mailView, error) {
 	rc, err := s.st.Open(ctx, id)
 	if errors.Is(err, quarantine.ErrPurged) {
 		return &mailView{}, nil
@@ -87,7 +90,7 @@ func (s *Server) walkMail(ctx context.Context, id string) (*mailView, error) {
 		return v, nil
 	}
 	var htmlText string
-	for i := 0; i < maxParts; i++ {
+	for i := 0; i < maxParts && !(partsKnown && v.Preview != ""); i++ {
 		p, err := mr.NextPart()
 		if err != nil {
 			break // io.EOF or a malformed part: show what was read
