@@ -37,5 +37,8 @@ func (v *holdView) neutralise() {
 	}
 	for i := range v.Attachments {
 		v.Attachments[i].Name = visible(v.Attachments[i].Name)
+		for j := range v.Attachments[i].Files {
+			v.Attachments[i].Files[j] = visible(v.Attachments[i].Files[j])
+		}
 	}
 }

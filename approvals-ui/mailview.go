@@ -34,6 +34,9 @@ type attachment struct {
 	Name  string
 	Type  string
 	Size  int64
+	// Files are the names of the files the scanner found inside this
+	// attachment (an archive's entries), shown under it.
+	Files []string
 }
 
 // mailView is what the UI shows of a message's bytes.
@@ -44,10 +47,28 @@ type mailView struct {
 	header      *rewrite.Header
 }
 
-// readMail parses the stored message: attachments, a plain-text preview
-// (HTML parts are reduced to their text), and the raw header section for
-// the rewrite preview. A purged or unreadable body gives an empty view.
-func (s *Server) readMail(ctx context.Context, id string) (*mailView, error) {
+// readMail reads what the UI shows of a stored message. The attachments
+// come from the parts the scanner recorded (fromParts), so the sender
+// confirms everything that was scanned; only records written before the
+// parts were kept fall back to the bounded walk below, which also gives
+// a plain-text preview (HTML parts are reduced to their text) and the
+// raw header section for the rewrite preview. A purged or unreadable
+// body gives an empty view, but still the recorded attachments.
+func (s *Server) readMail(ctx context.Context, m *quarantine.Message) (*mailView, error) {
+	v, err := s.walkMail(ctx, m.ID, len(m.Parts) > 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Parts) > 0 {
+		v.Attachments = fromParts(m.Parts)
+	}
+	return v, nil
+}
+
+// walkMail reads the stored body for the preview and the header; with
+// partsKnown the walk stops at the first plain-text part, as the
+// attachments come from the record.
+func (s *Server) walkMail(ctx context.Context, id string, partsKnown bool) (*mailView, error) {
 	rc, err := s.st.Open(ctx, id)
 	if errors.Is(err, quarantine.ErrPurged) {
 		return &mailView{}, nil
@@ -69,7 +90,7 @@ func (s *Server) readMail(ctx context.Context, id string) (*mailView, error) {
 		return v, nil
 	}
 	var htmlText string
-	for i := 0; i < maxParts; i++ {
+	for i := 0; i < maxParts && !(partsKnown && v.Preview != ""); i++ {
 		p, err := mr.NextPart()
 		if err != nil {
 			break // io.EOF or a malformed part: show what was read

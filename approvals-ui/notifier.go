@@ -115,7 +115,7 @@ func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *pol
 // both are the sender's own choices, not detected values.
 func (s *Server) noticeFacts(ctx context.Context, m *quarantine.Message) []notice.Fact {
 	facts := []notice.Fact{{Label: [2]string{"宛先", "Recipients"}, Values: m.To}}
-	mv, err := s.readMail(ctx, m.ID)
+	mv, err := s.readMail(ctx, m)
 	if err != nil {
 		s.log.Warn("ui: notice attachments", "id", m.ID, "err", err)
 		return facts

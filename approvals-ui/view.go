@@ -201,7 +201,7 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quarantine.Message) (*holdView, error) {
 	v := s.summary(ctx, lang, m)
 	d := s.decision(ctx, m)
-	mv, err := s.readMail(ctx, m.ID)
+	mv, err := s.readMail(ctx, m)
 	if err != nil {
 		return nil, err
 	}

@@ -69,8 +69,9 @@ func record(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *polic
 		Group: d.ApproverGroup, State: st,
 		Decision: quarantine.Decision{
 			Action: string(d.Action), Rule: d.Rule, Verdict: d.Verdict,
-			Explanation: d.Text(), Findings: findings(res), Policy: pj,
+			Explanation: d.Text(), Findings: findings(res), Policy: pj, Rewrite: storedPlan(d.Rewrite),
 		},
+		Parts: parts(res),
 	}
 	return rec
 }
@@ -105,4 +106,18 @@ func findings(res *scan.Result) []quarantine.Finding {
 			Records: f.Records, Column: f.Where.Column})
 	}
 	return fs
+}
+
+// parts copies the scanner's part list into the record: the self-check
+// confirms what was scanned, not what a second parser finds (issue 14).
+func parts(res *scan.Result) []quarantine.Part {
+	if res == nil {
+		return nil
+	}
+	ps := make([]quarantine.Part, 0, len(res.Parts))
+	for _, p := range res.Parts {
+		ps = append(ps, quarantine.Part{Path: p.Path, Name: p.Name, Type: p.ContentType, Size: p.Size,
+			Attachment: p.Attachment, Verdict: string(p.Verdict)})
+	}
+	return ps
 }

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -13,16 +12,18 @@ import (
 
 // Prepare is the delivery worker's hook: a queued or released message gets
 // the deliveries and header rewrites its decision asked for (forced BCC,
-// split), exactly as on the pass path. Messages without a policy decision
-// (DSNs, notices) go as stored.
+// split), exactly as on the pass path, from the plan stored with the
+// message (quarantine.Message.RewritePlan). Messages without one (DSNs,
+// notices) go as stored.
 func Prepare(_ context.Context, m *quarantine.Message, env relay.Envelope) ([]quarantine.Delivery, error) {
-	if len(m.Decision.Policy) == 0 {
+	plan, err := m.RewritePlan()
+	if err != nil {
+		return nil, fmt.Errorf("gateway: prepare: %w", err)
+	}
+	if plan == nil {
 		return []quarantine.Delivery{{Env: env}}, nil
 	}
-	var d policy.Decision
-	if err := json.Unmarshal(m.Decision.Policy, &d); err != nil {
-		return nil, fmt.Errorf("decision of %s: %w", m.ID, err)
-	}
+	d := policy.Decision{Rewrite: policyRewrite(plan)}
 	var out []quarantine.Delivery
 	for _, dl := range d.Deliveries(env.From, env.To) {
 		out = append(out, quarantine.Delivery{

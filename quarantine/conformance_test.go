@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -73,7 +74,11 @@ func newMsg(state State, user string, to ...string) *Message {
 		From: user + "@office.example", To: to, AuthUser: user, ClientIP: "192.0.2.10", Group: "sales",
 		Headers: Headers{From: user + "@office.example", To: strings.Join(to, ", "), Subject: "見積書 quote", MessageID: "<x@office.example>"},
 		Decision: Decision{Action: "approval", Rule: "pii-attachment", Verdict: "personal_data", Explanation: "顧客リスト",
-			Findings: []Finding{{Kind: "phone", Count: 12, Samples: []string{"090-****-5678"}}}},
+			Findings: []Finding{{Kind: "phone", Count: 12, Samples: []string{"090-****-5678"}}},
+			Rewrite:  &RewritePlan{V: 1, ForceBCC: true, Internal: []string{"office.example"}, Add: []HeaderField{{Name: "X-Okuri-Rule", Value: "pii-attachment"}}}},
+		Parts: []Part{{Path: "1", Type: "text/plain", Size: 40, Verdict: "clean"},
+			{Path: "2", Name: "顧客.zip", Type: "application/zip", Size: 900, Attachment: true, Verdict: "personal_data"},
+			{Path: "2/顧客.zip/list.csv", Name: "list.csv", Type: "csv", Size: 2000, Attachment: true, Verdict: "personal_data"}},
 		State: state,
 	}
 }
@@ -131,6 +136,11 @@ func testPutGetOpen(t *testing.T, open opener) {
 	if g.State != StateHeldApproval || g.AuthUser != "taro" || g.Headers.Subject != "見積書 quote" || g.Size != m.Size ||
 		g.Decision.Findings[0].Samples[0] != "090-****-5678" || !g.HoldUntil.Equal(m.HoldUntil) || len(g.History) != 1 {
 		t.Fatalf("get: %+v", g)
+	}
+	// The scanner's parts and the rewrite plan come back as stored: the
+	// self-check and the release read nothing else (issue 14).
+	if !reflect.DeepEqual(g.Parts, m.Parts) || !reflect.DeepEqual(g.Decision.Rewrite, m.Decision.Rewrite) {
+		t.Fatalf("parts %+v rewrite %+v, want %+v %+v", g.Parts, g.Decision.Rewrite, m.Parts, m.Decision.Rewrite)
 	}
 	if got := readBody(t, s, m.ID); got != body {
 		t.Fatalf("body differs: %d bytes, want %d", len(got), len(body))

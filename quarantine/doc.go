@@ -57,6 +57,19 @@
 // stays as a tombstone: Message.Purged) and their record after the record
 // retention. Audit events are kept by the audit package.
 //
+// # The record is the source of truth
+//
+// What people confirm and what a release sends come from the record, not
+// from parsing the stored body again: Message.Parts are the scanner's
+// parts as seen when the message was held (the self-check lists every
+// MIME part that leaves as a file, with the files found inside archives
+// named under their container), and Decision.Rewrite is the header
+// rewrite, in a versioned form this package owns (RewritePlan, "v": 1),
+// so a message held before an upgrade is released as it was decided.
+// Records written before these existed carry the policy decision as JSON
+// (Decision.Policy); Message.RewritePlan reads its rewrite, and the UI
+// falls back to walking the body for their attachments.
+//
 // # Storage layout
 //
 // Embedded: one bbolt file with buckets quarantine.msg (id → JSON record),

@@ -76,6 +76,28 @@ type Finding struct {
 	Column string `json:"column,omitempty"`
 }
 
+// Part is one MIME part, or one file inside a container, as the scanner
+// saw it when the message was held. Pages list and confirm attachments
+// from these, so a person confirms exactly what was scanned instead of
+// what a second, smaller parser of the stored bytes happens to find.
+type Part struct {
+	// Path is the scanner's location: the MIME part number ("2", "1.3"),
+	// then for files inside containers "/" and the path inside them
+	// ("2/customers.zip/list.xlsx").
+	Path string `json:"path"`
+	Name string `json:"name,omitempty"` // decoded file or entry name
+	Type string `json:"type,omitempty"` // declared MIME type, or the detected format inside containers
+	Size int64  `json:"size"`           // decoded size in bytes
+	// Attachment is true for parts with a file name or an attachment
+	// disposition, and for files inside containers.
+	Attachment bool   `json:"attachment,omitempty"`
+	Verdict    string `json:"verdict,omitempty"` // of this part alone
+}
+
+// Nested reports whether p is a file inside a container (an archive, a
+// PDF's embedded file) rather than a MIME part of the message.
+func (p Part) Nested() bool { return strings.Contains(p.Path, "/") }
+
 // Decision is the summary of the policy decision that put the message here.
 // The policy issue fills it; the store keeps it verbatim.
 type Decision struct {
@@ -84,8 +106,13 @@ type Decision struct {
 	Verdict     string    `json:"verdict,omitempty"` // "personal_data", "clean", "encrypted", "unscannable"
 	Explanation string    `json:"explanation,omitempty"`
 	Findings    []Finding `json:"findings,omitempty"`
-	// Policy is the full policy decision (policy.Decision as JSON): the
-	// rewrite a released message gets, and the structured explanation.
+	// Rewrite is the header rewrite the message gets on delivery, now or
+	// after release; nil in records written before it was kept (read
+	// them with Message.RewritePlan).
+	Rewrite *RewritePlan `json:"rewrite,omitempty"`
+	// Policy is the full policy decision (policy.Decision as JSON), kept
+	// for the UI's structured explanation. Delivery does not read it,
+	// except through RewritePlan for records without Rewrite.
 	Policy json.RawMessage `json:"policy,omitempty"`
 }
 
@@ -150,6 +177,9 @@ type Message struct {
 	ClientIP string   `json:"client_ip,omitempty"`
 	Group    string   `json:"group,omitempty"` // approver group of the sender
 	Decision Decision `json:"decision"`
+	// Parts are the scanner's parts, in scan order; empty for records
+	// written before they were kept and for okuri's own mail.
+	Parts []Part `json:"parts,omitempty"`
 
 	State     State          `json:"state"`
 	History   []HistoryEntry `json:"history,omitempty"`
@@ -221,5 +251,12 @@ func (m *Message) clone() *Message {
 	c.History = append([]HistoryEntry(nil), m.History...)
 	c.Recipients = append([]Recipient(nil), m.Recipients...)
 	c.Decision.Findings = append([]Finding(nil), m.Decision.Findings...)
+	c.Parts = append([]Part(nil), m.Parts...)
+	if m.Decision.Rewrite != nil {
+		p := *m.Decision.Rewrite
+		p.Internal = append([]string(nil), p.Internal...)
+		p.Add = append([]HeaderField(nil), p.Add...)
+		c.Decision.Rewrite = &p
+	}
 	return &c
 }
