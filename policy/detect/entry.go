@@ -29,6 +29,11 @@ var entryBullets = [...]string{"・", "･", "●", "○", "◎", "■", "□", 
 // bulletName returns the name of an entry line ("・山田太郎", "● 鈴木 花子"),
 // or nil: the bullet and a person's name shape fill the whole line.
 func bulletName(line []byte) []byte {
+	// every line passes here: reject on the first byte, the lead byte
+	// of the bullets (E2 ●○■…, E3 ・, EF ･＊) or - and *
+	if len(line) == 0 || (line[0] != 0xE2 && line[0] != 0xE3 && line[0] != 0xEF && line[0] != '-' && line[0] != '*') {
+		return nil
+	}
 	line = bytes.TrimRight(line, " \t\r")
 	var rest []byte
 	for _, bl := range entryBullets {
@@ -60,7 +65,7 @@ func bulletName(line []byte) []byte {
 // entryLine notes an entry's name line; it runs at the end of every
 // line that is not a table row.
 func (t *Text) entryLine(line []byte) {
-	if isBlank(line) {
+	if t.inEntry && isBlank(line) {
 		t.inEntry = false
 		return
 	}
