@@ -83,11 +83,11 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *prin
 	switch r.PathValue("action") {
 	case "unlock":
 		err = s.accounts.Unlock(ctx, target)
-		typ = "admin.user_unlocked"
+		typ = audit.TypeAdminUserUnlocked
 	case "reset2fa":
 		err = s.accounts.ResetTOTP(ctx, target)
 		s.endAllSessions(ctx, target)
-		typ = "admin.totp_reset"
+		typ = audit.TypeAdminTOTPReset
 	case "resetpw":
 		err = s.accounts.ResetPassword(ctx, target, r.PostFormValue("password"), s.now())
 		switch {
@@ -99,7 +99,7 @@ func (s *Server) adminUserAction(w http.ResponseWriter, r *http.Request, p *prin
 			return
 		}
 		s.endAllSessions(ctx, target)
-		typ = "admin.password_reset"
+		typ = audit.TypeAdminPasswordReset
 	default:
 		s.fail(w, r, http.StatusNotFound, "notfound")
 		return
@@ -125,7 +125,7 @@ func (s *Server) adminIPUnlock(w http.ResponseWriter, r *http.Request, p *princi
 		return
 	}
 	s.unlockIP(r.Context(), ip)
-	s.emit(r.Context(), r, "admin.ip_unlocked", p.Addr, audit.Event{Attrs: map[string]string{"ip": ip}})
+	s.emit(r.Context(), r, audit.TypeAdminIPUnlocked, p.Addr, audit.Event{Attrs: map[string]string{"ip": ip}})
 	http.Redirect(w, r, "/admin/users?m=done", http.StatusSeeOther)
 }
 

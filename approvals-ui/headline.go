@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
@@ -153,11 +154,14 @@ func where(lang string, m *quarantine.Message, d *policy.Decision) string {
 	}
 	if len(doms) == 0 {
 		for _, r := range m.To {
-			if i := strings.LastIndexByte(r, '@'); i >= 0 && !slices.Contains(doms, lower(r[i+1:])) {
-				doms = append(doms, lower(r[i+1:]))
+			if dom := addr.Domain(r); dom != "" && !slices.Contains(doms, dom) {
+				doms = append(doms, dom)
 			}
 		}
 		if d != nil && d.Explanation.Facts.External == 0 && len(doms) > 0 {
+			for i, dom := range doms {
+				doms[i] = addr.Unicode(dom)
+			}
 			return strings.Join(doms, tr(lang, "list.sep")) + wrap(lang, tr(lang, "internal"))
 		}
 	}
@@ -175,7 +179,7 @@ func where(lang string, m *quarantine.Message, d *policy.Decision) string {
 		if alike[lower(dom)] {
 			marks = append(marks, tr(lang, "lookalike"))
 		}
-		out = append(out, dom+wrap(lang, strings.Join(marks, tr(lang, "sep"))))
+		out = append(out, addr.Unicode(dom)+wrap(lang, strings.Join(marks, tr(lang, "sep"))))
 	}
 	return strings.Join(out, tr(lang, "list.sep"))
 }

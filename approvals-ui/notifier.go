@@ -11,6 +11,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/okuri/okuri/approvals-ui/notice"
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
@@ -168,21 +169,21 @@ func (s *Server) notifyOutcome(ctx context.Context, m *quarantine.Message) {
 	var title [2]string
 	var line [2]string
 	switch h.What {
-	case "message.approved":
+	case audit.TypeMessageApproved:
 		title, line = [2]string{"メールが承認されました", "Your message was approved"}, [2]string{"上長が承認したため、メールを送信します。", "Your supervisor approved it; it is being sent."}
-	case "message.rejected":
+	case audit.TypeMessageRejected:
 		title, line = [2]string{"メールが却下されました", "Your message was rejected"}, [2]string{"承認者が却下したため、メールは送信されません。", "An approver rejected it; it will not be sent."}
-	case "message.expired":
+	case audit.TypeMessageExpired:
 		title, line = [2]string{"期限切れ（未送信）のお知らせ", "Your message expired (not sent)"}, [2]string{"期限までに確認されなかったため、メールは送信されませんでした。", "Nobody acted before the deadline; it was not sent."}
-	case "message.released":
+	case audit.TypeMessageReleased:
 		title, line = [2]string{"隔離されたメールが解放されました", "Your quarantined message was released"}, [2]string{"セキュリティ担当が解放したため、メールを送信します。", "The security team released it; it is being sent."}
-	case "message.deleted":
+	case audit.TypeMessageDeleted:
 		title, line = [2]string{"隔離されたメールが削除されました", "Your quarantined message was deleted"}, [2]string{"セキュリティ担当が削除したため、メールは送信されません。", "The security team deleted it; it will not be sent."}
 	default:
 		return
 	}
 	lines := [][2]string{{"件名：" + subj, "Subject: " + subj}, line}
-	if h.Comment != "" && h.What != "message.expired" {
+	if h.Comment != "" && h.What != audit.TypeMessageExpired {
 		lines = append(lines, [2]string{"コメント：" + h.Comment, "Comment: " + h.Comment})
 	}
 	s.queueNotice(ctx, m.ID, h.What, sender, notice.Notice{Subject: title, Lines: lines, Link: s.conf().UI.URL() + "/holds/" + m.ID})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/policy/rewrite"
 	"github.com/okuri/okuri/quarantine"
@@ -226,10 +227,7 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 	v.Explanation = m.Decision.Explanation
 	v.Rules = explainRules(lang, d)
 	for _, r := range m.To {
-		dom := ""
-		if i := strings.LastIndexByte(r, '@'); i >= 0 {
-			dom = lower(r[i+1:])
-		}
+		dom := addr.Domain(r)
 		rv := rcptView{Addr: r, Domain: dom, External: !rewrite.IsInternal(lower(r), internal, sub)}
 		if rv.External {
 			if first != nil {

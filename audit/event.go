@@ -29,6 +29,9 @@ const (
 	TypeMessageExpired     = "message.expired"
 	TypeMessageQueued      = "message.queued"
 	TypeMessageDelivered   = "message.delivered"
+	// TypeMessageDeferred records recipients the upstream refused for now;
+	// the message stays queued for them.
+	TypeMessageDeferred = "message.deferred"
 	// TypeMessageDeliveryAttempted is written before the gateway hands a
 	// message to the upstream, so a crash after the upstream accepted it
 	// but before message.delivered was recorded still leaves a trace.
@@ -46,12 +49,19 @@ const (
 	TypeUIPasswordChanged        = "ui.password_changed"
 	TypeUIViewed                 = "ui.viewed"
 	TypeUIDownloaded             = "ui.downloaded"
-	TypeAdminPrefix              = "admin." // admin.user_created, admin.role_changed, …
+	TypeAdminPrefix              = "admin." // every admin.* type below starts with it
+	TypeAdminUserUnlocked        = "admin.user_unlocked"
+	TypeAdminIPUnlocked          = "admin.ip_unlocked"
+	TypeAdminPasswordReset       = "admin.password_reset"
+	TypeAdminTOTPReset           = "admin.totp_reset"
 	TypeConfigReloaded           = "config.reloaded"
 	TypeGatewayStarted           = "gateway.started"
 	TypeGatewayStopped           = "gateway.stopped"
 	TypeAuditEventsLost          = "audit.events_lost"
 	TypeAuditChainRestarted      = "audit.chain_started"
+	// TypeAuditInvalidEvent stands in for an outbox entry that could not be
+	// decoded, so it is recorded (by size) instead of wedging the chain.
+	TypeAuditInvalidEvent = "audit.invalid_event"
 )
 
 // Actor kinds.

@@ -272,7 +272,7 @@ func (p *publisher) chainPending(ctx context.Context) (int, error) {
 		if err != nil {
 			// A corrupt entry must not wedge the chain: record that it
 			// existed, without its content.
-			ev = Event{Type: "audit.invalid_event", Actor: System, Reason: "undecodable outbox entry",
+			ev = Event{Type: TypeAuditInvalidEvent, Actor: System, Reason: "undecodable outbox entry",
 				Attrs: map[string]string{"bytes": fmt.Sprint(len(r))}}
 			_ = prepare(&ev)
 		}

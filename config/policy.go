@@ -153,10 +153,11 @@ type When struct {
 	SenderGroups []string `yaml:"sender_groups"`
 }
 
-// policyActions are the rule actions; package policy gives them meaning.
-var policyActions = []string{"pass", "force_bcc", "split", "delay", "hold_selfcheck", "hold_approval", "quarantine", "reject", "add_header", "notify"}
+// policyActions are the rule actions (vocab.go); package policy gives
+// them meaning.
+var policyActions = Actions()
 
-var contentVerdicts = []string{"personal_data", "encrypted", "unscannable", "clean"}
+var contentVerdicts = Verdicts()
 
 var findingKinds = []string{"my_number", "phone", "email", "postal_address", "birth_date", "name", "credit_card", "bank_account", "policy_number", "drivers_license", "passport", "health_insurance", "pension_number"}
 
@@ -228,7 +229,7 @@ func (c *Config) validateRule(key string, r Rule, groups, names map[string]bool,
 	}
 	names[r.Name] = true
 	switch r.Mode {
-	case "", "enforce", "monitor":
+	case "", ModeEnforce, ModeMonitor:
 	default:
 		bad(key+".mode", `must be "enforce" or "monitor"`)
 	}
@@ -237,7 +238,7 @@ func (c *Config) validateRule(key string, r Rule, groups, names map[string]bool,
 	} else if !slices.Contains(policyActions, r.Action) {
 		bad(key+".action", "unknown action "+quote(r.Action)+": one of "+strings.Join(policyActions, ", "))
 	}
-	if r.Delay != 0 && r.Action != "delay" {
+	if r.Delay != 0 && r.Action != ActionDelay {
 		bad(key+".delay", "only for action delay")
 	}
 	if r.Header != nil && r.Action != "add_header" {
@@ -333,7 +334,7 @@ func (c *Config) validateRule(key string, r Rule, groups, names map[string]bool,
 			bad(wk+"."+n.key, "exceeds smtp.limits.max_recipients ("+strconv.Itoa(maxRcpt)+"): no message can match")
 		}
 	}
-	if (w.MinRecords != nil || w.StrongIDs != nil && *w.StrongIDs || len(w.Kinds) > 0) && len(w.Content) > 0 && !slices.Contains(w.Content, "personal_data") {
+	if (w.MinRecords != nil || w.StrongIDs != nil && *w.StrongIDs || len(w.Kinds) > 0) && len(w.Content) > 0 && !slices.Contains(w.Content, VerdictPersonalData) {
 		bad(wk+".content", "findings conditions need personal_data among the verdicts: no message can match")
 	}
 }

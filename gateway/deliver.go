@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/policy/scan"
 	"github.com/okuri/okuri/quarantine"
@@ -182,9 +183,9 @@ func addrs(rs []*relay.RecipientError) []string {
 func describe(rs []*relay.RecipientError) string {
 	parts := make([]string, len(rs))
 	for i, r := range rs {
-		domain := r.Rcpt
-		if at := strings.LastIndexByte(domain, '@'); at >= 0 {
-			domain = domain[at+1:]
+		domain := addr.Domain(r.Rcpt)
+		if domain == "" {
+			domain = "?" // no domain: the rest is all local part
 		}
 		parts[i] = "*@" + domain + ":" + strconv.Itoa(r.Code)
 	}

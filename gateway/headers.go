@@ -2,23 +2,17 @@ package gateway
 
 import (
 	"bufio"
-	"io"
-	"mime"
 	"strings"
 
-	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/textproto"
 
+	"github.com/okuri/okuri/policy/extract/charset"
 	"github.com/okuri/okuri/quarantine"
 	"github.com/okuri/okuri/spool"
 )
 
-var wordDecoder = &mime.WordDecoder{CharsetReader: func(label string, in io.Reader) (io.Reader, error) {
-	return charset.Reader(label, in)
-}}
-
-// displayHeaders decodes the header fields the UI lists (RFC 2047, any
-// charset go-message knows). A header that cannot be read gives empty
+// displayHeaders decodes the header fields the UI lists (RFC 2047, with
+// the scanner's charsets, so the UI shows what policy judged). A header that cannot be read gives empty
 // fields: display only, never a decision input.
 func displayHeaders(b *spool.Body) quarantine.Headers {
 	h, err := textproto.ReadHeader(bufio.NewReader(b.Reader()))
@@ -27,7 +21,7 @@ func displayHeaders(b *spool.Body) quarantine.Headers {
 	}
 	get := func(k string) string {
 		v := h.Get(k)
-		if d, err := wordDecoder.DecodeHeader(v); err == nil {
+		if d, err := charset.DecodeHeader(v); err == nil {
 			v = d
 		}
 		return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(v, "\r", ""), "\n", ""))

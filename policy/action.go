@@ -1,5 +1,11 @@
 package policy
 
+import (
+	"slices"
+
+	"github.com/okuri/okuri/config"
+)
+
 // Action is what a rule does, and what a Decision tells the gateway to do.
 type Action string
 
@@ -7,25 +13,22 @@ type Action string
 // HoldApproval, Quarantine or Reject; ForceBCC, Split, AddHeader and
 // Notify contribute rewrites and side effects to it.
 const (
-	Pass          Action = "pass"
-	ForceBCC      Action = "force_bcc"
-	Split         Action = "split"
-	Delay         Action = "delay"
-	HoldSelfCheck Action = "hold_selfcheck"
-	HoldApproval  Action = "hold_approval"
-	Quarantine    Action = "quarantine"
-	Reject        Action = "reject"
-	AddHeader     Action = "add_header"
-	Notify        Action = "notify"
+	Pass          Action = config.ActionPass
+	ForceBCC      Action = config.ActionForceBCC
+	Split         Action = config.ActionSplit
+	Delay         Action = config.ActionDelay
+	HoldSelfCheck Action = config.ActionHoldSelfCheck
+	HoldApproval  Action = config.ActionHoldApproval
+	Quarantine    Action = config.ActionQuarantine
+	Reject        Action = config.ActionReject
+	AddHeader     Action = config.ActionAddHeader
+	Notify        Action = config.ActionNotify
 )
 
-var allActions = []Action{Pass, ForceBCC, Split, Delay, HoldSelfCheck, HoldApproval, Quarantine, Reject, AddHeader, Notify}
-
+// parseAction accepts exactly the actions config validates.
 func parseAction(s string) (Action, bool) {
-	for _, a := range allActions {
-		if string(a) == s {
-			return a, true
-		}
+	if slices.Contains(config.Actions(), s) {
+		return Action(s), true
 	}
 	return "", false
 }

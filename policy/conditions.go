@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/okuri/okuri/config"
 )
 
 // Condition is one tested condition of a rule, for the explanation.
@@ -129,16 +131,16 @@ func (p *Policy) conditions(r rule, f *Facts) []Condition {
 func verdicts(c Content) []string {
 	var out []string
 	if c.PersonalData {
-		out = append(out, "personal_data")
+		out = append(out, config.VerdictPersonalData)
 	}
 	if c.Unscannable {
-		out = append(out, "unscannable")
+		out = append(out, config.VerdictUnscannable)
 	}
 	if c.Encrypted {
-		out = append(out, "encrypted")
+		out = append(out, config.VerdictEncrypted)
 	}
-	if c.Verdict == "clean" {
-		out = append(out, "clean")
+	if c.Verdict == config.VerdictClean {
+		out = append(out, config.VerdictClean)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/okuri/okuri/config"
 	"github.com/okuri/okuri/policy/rewrite"
 )
 
@@ -98,7 +99,7 @@ func (p *Policy) Decide(f Facts) Decision {
 		switch {
 		case !matched:
 			rr.Effect = "not matched"
-		case r.Mode == "monitor":
+		case r.Mode == config.ModeMonitor:
 			rr.Effect = "monitor: would " + string(r.action) + ", did nothing"
 			d.Monitored = append(d.Monitored, Monitored{Rule: r.Name, Action: r.action})
 		default:

@@ -186,7 +186,7 @@ func (p *Policy) sender(in Input) Sender {
 func (p *Policy) recipients(f *Facts, in Input, h *rewrite.Header) {
 	idx := map[string]int{}
 	add := func(addr string) *Recipient {
-		addr = strings.ToLower(strings.TrimSpace(addr))
+		addr = addrKey(addr)
 		if i, ok := idx[addr]; ok {
 			return &f.Recipients[i]
 		}

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"strings"
 
 	"github.com/emersion/go-message"
-	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/okuri/okuri/policy/extract/charset"
 	"github.com/okuri/okuri/policy/rewrite"
 )
 
@@ -61,24 +60,19 @@ func lowerASCII(s string) string {
 	return string(b)
 }
 
-// wordDecoder decodes RFC 2047 words in any charset x/text knows
-// (ISO-2022-JP, Shift_JIS, EUC-JP included).
-var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
-
+// charsetReader decodes a text part with the scanner's charsets, so a
+// body the scanner reads (CP932, ISO-2022-JP-3) is read here too.
 func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	e, err := htmlindex.Get(label)
-	if err != nil {
+	c, ok := charset.Lookup(label)
+	if !ok {
 		return nil, fmt.Errorf("unknown charset %q", label)
 	}
-	return e.NewDecoder().Reader(in), nil
+	return charset.NewReader(c, in), nil
 }
 
 // decodeHeader decodes encoded words; undecodable words stay as written.
 func decodeHeader(s string) string {
-	if !strings.Contains(s, "=?") {
-		return s
-	}
-	if d, err := wordDecoder.DecodeHeader(s); err == nil {
+	if d, err := charset.DecodeHeader(s); err == nil {
 		return d
 	}
 	return s

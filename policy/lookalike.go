@@ -2,6 +2,8 @@ package policy
 
 import (
 	"strings"
+
+	"github.com/okuri/okuri/internal/addr"
 )
 
 // publicSuffixes are the endings a look-alike may swap ("agency.co.jp"
@@ -21,22 +23,36 @@ func Lookalike(d string, refs []string) string {
 }
 
 // refDomain is a reference domain with what Lookalike compares, computed
-// once per policy instead of once per recipient and reference.
+// once per policy instead of once per recipient and reference. form is the
+// name as compared: the name itself, or its Unicode form for a punycode
+// reference, so look-alikes are judged by what a reader sees.
 type refDomain struct {
-	name, base, suffix, glyphs string
+	name, form, base, suffix, glyphs string
 }
 
 type refDomains []refDomain
 
 func newRefDomains(refs []string) refDomains {
-	l := make(refDomains, len(refs))
-	for i, r := range refs {
-		b, s := splitSuffix(r)
-		l[i] = refDomain{name: r, base: b, suffix: s, glyphs: deglyph(r)}
+	l := make(refDomains, 0, len(refs))
+	for _, r := range refs {
+		for _, form := range forms(r) {
+			b, s := splitSuffix(form)
+			l = append(l, refDomain{name: r, form: form, base: b, suffix: s, glyphs: deglyph(form)})
+		}
 	}
 	return l
 }
 
+// forms returns d and, when it differs, its Unicode form.
+func forms(d string) []string {
+	if u := addr.Unicode(d); u != d {
+		return []string{d, u}
+	}
+	return []string{d}
+}
+
+// lookalike compares recipient domain d (normalised, so punycode for an
+// IDN) in both its forms: on the wire "xn--gency-…" and as read "аgency".
 func (refs refDomains) lookalike(d string) string {
 	d = strings.ToLower(d)
 	for _, r := range refs {
@@ -44,6 +60,15 @@ func (refs refDomains) lookalike(d string) string {
 			return ""
 		}
 	}
+	for _, f := range forms(d) {
+		if r := refs.resembles(f); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+func (refs refDomains) resembles(d string) string {
 	dBase, dSuf := splitSuffix(d)
 	dGlyphs := deglyph(d)
 	for _, r := range refs {
@@ -68,7 +93,7 @@ func (refs refDomains) lookalike(d string) string {
 		if dSuf == r.suffix && osaDistance(dBase, r.base, max) <= max {
 			return r.name
 		}
-		if osaDistance(d, r.name, max) <= max && len(r.name) >= 8 {
+		if osaDistance(d, r.form, max) <= max && len(r.form) >= 8 {
 			return r.name
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/okuri/okuri/config"
+	"github.com/okuri/okuri/internal/addr"
 )
 
 // Defaults of zero values in config.Policy.
@@ -84,7 +85,7 @@ func New(cfg *config.Config) (*Policy, error) {
 			Quarantine:    orDefault(pc.Holds.Quarantine.D(), DefaultQuarantine),
 		},
 	}
-	p.internal = lowerAll(cfg.Domains.Internal)
+	p.internal = domainsOf(cfg.Domains.Internal)
 	if p.bccThreshold == 0 {
 		p.bccThreshold = DefaultBCCThreshold
 	}
@@ -97,26 +98,26 @@ func New(cfg *config.Config) (*Policy, error) {
 		}
 	}
 	for _, d := range pc.IndividualDomains.Add {
-		p.individual[strings.ToLower(d)] = true
+		p.individual[addr.NormalizeDomain(d)] = true
 	}
 	for _, d := range pc.IndividualDomains.Remove {
-		delete(p.individual, strings.ToLower(d))
+		delete(p.individual, addr.NormalizeDomain(d))
 	}
-	p.insurers = lowerAll(pc.InsurerDomains)
+	p.insurers = domainsOf(pc.InsurerDomains)
 	for i, g := range cfg.Dir.Groups {
 		for _, m := range g.Members {
 			m = strings.ToLower(m)
 			p.userGroup[m] = append(p.userGroup[m], i)
 		}
 		for _, d := range g.Insurers {
-			if d = strings.ToLower(d); !slices.Contains(p.insurers, d) {
+			if d = addr.NormalizeDomain(d); d != "" && !slices.Contains(p.insurers, d) {
 				p.insurers = append(p.insurers, d)
 			}
 		}
 	}
 	individuals := slices.Sorted(maps.Keys(p.individual))
 	var refs []string
-	for _, l := range [][]string{p.internal, lowerAll(pc.KnownDomains), p.insurers, individuals} {
+	for _, l := range [][]string{p.internal, domainsOf(pc.KnownDomains), p.insurers, individuals} {
 		for _, d := range l {
 			if !slices.Contains(refs, d) {
 				refs = append(refs, d)
@@ -140,7 +141,7 @@ func New(cfg *config.Config) (*Policy, error) {
 		}
 		names[r.Name] = true
 		if r.Mode == "" {
-			r.Mode = "enforce"
+			r.Mode = config.ModeEnforce
 		}
 		p.rules = append(p.rules, rule{Rule: r, index: i + 1, action: a})
 	}
@@ -186,11 +187,21 @@ func lowerAll(l []string) []string {
 	return out
 }
 
-// domainOf returns the lower-case domain of addr, "" if it has none.
-func domainOf(addr string) string {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 || at == len(addr)-1 {
-		return ""
+// domainOf returns the normalised domain of an address, "" if it has none.
+func domainOf(a string) string { return addr.Domain(a) }
+
+// addrKey is an address in its one key form, so the envelope and the
+// header spelling of a mailbox are one recipient.
+func addrKey(a string) string { return addr.Key(a) }
+
+// domainsOf normalises configured domains like recipient domains, so
+// "保険代理店.jp" in the config matches the punycode form on the wire.
+func domainsOf(l []string) []string {
+	out := make([]string, 0, len(l))
+	for _, d := range l {
+		if d = addr.NormalizeDomain(d); d != "" {
+			out = append(out, d)
+		}
 	}
-	return strings.ToLower(strings.TrimSuffix(addr[at+1:], "."))
+	return out
 }

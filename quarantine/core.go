@@ -11,6 +11,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -87,9 +88,9 @@ func (c *core) Put(ctx context.Context, m *Message, body io.Reader, before ...au
 	} else if _, err := ulid.ParseStrict(m.ID); err != nil {
 		return fmt.Errorf("put %q: id is not a ulid: %v", m.ID, err)
 	}
-	typ := "message.held"
+	typ := audit.TypeMessageHeld
 	if m.State == StateQueued {
-		typ = "message.queued"
+		typ = audit.TypeMessageQueued
 	}
 	m.Version = 1
 	m.History = append(m.History, HistoryEntry{Time: now, Actor: System, What: typ, To: m.State, Comment: m.Decision.Rule})
@@ -222,19 +223,19 @@ func applyAttempt(m *Message, a Attempt) *effects {
 		eff.events = append(eff.events, ev)
 	}
 	if len(a.Delivered) > 0 {
-		addEv("message.delivered", a.Delivered, 0)
+		addEv(audit.TypeMessageDelivered, a.Delivered, 0)
 	}
 	if len(a.Failed) > 0 {
-		addEv("message.failed", rcptAddrs(a.Failed), len(a.Failed))
+		addEv(audit.TypeMessageFailed, rcptAddrs(a.Failed), len(a.Failed))
 	}
 	if a.DSN != "" {
-		addEv("message.dsn_sent", rcptAddrs(a.Failed), len(a.Failed))
+		addEv(audit.TypeMessageDSNSent, rcptAddrs(a.Failed), len(a.Failed))
 		eff.events[len(eff.events)-1].Attrs = map[string]string{"dsn": a.DSN}
 	}
 	pending := m.Pending()
 	if len(pending) > 0 {
 		m.NextAttempt = a.NextAttempt
-		addEv("message.deferred", pending, len(a.Deferred))
+		addEv(audit.TypeMessageDeferred, pending, len(a.Deferred))
 		if a.Err != "" {
 			eff.events[len(eff.events)-1].Reason = a.Err
 		}
@@ -287,7 +288,7 @@ func (c *core) DueHolds(ctx context.Context, now time.Time, limit int) ([]string
 func (c *core) PurgeBodies(ctx context.Context, before time.Time, limit int) (int, error) {
 	return c.retire(ctx, ixTerm, before, limit, func(m *Message, now time.Time) *effects {
 		m.Purged, m.PurgedAt = true, now
-		ev := newEvent("message.purged", m, now, System)
+		ev := newEvent(audit.TypeMessagePurged, m, now, System)
 		return &effects{events: []audit.Event{ev}, purgeBody: true}
 	})
 }
@@ -339,24 +340,23 @@ func (c *core) NoteDelivered(ctx context.Context, when time.Time, addrs ...strin
 	return nil
 }
 
-// knownKey is "a:addr" for an address and "d:domain" for a domain, lower-cased.
+// knownKey is "a:addr" for an address and "d:domain" for a domain, both
+// in internal/addr's normal form so that policy's lookups (which use it
+// too) find what delivery recorded.
 func knownKey(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
 	if strings.Contains(s, "@") {
-		return "a:" + s
+		return "a:" + addr.Key(s)
 	}
-	return "d:" + s
+	return "d:" + addr.NormalizeDomain(s)
 }
 
 // knownKeys returns the keys to record for delivered addresses.
 func knownKeys(addrs []string) []string {
 	var l []string
 	for _, a := range addrs {
-		a = strings.ToLower(strings.TrimSpace(a))
-		l = append(l, "a:"+a)
-		if i := strings.LastIndexByte(a, '@'); i >= 0 {
-			k := "d:" + a[i+1:]
-			if !containsStr(l, k) {
+		l = append(l, "a:"+addr.Key(a))
+		if d := addr.Domain(a); d != "" {
+			if k := "d:" + d; !containsStr(l, k) {
 				l = append(l, k)
 			}
 		}

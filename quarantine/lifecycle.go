@@ -58,11 +58,11 @@ func (e *TransitionError) Is(target error) bool {
 
 // transitions is the lifecycle: from → to → audit event type.
 var transitions = map[State]map[State]string{
-	StateQueued:        {StateDelivered: "message.delivered", StateFailed: "message.failed"},
-	StateHeldDelay:     {StateQueued: "message.released", StateCancelled: "message.cancelled"},
-	StateHeldSelfCheck: {StateQueued: "message.selfchecked", StateCancelled: "message.cancelled", StateExpired: "message.expired"},
-	StateHeldApproval:  {StateQueued: "message.approved", StateRejected: "message.rejected", StateExpired: "message.expired"},
-	StateQuarantined:   {StateQueued: "message.released", StateDeleted: "message.deleted"},
+	StateQueued:        {StateDelivered: audit.TypeMessageDelivered, StateFailed: audit.TypeMessageFailed},
+	StateHeldDelay:     {StateQueued: audit.TypeMessageReleased, StateCancelled: audit.TypeMessageCancelled},
+	StateHeldSelfCheck: {StateQueued: audit.TypeMessageSelfChecked, StateCancelled: audit.TypeMessageCancelled, StateExpired: audit.TypeMessageExpired},
+	StateHeldApproval:  {StateQueued: audit.TypeMessageApproved, StateRejected: audit.TypeMessageRejected, StateExpired: audit.TypeMessageExpired},
+	StateQuarantined:   {StateQueued: audit.TypeMessageReleased, StateDeleted: audit.TypeMessageDeleted},
 }
 
 // CanTransition reports whether the lifecycle has an edge from → to.

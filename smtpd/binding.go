@@ -2,13 +2,13 @@ package smtpd
 
 import (
 	"bufio"
-	"strings"
 
 	_ "github.com/emersion/go-message/charset" // decode ISO-2022-JP, Shift_JIS display names in From
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-smtp"
 
+	mailaddr "github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/spool"
 )
 
@@ -28,11 +28,9 @@ func (s *session) checkSender(addr, where string) error {
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
 			Message: where + " address <" + ascii(addr) + "> is not owned by user " + ascii(s.user.Address)}
 	}
-	at := strings.LastIndexByte(addr, '@')
-	if at > 0 {
-		domain := addr[at+1:]
+	if domain := mailaddr.Domain(addr); domain != "" {
 		for _, d := range s.trusted.SenderDomains {
-			if strings.EqualFold(domain, d) {
+			if domain == mailaddr.NormalizeDomain(d) {
 				return nil
 			}
 		}

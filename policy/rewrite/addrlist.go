@@ -2,6 +2,8 @@ package rewrite
 
 import (
 	"strings"
+
+	"github.com/okuri/okuri/internal/addr"
 )
 
 // Mailbox is one address of an address list, as written.
@@ -89,7 +91,7 @@ func ParseAddressList(v string) []Entry {
 	return out
 }
 
-// addrSpec extracts the lower-cased addr-spec of one mailbox: the text in
+// addrSpec extracts the addr-spec of one mailbox in internal/addr key form: the text in
 // its angle brackets, or the whole mailbox without comments. It returns ""
 // when the result does not look like local@domain.
 func addrSpec(raw string) string {
@@ -121,7 +123,7 @@ func addrSpec(raw string) string {
 	} else if strings.ContainsAny(local, " \t<>,;:()[]\\\"") {
 		return ""
 	}
-	return strings.ToLower(local) + "@" + strings.ToLower(strings.TrimSuffix(s[at+1:], "."))
+	return addr.Key(s)
 }
 
 // closingQuote returns the index of the quote that closes the quoted

@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/okuri/okuri/internal/addr"
 )
 
 // Plan is what to change in the header section of one delivery. It is
@@ -132,17 +134,18 @@ func (p *Plan) visible(addr string) bool {
 	return !p.HideInternal && IsInternal(addr, p.Internal, p.InternalSubdomains)
 }
 
-// IsInternal reports whether the lower-case addr is in one of domains
-// (or, with subdomains, below one of them).
-func IsInternal(addr string, domains []string, subdomains bool) bool {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
+// IsInternal reports whether addr is in one of domains (or, with
+// subdomains, below one of them). Both sides are normalised by
+// internal/addr: a plan stored before normalisation may still list a
+// domain in Unicode or upper case.
+func IsInternal(a string, domains []string, subdomains bool) bool {
+	d := addr.Domain(a)
+	if d == "" {
 		return false
 	}
-	d := strings.ToLower(addr[at+1:])
 	for _, id := range domains {
-		id = strings.ToLower(id)
-		if d == id || subdomains && strings.HasSuffix(d, "."+id) {
+		id = addr.NormalizeDomain(id)
+		if id != "" && (d == id || subdomains && strings.HasSuffix(d, "."+id)) {
 			return true
 		}
 	}

@@ -1,9 +1,6 @@
 package scan
 
 import (
-	"fmt"
-	"io"
-	"mime"
 	"net/url"
 	"sort"
 	"strconv"
@@ -14,23 +11,9 @@ import (
 	"github.com/okuri/okuri/policy/extract/charset"
 )
 
-// wordDecoder decodes RFC 2047 encoded words in any charset okuri knows
-// (ISO-2022-JP and Shift_JIS included), not only UTF-8.
-var wordDecoder = &mime.WordDecoder{CharsetReader: func(label string, in io.Reader) (io.Reader, error) {
-	c, ok := charset.Lookup(label)
-	if !ok {
-		return nil, fmt.Errorf("unknown charset")
-	}
-	return charset.NewReader(c, in), nil
-}}
-
-// decodeWords decodes RFC 2047 encoded words in a header value.
-func decodeWords(s string) (string, error) {
-	if !strings.Contains(s, "=?") {
-		return s, nil
-	}
-	return wordDecoder.DecodeHeader(s)
-}
+// decodeWords decodes RFC 2047 encoded words in a header value with the
+// scanner's charsets (ISO-2022-JP and Shift_JIS included).
+func decodeWords(s string) (string, error) { return charset.DecodeHeader(s) }
 
 // attachmentName returns the decoded file name of a part: the
 // Content-Disposition filename, else the Content-Type name, each in RFC

@@ -1,69 +1,41 @@
 package scan
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/okuri/okuri/policy/extract"
+	spoolpkg "github.com/okuri/okuri/spool"
 )
 
-// spooled is a decoded attachment: in memory up to the threshold, else in
-// an unlinked-on-close temporary file. Containers need io.ReaderAt, so a
-// streamed MIME body is spooled once and then read at random.
+// spooled is a decoded attachment, held by the gateway's message spooler
+// (package spool): in memory up to the threshold, else in a temporary file
+// unlinked at once, so a crash mid-scan leaves no decoded personal data on
+// disk. Containers need io.ReaderAt, so a streamed MIME body is spooled
+// once and then read at random.
 type spooled struct {
-	io.ReaderAt
+	*spoolpkg.Body
 	size int64
-	file *os.File
-}
-
-// Close removes the temporary file, if any.
-func (s *spooled) Close() error {
-	if s.file == nil {
-		return nil
-	}
-	name := s.file.Name()
-	err := s.file.Close()
-	if rerr := os.Remove(name); err == nil {
-		err = rerr
-	}
-	return err
 }
 
 // spool reads r completely. More than maxBytes fails with the
 // max_file_bytes LimitError.
 func spool(r io.Reader, memThreshold, maxBytes int64, tempDir string) (*spooled, error) {
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(r, memThreshold+1))
+	w := spoolpkg.New(tempDir, memThreshold).NewWriter()
+	n, err := io.Copy(w, io.LimitReader(r, maxBytes+1))
 	if err != nil {
+		w.Abort()
 		return nil, err
 	}
-	if n <= memThreshold {
-		return &spooled{ReaderAt: bytes.NewReader(buf.Bytes()), size: n}, nil
-	}
-	f, err := os.CreateTemp(tempDir, "okuri-scan-*")
-	if err != nil {
-		return nil, fmt.Errorf("spool: %w", err)
-	}
-	sp := &spooled{ReaderAt: f, file: f}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		sp.Close()
-		return nil, fmt.Errorf("spool: %w", err)
-	}
-	buf = bytes.Buffer{}
-	m, err := io.Copy(f, io.LimitReader(r, maxBytes-n+1))
-	if err != nil {
-		sp.Close()
-		return nil, err
-	}
-	sp.size = n + m
-	if sp.size > maxBytes {
-		sp.Close()
+	if n > maxBytes {
+		w.Abort()
 		return nil, &extract.LimitError{Limit: extract.LimitFileSize}
 	}
-	return sp, nil
+	b, err := w.Finish()
+	if err != nil {
+		return nil, err
+	}
+	return &spooled{Body: b, size: n}, nil
 }
 
 // errReader records the first read error of the underlying message, so
