@@ -107,13 +107,16 @@ func (p *Policy) bodyKeywords(h *rewrite.Header, br *bufio.Reader) ([]KeywordHit
 		hb.Write(f.Raw)
 	}
 	hb.WriteString(h.EOL)
-	ent, err := message.Read(io.MultiReader(strings.NewReader(hb.String()), br))
+	ent, rootErr := message.Read(io.MultiReader(strings.NewReader(hb.String()), br))
 	if ent == nil {
-		return nil, fmt.Errorf("parse: %w", err)
+		return nil, fmt.Errorf("parse: %w", rootErr)
 	}
 	var text strings.Builder
 	parts := 0
 	werr := ent.Walk(func(path []int, e *message.Entity, err error) error {
+		if len(path) == 0 {
+			err = rootErr // Walk reports only the errors of nested parts
+		}
 		// The scanner's own limits (depth 10, 1000 parts) bound this walk
 		// too: a hostile nesting must not cost more here than there.
 		parts++
@@ -130,12 +133,7 @@ func (p *Policy) bodyKeywords(h *rewrite.Header, br *bufio.Reader) ([]KeywordHit
 		if disp, _, _ := e.Header.ContentDisposition(); disp == "attachment" {
 			return nil
 		}
-		body := e.Body
-		if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "us-ascii" {
-			if dec, derr := charsetReader(cs, body); derr == nil {
-				body = dec
-			}
-		}
+		body := undecoded(e.Body, params["charset"], err)
 		b, rerr := io.ReadAll(io.LimitReader(body, int64(maxBodyText-text.Len())))
 		text.Write(b)
 		text.WriteByte('\n')
@@ -158,6 +156,23 @@ func (p *Policy) bodyKeywords(h *rewrite.Header, br *bufio.Reader) ([]KeywordHit
 }
 
 var errStopWalk = errors.New("enough text")
+
+// undecoded converts a text body to UTF-8 unless go-message already did.
+// go-message converts with a process-wide hook (installed by importing
+// go-message/charset, as smtpd does) and reports an unknown-charset error
+// when it could not, so converting again only when it said so keeps one
+// decoding in either case: decoding twice garbles ISO-2022-JP and
+// Shift_JIS bodies and lets a keyword rule be evaded.
+func undecoded(body io.Reader, cs string, err error) io.Reader {
+	cs = strings.ToLower(cs)
+	if cs == "" || cs == "utf-8" || cs == "us-ascii" || !message.IsUnknownCharset(err) {
+		return body
+	}
+	if dec, derr := charsetReader(cs, body); derr == nil {
+		return dec
+	}
+	return body
+}
 
 func mergeHits(a, b []KeywordHit) []KeywordHit {
 	for _, h := range b {

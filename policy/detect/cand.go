@@ -191,19 +191,9 @@ func analyzeDate(t *numTok, er era, gannen bool) (cand, dateInfo) {
 	}
 	eraLetter := t.npre == 1 && !t.wordPost
 	if eraLetter {
-		switch t.pre[0] {
-		case 'S':
-			er = eraShowa
-		case 'H':
-			er = eraHeisei
-		case 'R':
-			er = eraReiwa
-		case 'T':
-			er = eraTaisho
-		case 'M':
-			er = eraMeiji
-		default:
-			eraLetter = false
+		var e era
+		if e, eraLetter = letterEra(t.pre[0]); eraLetter {
+			er = e
 		}
 	}
 	if t.wordPre && !eraLetter {
@@ -264,6 +254,9 @@ func eraBefore(b []byte, i int) (er era, gannen bool) {
 		gannen = true
 		j -= 6
 	}
+	if er, ok := abbrevEra(b, j); ok {
+		return er, gannen
+	}
 	if j >= 6 {
 		switch string(b[j-6 : j]) {
 		case "昭和":
@@ -293,4 +286,59 @@ func eraBefore(b []byte, i int) (er era, gannen bool) {
 		}
 	}
 	return era{}, false
+}
+
+// letterEra maps an upper-case era initial (S50.4.12) to its era.
+func letterEra(c byte) (era, bool) {
+	switch c {
+	case 'S':
+		return eraShowa, true
+	case 'H':
+		return eraHeisei, true
+	case 'R':
+		return eraReiwa, true
+	case 'T':
+		return eraTaisho, true
+	case 'M':
+		return eraMeiji, true
+	}
+	return era{}, false
+}
+
+// abbrevEra reads the abbreviated eras ending at b[j] that the tokenizer
+// cannot see because a dot stands between them and the digits: S.48,
+// Ｓ．４８ (the initial alone, not ending a word like VS.), and the
+// one-kanji forms 昭.48 and 昭48 that forms and CRMs short of space use.
+func abbrevEra(b []byte, j int) (era, bool) {
+	k, dot := j, false
+	if k >= 1 && b[k-1] == '.' {
+		k, dot = k-1, true
+	} else if k >= 3 && b[k-3] == 0xEF && b[k-2] == 0xBC && b[k-1] == 0x8E { // ．
+		k, dot = k-3, true
+	}
+	if k >= 3 {
+		switch string(b[k-3 : k]) {
+		case "昭":
+			return eraShowa, true
+		case "平":
+			return eraHeisei, true
+		case "令":
+			return eraReiwa, true
+		}
+	}
+	if !dot || k == 0 {
+		return era{}, false
+	}
+	l := lastRuneStart(b, k)
+	c, _ := asciiAt(b, l)
+	er, ok := letterEra(c &^ 0x20)
+	if !ok || !isLetter(c) {
+		return era{}, false
+	}
+	if l > 0 {
+		if p, _ := asciiAt(b, lastRuneStart(b, l)); isAlnum(p) || p == '.' {
+			return era{}, false
+		}
+	}
+	return er, true
 }

@@ -18,6 +18,7 @@ func FuzzText(f *testing.F) {
 	f.Add([]byte("振込依頼書\n\n口座番号：1234567\n口座名義：ヤマダ タロウ\n名義：ｶ)ｻｸﾗ\n口座名義 サクラ(カ\n"), uint8(3))
 	f.Add([]byte("お客様コード 契約者名 Eメール\r\nK-20417 高橋 和夫 kazuo.t@nifty.com\r\n\n氏名 所属 内線 直通電話\n山田 太郎 営業一課 201 03-5555-1201\n＊＊＊\n"), uint8(9))
 	f.Add([]byte("山田 太郎（1975年4月12日生）\n2026年4月1日生命\nName, 090-1234-5678, x, card 4111111111111111\n"), uint8(4))
+	f.Add([]byte("・山田太郎\r\n　1975/4/12\r\n・鈴木 花子\n    S.57.11.3\n● 伊藤修\n\tＳ．４８．９．１２\n-\n*\n昭.48.9.12 S..1.2.3\n"), uint8(6))
 	f.Add([]byte("\xef\xbc"), uint8(1))
 	f.Add([]byte("〒\n様\n@＠\xef\xbc\x90"), uint8(2))
 	e := newEngine(f)
@@ -39,6 +40,7 @@ func FuzzTable(f *testing.F) {
 	for _, tc := range tableCases {
 		f.Add([]byte(tc.csv))
 	}
+	f.Add([]byte("契約者,契約者生年月日,営業担当\n坂本太郎,S.48.9.12,渡辺\n高橋花子,Ｈ．２．１１．３,渡辺\n,.1.2.3,\n,Ｓ．,\n"))
 	f.Add([]byte("氏名,生年月日\n,\xff\n\xef\xbc\x90,29284.0\n"))
 	f.Add([]byte("番号,氏名 電話\n1,山田 090-1234-5678\n2,鈴木\n口座番号：1234567,口座名義：ヤマダ タロウ\n"))
 	e := newEngine(f)

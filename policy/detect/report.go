@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Location says where a finding was made. Its JSON form (okuri scan
@@ -43,6 +44,9 @@ type Engine struct {
 	ownPhones  map[string]struct{}
 	ownAddrs   [][]byte
 	policies   []compiledPattern
+	// bornBy is the latest birth year an unlabelled date may have
+	// (entry.go): minAge years before the engine was built.
+	bornBy int
 }
 
 // New compiles cfg. It returns every configuration problem at once.
@@ -50,7 +54,7 @@ func New(cfg Config) (*Engine, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("detect config: %w", err)
 	}
-	e := &Engine{cfg: cfg, ownPhones: map[string]struct{}{}}
+	e := &Engine{cfg: cfg, ownPhones: map[string]struct{}{}, bornBy: time.Now().Year() - minAge}
 	e.kw = newKeywordSet(cfg.Keywords)
 	for _, d := range cfg.OwnDomains {
 		e.ownDomains = append(e.ownDomains, string(lowerASCII([]byte(foldString(d)))))

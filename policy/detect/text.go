@@ -81,6 +81,10 @@ type Text struct {
 	// it was reported as the name of a record
 	addrSample string
 	addrNamed  bool
+	// inEntry: a bulleted name line was seen at line entryAt, in this
+	// paragraph (entry.go)
+	inEntry bool
+	entryAt int32
 }
 
 // Text starts a free-text document at loc.
@@ -275,6 +279,7 @@ func (t *Text) endLine(b []byte, ls, le int) bool {
 		t.acc.addSample(m.k, m.sample)
 	}
 	t.headerLine(line)
+	t.entryLine(line)
 	if len(t.lineM) > 0 && t.hdr != 0 && t.hdrStaff {
 		t.paraStaff = true
 	}

@@ -17,8 +17,8 @@ func (t *Text) number(b []byte, i, ls int) int {
 	if tk.ng >= 2 && !tk.wordPre {
 		er, gannen = eraBefore(b, tk.start)
 	}
-	c, _ := analyze(&tk, er, gannen)
-	if !t.decide(b, ls, &tk, c) && tk.ng > 1 && tk.hasSep(' ') {
+	c, di := analyze(&tk, er, gannen)
+	if !t.decide(b, ls, &tk, c, di.y) && tk.ng > 1 && tk.hasSep(' ') {
 		// "1980 090-1234-5678": retry each space-separated part
 		p := tk.start
 		for p < tk.end {
@@ -34,8 +34,8 @@ func (t *Text) number(b []byte, i, ls int) int {
 				break
 			}
 			parseNumUntilSpace(b, q, tk.end, &sub)
-			sc, _ := analyze(&sub, era{}, false)
-			t.decide(b, ls, &sub, sc)
+			sc, sdi := analyze(&sub, era{}, false)
+			t.decide(b, ls, &sub, sc, sdi.y)
 			p = sub.end
 		}
 	}
@@ -52,8 +52,8 @@ func parseNumUntilSpace(b []byte, i, limit int, t *numTok) {
 }
 
 // decide turns a number's candidates into a finding using context. It
-// reports whether anything was found.
-func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
+// reports whether anything was found; y is the year when c is a date.
+func (t *Text) decide(b []byte, ls int, tk *numTok, c cand, y int) bool {
 	e := t.e
 	var all, near ctx
 	ctxDone := false
@@ -115,7 +115,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand) bool {
 	case c&candBizPhone != 0:
 		return true
 	case c&(candDate|candDate8) != 0:
-		if bornAfter(b, tk.end) || labelled(cBirth) {
+		if bornAfter(b, tk.end) || labelled(cBirth) || t.entryDate(b, ls, tk, y) {
 			t.match(kBirthDate, func() string { return maskTok(tk, 0, 0) })
 			return true
 		}
