@@ -346,6 +346,16 @@ func (l *relLoad) run(ctx context.Context, addr string, tc *tls.Config, n int) {
 					var err error
 					if c, err = relDial(addr, tc); err != nil {
 						c = nil
+						// AUTH needs the shared account state: while the
+						// store is down okuri answers 454 4.7.0 there, and
+						// that is the reply this message got.
+						var se *smtp.SMTPError
+						if errors.As(err, &se) {
+							seq := l.seq()
+							e := se.EnhancedCode
+							l.record(relResult{Seq: seq, Kind: l.kind(seq), Code: se.Code, Text: se.Message,
+								Enhanced: fmt.Sprintf("%d.%d.%d", e[0], e[1], e[2]), At: time.Now()})
+						}
 						select {
 						case <-ctx.Done():
 						case <-time.After(20 * time.Millisecond):

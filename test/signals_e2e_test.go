@@ -76,12 +76,13 @@ func TestSIGTERMClosesIdleSessionsAfterGrace(t *testing.T) {
 	p.waitLog("shutdown deadline passed", time.Second)
 }
 
-// TestSIGHUPReload: a user added while running can log in after SIGHUP; a
-// broken config on reload is refused and the running one stays.
+// TestSIGHUPReload: a user added with `okuri user add` while running can
+// log in at once (the users file is re-read when it changes, issue 12 item
+// 5), and still after SIGHUP; a broken config on reload is refused and the
+// running one stays.
 func TestSIGHUPReload(t *testing.T) {
 	e := newEnv(t)
 	p := e.start()
-	e.addUser("bob@agency.test", "bobPass-4567")
 	tryAuth := func(user, pw string) error {
 		c, err := smtp.DialStartTLS(p.SMTP, e.clientTLS(t))
 		if err != nil {
@@ -91,7 +92,11 @@ func TestSIGHUPReload(t *testing.T) {
 		return c.Auth(sasl.NewPlainClient("", user, pw))
 	}
 	if err := tryAuth("bob@agency.test", "bobPass-4567"); err == nil {
-		t.Fatal("new user accepted before reload")
+		t.Fatal("unknown user accepted")
+	}
+	e.addUser("bob@agency.test", "bobPass-4567")
+	if err := tryAuth("bob@agency.test", "bobPass-4567"); err != nil {
+		t.Fatalf("new user before reload: %v", err)
 	}
 	p.signal(syscall.SIGHUP)
 	p.waitLog(`"msg":"config reloaded"`, 5*time.Second)
