@@ -24,8 +24,10 @@ var floors = map[Part]struct{ precision, recall, detPrecision, detRecall float64
 	// measured 2026-12-06 03:45 UTC (main 59f8e55, 384 messages): held
 	// 1.000 / 1.000, detected 1.000 / 1.000
 	Tuning: {0.98, 0.98, 0.98, 0.98},
-	// measured then: held 1.000 / 0.986, detected 1.000 / 0.986
-	HeldOut: {0.93, 0.92, 0.93, 0.92},
+	// measured then: held 1.000 / 0.986, detected 1.000 / 0.986; after
+	// the detector fixes (04:50 UTC): held 1.000 / 0.991, detected
+	// 1.000 / 0.991 (two PDF misses), so the floors were raised.
+	HeldOut: {0.98, 0.97, 0.98, 0.97},
 }
 
 // result is one sample's scan outcome.
