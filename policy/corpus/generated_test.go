@@ -25,7 +25,7 @@ var floors = map[Part]struct{ precision, recall, detPrecision, detRecall float64
 	// 1.000 / 1.000, detected 1.000 / 1.000
 	Tuning: {0.98, 0.98, 0.98, 0.98},
 	// measured then: held 1.000 / 0.986, detected 1.000 / 0.986; after
-	// the detector fixes (04:50 UTC): held 1.000 / 0.991, detected
+	// the detector fixes (04:45 UTC): held 1.000 / 0.991, detected
 	// 1.000 / 0.991 (two PDF misses), so the floors were raised.
 	HeldOut: {0.98, 0.97, 0.98, 0.97},
 }
