@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"encoding/json"
-	"sort"
 	"strconv"
 
 	"github.com/okuri/okuri/audit"
@@ -121,13 +120,4 @@ func failedEvent(m *smtpd.Message, out *outcome) audit.Event {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -213,16 +213,15 @@ func runOkuri(stdin *strings.Reader, args ...string) (string, error) {
 
 // proc is a running okuri.
 type proc struct {
-	t           *testing.T
-	cmd         *exec.Cmd
-	logs        *syncBuffer
-	SMTP        string // submission address
-	SMTPS       string // implicit TLS address, if configured
-	Metrics     string
-	done        chan struct{}
-	exitErr     error
-	cfgPath     string
-	interrupted bool
+	t       *testing.T
+	cmd     *exec.Cmd
+	logs    *syncBuffer
+	SMTP    string // submission address
+	SMTPS   string // implicit TLS address, if configured
+	Metrics string
+	done    chan struct{}
+	exitErr error
+	cfgPath string
 }
 
 var listenRe = regexp.MustCompile(`"msg":"(smtp|admin) listening","addr":"([^"]+)"(?:,"implicit_tls":(true|false))?`)

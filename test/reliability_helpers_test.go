@@ -451,12 +451,6 @@ func relSinkCount(t *testing.T, msgs []smtpsink.Message, res map[int]relResult) 
 	return n
 }
 
-// relStored is a message found in the store.
-type relStored struct {
-	Seq int
-	Msg *quarantine.Message
-}
-
 var relSubjectRe = regexp.MustCompile(`^rel seq (\d+)$`)
 
 // relInventory lists every message in st by seq and checks each stored

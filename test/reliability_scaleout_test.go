@@ -43,7 +43,6 @@ type relProxy struct {
 	limit   int64
 	epoch   int
 	stalled chan struct{}
-	wg      sync.WaitGroup
 }
 
 func newRelProxy(t *testing.T, target string) *relProxy {

@@ -38,23 +38,9 @@ func spool(r io.Reader, memThreshold, maxBytes int64, tempDir string) (*spooled,
 	return &spooled{Body: b, size: n}, nil
 }
 
-// errReader records the first read error of the underlying message, so
+// errReaderAt records the first read error of the underlying message, so
 // that Scan can tell an I/O error on its input (returned) from a decoding
-// problem inside the content (a verdict).
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) && e.err == nil {
-		e.err = err
-	}
-	return n, err
-}
-
-// errReaderAt is errReader for io.ReaderAt. Reads outside [0, size) are
+// problem inside the content (a verdict). Reads outside [0, size) are
 // requests made by a parser following hostile offsets, not I/O errors of
 // the input: they fail without being recorded.
 type errReaderAt struct {
