@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/okuri/okuri/policy/extract"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -100,31 +99,9 @@ func TestMemory50MB(t *testing.T) {
 	csv = ""
 	s, _ := newTest(t)
 	s.tee = nil
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	peak := uint64(0)
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var m runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			runtime.ReadMemStats(&m)
-			peak = max(peak, m.HeapInuse)
-			for i := 0; i < 1e6; i++ {
-			}
-		}
-	}()
+	stop := sampleHeap()
 	res := scanMsg(t, s, raw)
-	close(stop)
-	<-done
-	extra := int64(peak) - int64(before.HeapInuse)
+	extra := stop()
 	t.Logf("verdict %s; message %d MB; peak extra heap %.1f MB", res.Verdict, len(raw)>>20, float64(extra)/(1<<20))
 	if res.Verdict != PersonalData {
 		t.Errorf("verdict %s %q", res.Verdict, res.Reasons)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -141,4 +142,35 @@ func newSink(s *Scanner) *extracttest.Sink {
 	sink := extracttest.New()
 	s.tee = sink
 	return sink
+}
+
+// sampleHeap collects garbage, then samples HeapInuse in the background
+// until the returned stop is called; stop returns the peak above the
+// level at the start (the memory tests' "extra heap").
+func sampleHeap() (stop func() int64) {
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var peak uint64
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		var m runtime.MemStats
+		for {
+			select {
+			case <-quit:
+				return
+			default:
+			}
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			for i := 0; i < 1e6; i++ { // a pause without sleeping past a short peak
+			}
+		}
+	}()
+	return func() int64 {
+		close(quit)
+		<-done
+		return int64(peak) - int64(before.HeapInuse)
+	}
 }

@@ -301,30 +301,10 @@ func attachMsg(ctype, name string, data []byte) string {
 // peakExtraHeap scans raw and returns the peak of HeapInuse above what
 // it was before.
 func peakExtraHeap(t *testing.T, s *Scanner, raw string) (int64, *Result) {
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	peak := uint64(0)
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		var m runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			runtime.ReadMemStats(&m)
-			peak = max(peak, m.HeapInuse)
-			for i := 0; i < 1e6; i++ {
-			}
-		}
-	}()
+	stop := sampleHeap()
 	start := time.Now()
 	res := scanMsg(t, s, raw)
-	close(stop)
-	<-done
+	extra := stop()
 	t.Logf("message %d MB: %s in %v", len(raw)>>20, res.Verdict, time.Since(start))
-	return int64(peak) - int64(before.HeapInuse), res
+	return extra, res
 }
