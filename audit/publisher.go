@@ -44,8 +44,12 @@ type publisher struct {
 	// embedded server, see embedded.heal).
 	heal func(err error)
 
-	failing    bool // last step failed (log once per outage)
-	pendingAck int  // acknowledged events not yet removed from the outbox
+	failing bool // last step failed (log once per outage)
+	// refused is set while JetStream refuses publishes: ensuring the
+	// stream again does not show the connection as good, only a taken
+	// publish does (the gauge would flicker 0/1 between retries).
+	refused    bool
+	pendingAck int // acknowledged events not yet removed from the outbox
 	linger     time.Duration
 }
 
@@ -178,9 +182,12 @@ func (p *publisher) step(ctx context.Context) (int, error) {
 	}
 	if err != nil {
 		p.ready = false // re-check the stream on the next attempt
+		p.refused = true
 		p.m.connected.Set(0)
 		return 0, err
 	}
+	p.refused = false
+	p.m.connected.Set(1)
 	return max(n, acked), nil
 }
 
@@ -347,7 +354,9 @@ func (p *publisher) connect(ctx context.Context) error {
 			return err
 		}
 		p.ready = true
-		p.m.connected.Set(1)
+		if !p.refused {
+			p.m.connected.Set(1)
+		}
 	}
 	return nil
 }
