@@ -234,6 +234,9 @@ func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, param
 	if name != "" || !strings.HasPrefix(mediaType, "text/") {
 		f.loc.Path = safeName(name)
 	}
+	if isBodyPart(w, mediaType, disp) {
+		r.body.watch(f.loc)
+	}
 	return r.runFile(idx, f)
 }
 

@@ -68,6 +68,12 @@ type Result struct {
 	Parts    []Part           `json:"parts"`
 	Findings []detect.Finding `json:"findings"`
 	Summary  detect.Summary   `json:"summary"`
+	// BodyText is the decoded text of the message body, as the detectors
+	// read it: the inline text/plain and text/html parts of the message
+	// (not attachments, not attached messages), HTML without its markup,
+	// at most MaxBodyText bytes. Keyword rules match on it. It is content
+	// and never serialised.
+	BodyText string `json:"-"`
 }
 
 // Has reports whether any part has verdict v (or, for PersonalData, the

@@ -19,6 +19,7 @@ type run struct {
 	budget  *extract.Budget
 	report  *detect.Report
 	sink    extract.Sink
+	body    *bodyText // the message's body text, for Result.BodyText
 	parts   []partState
 	entries int
 	mparts  int
@@ -99,6 +100,7 @@ func (r *run) finish(err error, ioErr error) (*Result, error) {
 		Findings: r.report.Findings(),
 		Summary:  r.report.Summary(),
 		Verdict:  Clean,
+		BodyText: r.body.b.String(),
 	}
 	personal := res.Summary.PersonalData
 	for i := range r.parts {
