@@ -220,10 +220,8 @@ func TestFactsBodyKeyword(t *testing.T) {
 	msg := "From: alice@agency.example.jp\r\nTo: x@partner.example.com\r\nSubject: report\r\nMIME-Version: 1.0\r\n" +
 		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" +
 		"\x1b$B5!L)\x1b(B\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"CONFIDENTIAL.txt\"\r\n\r\nxx\r\n--b--\r\n"
-	res := clean()
-	res.Parts = append(res.Parts, scan.Part{Path: "2", Name: "CONFIDENTIAL.txt", Attachment: true, Verdict: scan.Clean})
 	f := p.Facts(context.Background(), Input{MailFrom: "alice@agency.example.jp", RcptTo: []string{"x@partner.example.com"},
-		Message: strings.NewReader(msg), Scan: res, History: known("partner.example.com")})
+		Message: strings.NewReader(msg), Scan: scanned(t, msg), History: known("partner.example.com")})
 	want := []KeywordHit{{"confidential", "attachment_name"}, {"機密", "body"}}
 	if !slices.Equal(f.Keywords, want) {
 		t.Fatalf("keywords %v, want %v (notes %v)", f.Keywords, want, f.Notes)

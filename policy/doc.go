@@ -9,10 +9,11 @@
 //  1. (*Policy).Facts builds Facts from an Input: it classifies every
 //     recipient (internal or external, individual or role mailbox,
 //     first-time domain or address via History, look-alike of a known
-//     domain, insurer), reads the header section and, when keywords are
-//     configured, the beginning of the message text, and summarises the
-//     scan result. It may do I/O (History, the message reader); every
-//     error is recorded in Facts.Errors, never swallowed.
+//     domain, insurer), reads the header section (unless the caller
+//     passes it parsed), matches keywords on the subject, the attachment
+//     names and the body text the scanner decoded (scan.Result.BodyText),
+//     and summarises the scan result. It may do I/O (History, the message
+//     reader); every error is recorded in Facts.Errors, never swallowed.
 //  2. (*Policy).Decide evaluates the rules in their fixed file order
 //     against the Facts. It is a pure, deterministic function: no clock,
 //     no I/O, no randomness, no map iteration order in its output.

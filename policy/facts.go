@@ -3,6 +3,7 @@ package policy
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -37,23 +38,22 @@ type Input struct {
 	RcptTo   []string
 	// User is the authenticated login address; "" for a trusted network.
 	User string
-	// Message reads the message from its first byte. Facts reads the
-	// header section and, when keywords are configured, at most
-	// BodyTextBudget bytes of the raw message for its text parts. nil:
-	// no header facts (recorded as an error: fail closed).
+	// Header is the message's header section, when the caller has read it
+	// already (the gateway reads it once for display and policy).
+	// Otherwise Message reads the message from its first byte and Facts
+	// reads the header section from it; with neither there are no header
+	// facts (recorded as an error: fail closed).
+	Header  *rewrite.Header
 	Message io.Reader
 	// Scan is the scan result; ScanErr the error Scan returned. A nil
-	// Scan or a non-nil ScanErr is a facts error.
+	// Scan or a non-nil ScanErr is a facts error. Body keywords are
+	// matched on Scan.BodyText.
 	Scan    *scan.Result
 	ScanErr error
 	// History is the known-recipient history; nil means none is
 	// reachable and every external recipient counts as first-time.
 	History History
 }
-
-// BodyTextBudget bounds the raw bytes read to look for keywords in the
-// message text.
-const BodyTextBudget = 4 << 20
 
 // Recipient is one recipient address, classified.
 type Recipient struct {
@@ -135,17 +135,9 @@ type Facts struct {
 func (p *Policy) Facts(ctx context.Context, in Input) Facts {
 	var f Facts
 	f.Sender = p.sender(in)
-	var h *rewrite.Header
-	var br *bufio.Reader
-	if in.Message == nil {
-		f.Errors = append(f.Errors, "message: not available to read its header")
-	} else {
-		br = bufio.NewReaderSize(io.LimitReader(in.Message, BodyTextBudget), 32<<10)
-		var err error
-		if h, err = rewrite.ReadHeader(br); err != nil {
-			f.Errors = append(f.Errors, fmt.Sprintf("message header: %v", err))
-			h = nil
-		}
+	h, err := header(in)
+	if err != nil {
+		f.Errors = append(f.Errors, err.Error())
 	}
 	p.recipients(&f, in, h)
 	p.history(ctx, &f, in.History)
@@ -160,13 +152,26 @@ func (p *Policy) Facts(ctx context.Context, in Input) Facts {
 		subj := decodeHeader(strings.Join(h.Get("Subject"), " "))
 		f.Subject = subj
 		f.Keywords = p.findKeywords(subj, f.Content.Attachments)
-		hits, err := p.bodyKeywords(h, br)
-		if err != nil {
-			f.Notes = append(f.Notes, "body keywords: "+err.Error())
+		if in.Scan != nil {
+			f.Keywords = mergeHits(f.Keywords, p.bodyKeywords(in.Scan.BodyText))
 		}
-		f.Keywords = mergeHits(f.Keywords, hits)
 	}
 	return f
+}
+
+// header returns the header section of the input's message.
+func header(in Input) (*rewrite.Header, error) {
+	switch {
+	case in.Header != nil:
+		return in.Header, nil
+	case in.Message == nil:
+		return nil, errors.New("message: not available to read its header")
+	}
+	h, err := rewrite.ReadHeader(bufio.NewReaderSize(in.Message, 16<<10))
+	if err != nil {
+		return nil, fmt.Errorf("message header: %w", err)
+	}
+	return h, nil
 }
 
 func (p *Policy) sender(in Input) Sender {

@@ -16,7 +16,7 @@ func TestKeywordCP932(t *testing.T) {
 		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=CP932\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
 		"gXmO0IpPlOmBeozai3GDioNYg2c=\r\n"
 	f := p.Facts(context.Background(), Input{MailFrom: "alice@agency.example.jp", User: "alice@agency.example.jp",
-		RcptTo: []string{"x@partner.example.com"}, Message: strings.NewReader(msg), Scan: clean(), History: known()})
+		RcptTo: []string{"x@partner.example.com"}, Message: strings.NewReader(msg), Scan: scanned(t, msg), History: known()})
 	where := map[string]bool{}
 	for _, k := range f.Keywords {
 		if k.Word == "社外秘" {

@@ -101,6 +101,24 @@ func known(s ...string) fakeHistory {
 	return fakeHistory{known: m}
 }
 
+// scanned scans msg with a real scanner: body keywords match on the text
+// the scanner decoded.
+func scanned(t testing.TB, msg string) *scan.Result {
+	t.Helper()
+	opts := scan.DefaultOptions()
+	opts.TempDir = t.TempDir()
+	s, err := scan.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Scan(context.Background(), strings.NewReader(msg), int64(len(msg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 func clean() *scan.Result {
 	return &scan.Result{Verdict: scan.Clean, Summary: detect.Summary{Kinds: map[string]int{}}}
 }
