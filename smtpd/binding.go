@@ -2,15 +2,21 @@ package smtpd
 
 import (
 	"bufio"
+	"net/mail"
 
-	_ "github.com/emersion/go-message/charset" // decode ISO-2022-JP, Shift_JIS display names in From
-	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-smtp"
 
 	mailaddr "github.com/okuri/okuri/internal/addr"
+	"github.com/okuri/okuri/policy/extract/charset"
 	"github.com/okuri/okuri/spool"
 )
+
+// addressParser parses sender fields. Display names are decoded with the
+// scanner's charsets (ISO-2022-JP, Shift_JIS/CP932, EUC-JP): a name in a
+// charset go-message does not know by itself must not make the From
+// unparseable, and no process-wide charset hook is needed for it.
+var addressParser = mail.AddressParser{WordDecoder: charset.WordDecoder()}
 
 // senderFields are the header fields that name who sent a message (RFC 5322
 // sections 3.6.2 and 3.6.6). A recipient's mail program may show any of
@@ -59,7 +65,7 @@ func (s *session) checkHeaderSenders(body *spool.Body) error {
 	}
 	for _, field := range senderFields {
 		for _, v := range h.Values(field) {
-			addrs, err := mail.ParseAddressList(v)
+			addrs, err := addressParser.ParseList(v)
 			if err != nil || len(addrs) == 0 {
 				return s.malformed(field + " header cannot be parsed")
 			}

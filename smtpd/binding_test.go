@@ -77,3 +77,27 @@ func TestTrustedNetworkHeaderBinding(t *testing.T) {
 		t.Fatalf("handler got %d messages, want 1", n)
 	}
 }
+
+// Display names in Japanese charsets, as Japanese mailers encode them:
+// the binding parses them with the scanner's charsets, not with a
+// process-wide hook (nothing in okuri installs go-message's).
+func TestHeaderSenderBindingJapaneseNames(t *testing.T) {
+	srv, rec := testServer(t)
+	for i, from := range []string{
+		"=?ISO-2022-JP?B?GyRCMUQ2SEl0GyhC?= <sales@agency.test>", // 営業部
+		"=?Shift_JIS?B?iWOLxpWU?= <sales@agency.test>",           // 営業部
+		"=?CP932?B?h0CJY4vGlZQ=?= <sales@agency.test>",           // ①営業部
+		"=?EUC-JP?B?scS2yMn0?= <sales@agency.test>",              // 営業部
+	} {
+		c := login(t, srv, "alice@agency.test", alicePass)
+		c.expect("MAIL FROM:<sales@agency.test>", "250")
+		c.expect("RCPT TO:<customer@example.net>", "250")
+		c.expect("DATA", "354")
+		c.write("From: " + from + "\r\nTo: customer@example.net\r\nSubject: hi\r\n\r\nhello\r\n")
+		c.expect(".", "250")
+		c.expect("QUIT", "221")
+		if n := len(rec.messages()); n != i+1 {
+			t.Fatalf("From: %s: handler got %d messages, want %d", from, n, i+1)
+		}
+	}
+}

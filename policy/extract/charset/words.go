@@ -28,3 +28,11 @@ func DecodeHeader(s string) (string, error) {
 	}
 	return wordDecoder.DecodeHeader(s)
 }
+
+// WordDecoder returns a decoder of RFC 2047 encoded words with this
+// package's charsets, the one DecodeHeader uses, for parsers that decode
+// words as they parse (net/mail's AddressParser, for display names).
+func WordDecoder() *mime.WordDecoder {
+	d := *wordDecoder
+	return &d
+}
