@@ -42,10 +42,11 @@ func BenchmarkScanDecide(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				displayHeaders(body)
+				h, _ := readHeader(body)
+				displayHeaders(h)
 				res, err := sc.Scan(context.Background(), body, body.Size())
 				f := pol.Facts(context.Background(), policy.Input{MailFrom: "alice@agency.example.jp",
-					RcptTo: []string{"bob@example.net"}, Message: body.Reader(), Scan: res, ScanErr: err, History: known})
+					RcptTo: []string{"bob@example.net"}, Header: h, Message: body.Reader(), Scan: res, ScanErr: err, History: known})
 				pol.Decide(f)
 			}
 		})

@@ -104,13 +104,16 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	start := time.Now()
 	log := g.log.With("queue_id", m.QueueID, "user", m.User, "client_ip", m.ClientIP.String(),
 		"rcpts", len(m.To), "size", m.Body.Size())
-	hdr := displayHeaders(m.Body)
+	// A header that cannot be read leaves Header nil: the policy reads
+	// it again from Message and records the error (fail closed).
+	h, _ := readHeader(m.Body)
+	hdr := displayHeaders(h)
 
 	res, scanErr := g.scan(ctx, m)
 	pol := g.o.Policy()
 	facts := pol.Facts(ctx, policy.Input{
 		MailFrom: m.From, RcptTo: m.To, User: m.User,
-		Message: m.Body.Reader(), Scan: res, ScanErr: scanErr,
+		Header: h, Message: m.Body.Reader(), Scan: res, ScanErr: scanErr,
 		History: policy.KnownFunc(func(ctx context.Context, s string) (bool, error) {
 			_, ok, err := g.o.Store.Known(ctx, s)
 			return ok, err

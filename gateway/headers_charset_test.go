@@ -18,7 +18,11 @@ func TestDisplayHeadersCP932(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	h := displayHeaders(b)
+	hh, err := readHeader(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := displayHeaders(hh)
 	if h.Subject != "【社外秘】顧客リスト" || !strings.HasPrefix(h.From, "顧客リスト <") {
 		t.Fatalf("subject %q from %q", h.Subject, h.From)
 	}

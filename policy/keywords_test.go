@@ -1,11 +1,15 @@
 package policy
 
 import (
+	"bufio"
 	"context"
 	"encoding/base64"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/okuri/okuri/policy/rewrite"
 )
 
 // TestBodyKeywords: body keywords match on the text the scanner decoded,
@@ -69,5 +73,29 @@ func TestBodyKeywords(t *testing.T) {
 				t.Fatalf("body keywords %v, want %v (all %v)", got, tt.want, f.Keywords)
 			}
 		})
+	}
+}
+
+// TestFactsParsedHeader: a header the caller parsed already (the gateway
+// reads it once) gives the same facts as the message read by Facts.
+func TestFactsParsedHeader(t *testing.T) {
+	p := newPolicy(t, testPolicy)
+	msg := testMessage("\"顧客\" <a@gmail.com>, b@gmail.com", "bob@agency.example.jp", "=?UTF-8?B?56S+5aSW56eY?=")
+	h, err := rewrite.ReadHeader(bufio.NewReader(strings.NewReader(msg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{MailFrom: "alice@agency.example.jp", RcptTo: []string{"a@gmail.com", "b@gmail.com", "bob@agency.example.jp"},
+		Scan: clean(), History: known("gmail.com")}
+	byReader := in
+	byReader.Message = strings.NewReader(msg)
+	parsed := in
+	parsed.Header = h
+	want, got := p.Facts(context.Background(), byReader), p.Facts(context.Background(), parsed)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("facts from a parsed header\n%+v\nwant\n%+v", got, want)
+	}
+	if got.VisibleIndividuals != 2 || len(got.Keywords) != 1 {
+		t.Fatalf("visible individuals %d, keywords %v: want 2 and the subject's", got.VisibleIndividuals, got.Keywords)
 	}
 }
