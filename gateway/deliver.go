@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -10,10 +11,12 @@ import (
 
 	"github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/policy"
+	"github.com/okuri/okuri/policy/rewrite"
 	"github.com/okuri/okuri/policy/scan"
 	"github.com/okuri/okuri/quarantine"
 	"github.com/okuri/okuri/relay"
 	"github.com/okuri/okuri/smtpd"
+	"github.com/okuri/okuri/spool"
 )
 
 // outcome collects the upstream's answers over all deliveries of one
@@ -65,13 +68,25 @@ func (o *outcome) refused(rs []*relay.RecipientError) {
 	}
 }
 
+// apply returns the message of one delivery: the header read once (h),
+// rewritten, then the body. Without h (its parse failed, which the policy
+// never passes) the rewrite reads the header itself.
+func apply(dl *policy.Delivery, h *rewrite.Header, b *spool.Body) (io.Reader, error) {
+	if h == nil {
+		return dl.Apply(b.Reader())
+	}
+	return dl.ApplyHeader(h, io.NewSectionReader(b, h.Size(), b.Size()-h.Size()))
+}
+
 // deliver is the pass path: synchronous delivery of every Delivery of the
 // decision (one, or one per recipient after a split), then the answer.
-func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, deliveries []policy.Delivery, log *slog.Logger) smtpd.Reply {
+// h is the header section read in Handle, rewritten here without being
+// read again.
+func (g *Gateway) deliver(ctx context.Context, m *smtpd.Message, h *rewrite.Header, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, deliveries []policy.Delivery, log *slog.Logger) smtpd.Reply {
 	start := time.Now()
 	out := outcome{rcptOnly: true}
 	for i, dl := range deliveries {
-		body, err := dl.Apply(m.Body.Reader())
+		body, err := apply(&dl, h, m.Body)
 		if err != nil && i == 0 {
 			// The header cannot be rewritten as decided: sending it
 			// unrewritten could expose recipients. Hold it instead.

@@ -142,7 +142,7 @@ func (g *Gateway) Handle(ctx context.Context, m *smtpd.Message) smtpd.Reply {
 	if d.Action == policy.Reject {
 		return g.reject(ctx, m, hdr, res, &d, log)
 	}
-	return g.deliver(ctx, m, hdr, res, &d, deliveries, log)
+	return g.deliver(ctx, m, h, hdr, res, &d, deliveries, log)
 }
 
 // scan runs the scanner; a panic in an extractor becomes a scan error, so

@@ -192,7 +192,7 @@ func TestRewriteFailureQuarantines(t *testing.T) {
 	d.Rewrite.ForceBCC = true
 	// What Handle does before deliver: the message's first events.
 	f.audit.Emit(context.Background(), receivedEvent(m, quarantine.Headers{}, nil), decidedEvent(m, d))
-	rep := f.gw.deliver(context.Background(), m, quarantine.Headers{}, nil, d, d.Deliveries(m.From, m.To), f.gw.log)
+	rep := f.gw.deliver(context.Background(), m, nil, quarantine.Headers{}, nil, d, d.Deliveries(m.From, m.To), f.gw.log)
 	got := fmt.Sprintf("%d %s %s", rep.Code, rep.Enhanced, rep.Text)
 	if !strings.HasPrefix(got, "250 2.0.0 Ok: held as "+m.QueueID) {
 		t.Fatalf("reply %q", got)

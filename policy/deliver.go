@@ -56,3 +56,9 @@ func (d *Decision) Deliveries(mailFrom string, rcptTo []string) []Delivery {
 // Apply returns the message of this delivery: msg with the plan applied
 // to its header section, the body streamed unchanged.
 func (dl *Delivery) Apply(msg io.Reader) (io.Reader, error) { return rewrite.Apply(msg, dl.Plan) }
+
+// ApplyHeader is Apply for a message whose header section h was read
+// already; body is the rest of the message (from offset h.Size()).
+func (dl *Delivery) ApplyHeader(h *rewrite.Header, body io.Reader) (io.Reader, error) {
+	return rewrite.ApplyHeader(h, body, dl.Plan)
+}

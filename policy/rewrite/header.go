@@ -95,6 +95,16 @@ func (h *Header) Get(name string) []string {
 	return out
 }
 
+// Size is the length of the header section as read, its separator line
+// included: the offset of the body in the message.
+func (h *Header) Size() int64 {
+	n := int64(len(h.Sep))
+	for _, f := range h.Fields {
+		n += int64(len(f.Raw))
+	}
+	return n
+}
+
 // ReadHeader reads the header section from br, leaving br at the first
 // byte of the body.
 func ReadHeader(br *bufio.Reader) (*Header, error) {

@@ -61,6 +61,20 @@ func Apply(msg io.Reader, p Plan) (io.Reader, error) {
 	return io.MultiReader(&buf, br), nil
 }
 
+// ApplyHeader is Apply for a message whose header section h was read
+// already: body is the rest of the message (from offset h.Size()). The
+// header is not read again, and the body streams through unbuffered.
+func ApplyHeader(h *Header, body io.Reader, p Plan) (io.Reader, error) {
+	if !p.IsZero() {
+		h = p.rewriteHeader(h)
+	}
+	var buf bytes.Buffer
+	if _, err := h.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("rewrite: %w", err)
+	}
+	return io.MultiReader(&buf, body), nil
+}
+
 // RewriteHeader returns a copy of h with the plan applied.
 func (p *Plan) RewriteHeader(h *Header) *Header { return p.rewriteHeader(h) }
 

@@ -28,6 +28,19 @@ func apply(t testing.TB, msg []byte, p Plan) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// ApplyHeader on the header read once gives the same bytes (the
+	// gateway's pass path), so every test here checks it too.
+	h, err := ReadHeader(bufio.NewReader(bytes.NewReader(msg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = ApplyHeader(h, bytes.NewReader(msg[h.Size():]), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := io.ReadAll(r); !bytes.Equal(again, out) {
+		t.Fatalf("ApplyHeader differs from Apply:\n%q\n%q", again, out)
+	}
 	return out
 }
 
