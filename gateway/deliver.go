@@ -69,10 +69,11 @@ func (o *outcome) refused(rs []*relay.RecipientError) {
 }
 
 // apply returns the message of one delivery: the header read once (h),
-// rewritten, then the body. Without h (its parse failed, which the policy
-// never passes) the rewrite reads the header itself.
+// rewritten, then the body. A plan that changes nothing sends the stored
+// bytes as they are; without h (its parse failed, which the policy never
+// passes) the rewrite reads the header itself.
 func apply(dl *policy.Delivery, h *rewrite.Header, b *spool.Body) (io.Reader, error) {
-	if h == nil {
+	if h == nil || dl.Plan.IsZero() {
 		return dl.Apply(b.Reader())
 	}
 	return dl.ApplyHeader(h, io.NewSectionReader(b, h.Size(), b.Size()-h.Size()))
