@@ -8,21 +8,45 @@ import (
 	"github.com/okuri/okuri/policy/extract/charset"
 )
 
-// keyword is a configured keyword and its folded form.
+// keyword is a configured keyword and its folded forms: folded for text
+// that fold left without NFKC, nfkc for text it normalised.
 type keyword struct {
 	word   string
 	folded string
+	nfkc   string
 }
 
-// fold normalises text for keyword matching: NFKC (full-width letters and
+func newKeyword(w string) keyword {
+	return keyword{word: w, folded: fold(w), nfkc: lowerASCII(norm.NFKC.String(w))}
+}
+
+// in reports whether the keyword occurs in text folded by fold; nfkc
+// says fold normalised it. A normalised text is matched against the
+// normalised keyword: "㈱サンプル" in a text that also has a full-width
+// "～" becomes "(株)サンプル", and must still match the keyword ㈱サンプル.
+func (k keyword) in(text string, nfkc bool) bool {
+	if nfkc {
+		return strings.Contains(text, k.nfkc)
+	}
+	return strings.Contains(text, k.folded)
+}
+
+// foldText normalises text for keyword matching: NFKC (full-width letters and
 // digits, half-width katakana) and ASCII lower case. NFKC is costly on long
 // Japanese text that needs none of it, so it runs only when the text has
-// half-width or full-width forms (U+FF00–U+FFEF, UTF-8 EF BC–BF ..).
-func fold(s string) string {
+// half-width or full-width forms (U+FF00–U+FFEF, UTF-8 EF BC–BF ..); the
+// second result says it ran.
+func foldText(s string) (string, bool) {
 	if hasWidthForms(s) {
-		s = norm.NFKC.String(s)
+		return lowerASCII(norm.NFKC.String(s)), true
 	}
-	return lowerASCII(s)
+	return lowerASCII(s), false
+}
+
+// fold is foldText without the flag.
+func fold(s string) string {
+	f, _ := foldText(s)
+	return f
 }
 
 func hasWidthForms(s string) bool {
@@ -61,16 +85,16 @@ func decodeHeader(s string) string {
 
 func (p *Policy) findKeywords(subject string, atts []Attachment) []KeywordHit {
 	var hits []KeywordHit
-	fs := fold(subject)
+	fs, nfkc := foldText(subject)
 	for _, k := range p.keywords {
-		if strings.Contains(fs, k.folded) {
+		if k.in(fs, nfkc) {
 			hits = append(hits, KeywordHit{Word: k.word, Where: "subject"})
 		}
 	}
 	for _, a := range atts {
-		fn := fold(a.Name)
+		fn, nfkc := foldText(a.Name)
 		for _, k := range p.keywords {
-			if strings.Contains(fn, k.folded) {
+			if k.in(fn, nfkc) {
 				hits = mergeHits(hits, []KeywordHit{{Word: k.word, Where: "attachment_name"}})
 			}
 		}
@@ -83,9 +107,9 @@ func (p *Policy) findKeywords(subject string, atts []Attachment) []KeywordHit {
 // once, by the scanner, so the rule reads what the detectors read.
 func (p *Policy) bodyKeywords(text string) []KeywordHit {
 	var out []KeywordHit
-	ft := fold(text)
+	ft, nfkc := foldText(text)
 	for _, k := range p.keywords {
-		if strings.Contains(ft, k.folded) {
+		if k.in(ft, nfkc) {
 			out = append(out, KeywordHit{Word: k.word, Where: "body"})
 		}
 	}

@@ -39,6 +39,9 @@ func TestBodyKeywords(t *testing.T) {
 		{"iso-2022-jp with CP50220 ① and ㈱", head + "Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n" +
 			"\x1b$B-!\x1b(B \x1b$B-j%5%s%W%k\x1b(B\r\n", // ① ㈱サンプル
 			[]string{"㈱サンプル"}},
+		{"iso-2022-jp: ㈱ in a text that NFKC folds (full-width ～)", head + "Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n" +
+			"\x1b$B-j%5%s%W%k\x1b(B 9:00\x1b$B!A\x1b(B17:30\r\n", // ㈱サンプル 9:00～17:30
+			[]string{"㈱サンプル"}},
 		{"iso-2022-jp with ～ and a 1978 JIS escape", head + "Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n" +
 			"9:00\x1b$B!A\x1b(B17:30 \x1b$@5!L)\x1b(J\r\n", // 9:00～17:30 機密
 			[]string{"機密"}},

@@ -127,7 +127,7 @@ func New(cfg *config.Config) (*Policy, error) {
 	p.references = newRefDomains(refs)
 	for _, k := range pc.Keywords {
 		if k = strings.TrimSpace(k); k != "" {
-			p.keywords = append(p.keywords, keyword{word: k, folded: fold(k)})
+			p.keywords = append(p.keywords, newKeyword(k))
 		}
 	}
 	names := map[string]bool{}
