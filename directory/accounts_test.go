@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/okuri/okuri/directory"
 	"github.com/okuri/okuri/internal/testenv"
 	"github.com/okuri/okuri/quarantine"
@@ -57,23 +55,14 @@ func instance(t *testing.T, st quarantine.Store, usersPath string) *directory.Ac
 // instances behind a load balancer.
 func redisStores(t *testing.T) (quarantine.Store, quarantine.Store) {
 	t.Helper()
-	addr := testenv.RedisAddr(t)
 	prefix := testenv.UniqueName(t, "dir")
 	open := func() quarantine.Store {
-		rdb := redis.NewClient(&redis.Options{Addr: addr})
+		rdb := testenv.RedisClient(t, prefix)
 		st, err := quarantine.OpenRedis(context.Background(), quarantine.RedisOptions{Client: rdb, Prefix: prefix})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() {
-			st.Close()
-			ctx := context.Background()
-			iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-			for iter.Next(ctx) {
-				rdb.Del(ctx, iter.Val())
-			}
-			rdb.Close()
-		})
+		t.Cleanup(func() { st.Close() })
 		return st
 	}
 	return open(), open()
