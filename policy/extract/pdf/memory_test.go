@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +175,50 @@ func TestKilledMidCall(t *testing.T) {
 			t.Fatalf("letter after the bomb killed at %v: %v %q", after, err, got)
 		}
 	}
+}
+
+// TestBombMemoryReturned: the memory a flate bomb made PDFium fill up to
+// its cap goes back to the system as soon as the document is refused,
+// not when the garbage collector and the runtime's scavenger get to it.
+func TestBombMemoryReturned(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("slow; the race detector's shadow memory blurs the resident set")
+	}
+	bomb := pdftest.FlateBomb(1024, "Price list 2026")
+	if _, err := run(t, extracttest.ImagePDF()); !errors.Is(err, ErrNoText) { // start PDFium
+		t.Fatal(err)
+	}
+	debug.FreeOSMemory()
+	before := residentSet(t)
+	if before == 0 {
+		t.Skip("no /proc/self/status")
+	}
+	_, err := run(t, bomb)
+	var le *extract.LimitError
+	if !errors.As(err, &le) || le.Limit != LimitMemory {
+		t.Fatalf("bomb: %v, want the memory limit", err)
+	}
+	after := residentSet(t)
+	t.Logf("resident set %d MiB before the bomb, %d MiB after it was refused (cap %d MiB)", before>>20, after>>20, DefaultMemoryLimit>>20)
+	if grew := after - before; grew > DefaultMemoryLimit/2 {
+		t.Errorf("resident set grew by %d MiB and stayed", grew>>20)
+	}
+}
+
+// residentSet returns VmRSS in bytes, or 0 where /proc is missing.
+func residentSet(t *testing.T) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatalf("VmRSS %q: %v", v, err)
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
