@@ -222,3 +222,33 @@ func residentSet(t *testing.T) int64 {
 	}
 	return 0
 }
+
+// TestSmallestMemoryLimit: the smallest cap the configuration accepts
+// (scan.max_pdf_memory 32MB) still reads ordinary PDFs; closing the
+// pool releases the memory.
+func TestSmallestMemoryLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles PDFium")
+	}
+	p, err := NewPool(Config{Workers: 1, MemoryLimit: 32 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := p.all[0].mem.current()
+	defer func() {
+		p.Close()
+		if mem.buf != nil || p.all[0].mem.current() != nil {
+			t.Errorf("memory kept after Close")
+		}
+	}()
+	for _, name := range []string{"../../scan/testdata/letter.pdf", "../../scan/testdata/pdf/customers50-writer.pdf"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := p.Extract(ctx, Doc{R: bytes.NewReader(data), Size: int64(len(data)), Sink: extracttest.New(), MaxPages: 100, Budget: extract.NewBudget(ctx, 1<<30)}); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
