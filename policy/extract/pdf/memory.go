@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
@@ -32,13 +34,17 @@ type linearMemory struct {
 // wazero's hint of the size it starts at.
 func newLinearMemory(capacity, limit uint64) *linearMemory {
 	m := &linearMemory{limit: limit}
-	if b, err := mapMemory(limit); err == nil {
+	b, err := mapMemory(limit)
+	if err == nil {
 		m.buf, m.mapped = b[:0], true
-	} else {
-		// No mapping (another platform, or the address space is
-		// exhausted): the Go heap still works, only less frugally.
-		m.buf = make([]byte, 0, min(capacity, limit))
+		return m
 	}
+	// No mapping (another platform, or no address space or commit left
+	// for the cap): the Go heap still works, only less frugally.
+	if !errors.Is(err, errNoMapping) {
+		slog.Warn("pdf: PDFium memory on the Go heap", "err", err)
+	}
+	m.buf = make([]byte, 0, min(capacity, limit))
 	return m
 }
 
@@ -80,6 +86,9 @@ func (m *linearMemory) release() {
 	m.buf = nil
 	m.size.Store(0)
 }
+
+// errNoMapping: the platform has no anonymous mappings.
+var errNoMapping = errors.New("pdf: no memory mappings on this platform")
 
 // memorySlot hands out the memory of one worker's instances: a worker runs
 // one instance at a time, and a recycled instance gets a fresh memory.
