@@ -51,6 +51,10 @@
 // XLS FILEPASS, DOC fEncrypted, PPT CryptSession, password PDF, and RAR
 // (no decoder, so treated as encrypted). Anything else is unscannable.
 //
+// Result.BodyText keeps the decoded text of the message's inline text
+// parts as the detectors read it, so that policy's keyword rule matches
+// on the scanner's one MIME walk and one charset decoding.
+//
 // Images are not text and are not inspected (there is no OCR); they are
 // listed as parts with a reason but do not make a message unscannable. A
 // PDF without any text layer, however, is unscannable: it is a document,
