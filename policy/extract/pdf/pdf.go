@@ -54,6 +54,11 @@ const LimitMemory = "max_pdf_memory"
 // instance is killed. An instance that failed, hit its memory limit or
 // grew large is discarded afterwards and replaced by a fresh one.
 func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
+	// Charged before a worker is taken: a scan past its budget gets its
+	// answer without waiting for one.
+	if err := d.Budget.Take(d.Size); err != nil {
+		return nil, err
+	}
 	w, err := p.acquire(ctx)
 	if err != nil {
 		return nil, d.Budget.Err()
@@ -91,8 +96,7 @@ func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 		inst.Kill()
 		discard = true
 		files, err = nil, &extract.LimitError{Limit: LimitMemory}
-	case err != nil && !errors.Is(err, extract.ErrEncrypted) && !errors.Is(err, ErrNoText),
-		mem.size.Load() > recycleAbove:
+	case err != nil && !answered(err), mem.size.Load() > recycleAbove:
 		// After a failed call PDFium's state is not to be trusted, and a
 		// large memory would stay with the instance for good.
 		inst.Kill()
@@ -109,6 +113,26 @@ func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 	return files, err
 }
 
+// answered reports whether err is PDFium's own answer about the document
+// (encrypted, no text, or one of its error codes: not a PDF, damaged, a
+// page it cannot load) rather than a fault. PDFium returned normally and
+// freed what it had parsed, so the instance can read the next document;
+// after a WebAssembly trap, a panic in go-pdfium or a host error it
+// cannot. Replacing an instance costs ~10 ms (instantiating the module
+// copies its data and runs its start-up), which made a zip of 250 tiny
+// broken PDFs take tens of seconds.
+func answered(err error) bool {
+	for _, e := range []error{
+		extract.ErrEncrypted, ErrNoText,
+		pdfiumerrors.ErrUnknown, pdfiumerrors.ErrFile, pdfiumerrors.ErrFormat, pdfiumerrors.ErrPage,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // extractSafe turns a panic in go-pdfium (met with hostile input) into a
 // malformed-PDF error.
 func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (files []Embedded, err error) {
@@ -121,9 +145,6 @@ func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (files []Embedded, err err
 }
 
 func (p *Pool) extract(inst pdfium.Pdfium, d Doc) ([]Embedded, error) {
-	if err := d.Budget.Take(d.Size); err != nil {
-		return nil, err
-	}
 	doc, err := inst.OpenDocument(&requests.OpenDocument{
 		FileReader:     io.NewSectionReader(d.R, 0, d.Size),
 		FileReaderSize: d.Size,
