@@ -160,3 +160,19 @@ func BenchmarkManyPDFs(b *testing.B) {
 		})
 	}
 }
+
+// TestPDFWorkersOption: Options.PDFWorkers (scan.pdf_workers) is the
+// number of PDFium instances started.
+func TestPDFWorkersOption(t *testing.T) {
+	letter, err := os.ReadFile(filepath.Join("testdata", "letter.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, 3} {
+		s, _ := newTest(t, func(o *Options) { o.PDFWorkers = n })
+		scanFile(t, s, "letter.pdf", letter)
+		if got := s.pdfPool.Instances(); got != int64(n) {
+			t.Errorf("PDFWorkers %d: %d instances started", n, got)
+		}
+	}
+}
