@@ -96,10 +96,40 @@ func layoutPage(gs []glyph, rules []rule) layout {
 	}
 	for i, l := range lines {
 		if !used[i] {
-			out.text = append(out.text, joinSegs(l.segs))
+			out.text = append(out.text, textLine(l.segs))
 		}
 	}
 	return out
+}
+
+// rowSegs is how many segments make a lone line a row of fields: a
+// one-customer list printed without its heading (name, reading, birth
+// date, address and phone apart by wide gaps).
+const rowSegs = 3
+
+// textLine spells a line that is not part of a table. A line of rowSegs
+// or more segments has its segments apart by tabs, as a row pasted into
+// a mail body is: the text detector reads such lines as table rows. A
+// bulleted line is prose whatever its gaps (a memo entry: ● name, birth
+// date, address, phone).
+func textLine(segs []segment) string {
+	if len(segs) < rowSegs || bulleted(segs[0].text) {
+		return joinSegs(segs)
+	}
+	parts := make([]string, len(segs))
+	for i, s := range segs {
+		parts[i] = s.text
+	}
+	return strings.Join(parts, "\t")
+}
+
+// bullets start the entries of a bulleted list.
+const bullets = "・･●○◎■□◆◇▪★☆※-*＊•‣➢➤→"
+
+// bulleted reports a line that starts with a bullet.
+func bulleted(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(bullets, r)
 }
 
 // buildLines groups glyphs into lines by vertical centre (top to bottom)
@@ -237,17 +267,32 @@ func columns(block []line) ([][]string, bool) {
 	}
 	cells := make([][]string, len(block))
 	filled := make([]int, len(block))
+	multi, shared := 0, 0
 	for i, l := range block {
 		cells[i] = make([]string, len(cols))
+		share := false
 		for _, s := range l.segs {
 			c := colOf(cols, (s.x0+s.x1)/2)
 			if cells[i][c] == "" {
 				filled[i]++
 			} else {
 				cells[i][c] += " "
+				share = true
 			}
 			cells[i][c] += s.text
 		}
+		if len(l.segs) >= 2 {
+			multi++
+		}
+		if share {
+			shared++
+		}
+	}
+	// In a table the segments of a line fall in different columns. When
+	// most lines put two segments in one column, the gutters are chance
+	// (lines of prose or a memo with wide spaces between fields).
+	if shared*2 > multi {
+		return nil, false
 	}
 	return rowsOf(block, cells, filled), true
 }

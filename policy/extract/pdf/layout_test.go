@@ -263,3 +263,35 @@ func TestNeedsLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutFieldLines: a lone line of fields apart by wide gaps (one
+// customer printed without a heading) comes out tab-separated, as a row
+// pasted into a body; bulleted memo lines with wide spaces between their
+// fields stay text, not a table whose columns mix fields of one line.
+func TestLayoutFieldLines(t *testing.T) {
+	var gs []glyph
+	gs = append(gs, glyphs("新規ご契約者", 40, 800)...)
+	for i, f := range []string{"石井 恵子", "1991-02-17", "千葉県船橋市本町4-18-9", "080-5512-3064"} {
+		gs = append(gs, glyphs(f, []float64{40, 110, 180, 360}[i], 780)...)
+	}
+	l := layoutPage(gs, nil)
+	if want := "石井 恵子\t1991-02-17\t千葉県船橋市本町4-18-9\t080-5512-3064"; len(l.tables) != 0 || len(l.text) != 2 || l.text[1] != want {
+		t.Errorf("one row: tables %q text %q", l.tables, l.text)
+	}
+	gs = nil
+	memo := [][]string{
+		{"●藤田 和彦", "1958/11/30", "大阪府豊中市新千里東町1-4-2", "06-6871-3390"},
+		{"●小西 さおり", "H2.6.14", "兵庫県西宮市甲子園町7-25", "090-3318-7702"},
+	}
+	for i, m := range memo {
+		x, y := 40.0, 800-14*float64(i)
+		for _, f := range m {
+			gs = append(gs, glyphs(f, x, y)...)
+			x += 10*float64(len([]rune(f))) + 10 // an ideographic space apart
+		}
+	}
+	l = layoutPage(gs, nil)
+	if len(l.tables) != 0 || len(l.text) != 2 || l.text[0] != "●藤田 和彦 1958/11/30 大阪府豊中市新千里東町1-4-2 06-6871-3390" {
+		t.Errorf("memo: tables %q text %q", l.tables, l.text)
+	}
+}
