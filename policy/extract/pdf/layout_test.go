@@ -295,3 +295,46 @@ func TestLayoutFieldLines(t *testing.T) {
 		t.Errorf("memo: tables %q text %q", l.tables, l.text)
 	}
 }
+
+// TestTableOverPages: a table continued on the next page keeps one row
+// per person when the page break split a row (the rest of its cells at
+// the top of the next page) and when the heading is repeated there.
+func TestTableOverPages(t *testing.T) {
+	head := []string{"氏名", "生年月日", "電話番号", "口座"}
+	tests := []struct {
+		name  string
+		pages [][][]string
+		want  []string
+	}{
+		{"split row after a repeated heading", [][][]string{
+			{head, {"山田 太郎", "1975/04/12", "090-1234-5678", "みずほ銀行 普通1234567"}, {"高橋 恵子", "1978/07/13", "090-2943-", "りそな銀行 普通"}},
+			{head, {"", "", "5679", "6617917"}, {"松本 恵子", "1962/01/19", "080-6095-3765", "横浜銀行 普通2222222"}},
+		}, []string{"氏名|生年月日|電話番号|口座", "山田 太郎|1975/04/12|090-1234-5678|みずほ銀行 普通1234567",
+			"高橋 恵子|1978/07/13|090-2943-5679|りそな銀行 普通6617917", "松本 恵子|1962/01/19|080-6095-3765|横浜銀行 普通2222222"}},
+		{"every cell split", [][][]string{
+			{head, {"加藤", "1999/", "080-", "りそな銀"}},
+			{{"美咲", "07/26", "4409-4016", "行 普通8394936"}},
+		}, []string{"氏名|生年月日|電話番号|口座", "加藤美咲|1999/07/26|080-4409-4016|りそな銀行 普通8394936"}},
+		// a person without a phone at the top of a page is a row of its own
+		{"next row with an empty cell", [][][]string{
+			{head, {"山田 太郎", "1975/04/12", "090-1234-5678", "みずほ銀行 普通1234567"}},
+			{{"佐藤 花子", "1982/11/03", "", "三井住友銀行 普通7654321"}},
+		}, []string{"氏名|生年月日|電話番号|口座", "山田 太郎|1975/04/12|090-1234-5678|みずほ銀行 普通1234567",
+			"佐藤 花子|1982/11/03||三井住友銀行 普通7654321"}},
+	}
+	for _, tc := range tests {
+		sink := extracttest.New()
+		ctx := context.Background()
+		w := &writer{d: Doc{Sink: sink, Budget: extract.NewBudget(ctx, 1<<20)}, tw: sink.Text(extract.Location{})}
+		for _, p := range tc.pages {
+			w.newPage = true
+			if err := w.table(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.close()
+		if got := strings.Join(sink.Rows(), "\n"); got != strings.Join(tc.want, "\n") {
+			t.Errorf("%s:\n%s\nwant\n%s", tc.name, got, strings.Join(tc.want, "\n"))
+		}
+	}
+}

@@ -26,7 +26,17 @@ PY
 # And without borders, cells centred vertically: no ruling to follow,
 # only the white space between rows.
 sed "s/border='1'/border='0' cellpadding='4'/; s/<td>/<td valign='middle'>/g" customers50-writer.html > customers50-noborder.html
-for f in transfer invoice customers50-writer customers50-noborder; do
+# 14 of them with the heading in <thead>, which Writer repeats on every
+# page; a page break splits a row.
+python3 - <<'PY'
+import csv, html
+rows = list(csv.reader(open("customers50.csv", encoding="utf-8")))
+rows = [rows[0]] + rows[21:35]
+head = "<thead><tr>" + "".join("<th>%s</th>" % html.escape(c) for c in rows[0]) + "</tr></thead>"
+body = "".join("<tr>" + "".join("<td>%s</td>" % html.escape(c) for c in r) + "</tr>" for r in rows[1:])
+open("customers14-writer-split.html", "w", encoding="utf-8").write("<html><head><meta charset='utf-8'></head><body><p>顧客一覧（更新対象）</p><table border='1' style='font-size:8pt'>%s<tbody>%s</tbody></table></body></html>" % (head, body))
+PY
+for f in transfer invoice customers50-writer customers50-noborder customers14-writer-split; do
 	soffice --headless --convert-to odt "$f.html" >/dev/null
 	soffice --headless --convert-to pdf:writer_pdf_Export "$f.odt" >/dev/null
 done
@@ -43,5 +53,5 @@ zip -q -P himitsu 顧客リスト.zip 顧客リスト.csv
 qpdf invoice.pdf --add-attachment 顧客リスト.csv --mimetype=text/csv -- invoice-attached-csv.pdf
 qpdf invoice.pdf --add-attachment 顧客リスト.zip --mimetype=application/zip -- invoice-attached-zip.pdf
 cd "$OLDPWD"
-for f in customers50 customers50-writer customers50-noborder pricelist transfer invoice clients30 invoice-attached-csv invoice-attached-zip; do cp "$tmp/$f.pdf" .; done
+for f in customers50 customers50-writer customers50-noborder customers14-writer-split pricelist transfer invoice clients30 invoice-attached-csv invoice-attached-zip; do cp "$tmp/$f.pdf" .; done
 ls -l *.pdf
