@@ -188,8 +188,8 @@ func TestPDFTables(t *testing.T) {
 		minRecords int
 		maxRecords int
 	}{
-		{"customers50.pdf", PersonalData, 48, 52},          // Calc, no grid
-		{"customers50-writer.pdf", PersonalData, 49, 51},   // Writer table, wrapped cells, 6 pages, rows split by page breaks
+		{"customers50.pdf", PersonalData, 48, 52},        // Calc, no grid
+		{"customers50-writer.pdf", PersonalData, 49, 51}, // Writer table, wrapped cells, 6 pages, rows split by page breaks
 		// heading repeated on every page, one row split by a page break:
 		// 14 people, not 17 rows (issue 11)
 		{"customers14-writer-split.pdf", PersonalData, 14, 14},

@@ -90,8 +90,10 @@ func TestPDFDocuments(t *testing.T) {
 			row([]float64{72, 90}, "●", "岡本 雄一　1972/07/09　北海道旭川市4条通8丁目1702　0166-23-5510"),
 			row([]float64{72, 90}, "●", "岡本 佳代子　1975/03/30　北海道旭川市4条通8丁目1702　080-9183-2246"),
 		), PersonalData, 2},
-		{"staff roster: name, title, extension, office phone", roster(false), Clean, 0},
-		{"staff roster with a department column", roster(true), Clean, 0},
+		{"birthday list with era dates", birthdays(), PersonalData, 8},
+		{"staff roster: name, title, extension, office phone", roster(false, true), Clean, 0},
+		{"staff roster page without its heading", roster(false, false), Clean, 0},
+		{"staff roster with a department column", roster(true, true), Clean, 0},
 	}
 	s, _ := newTest(t, func(o *Options) { o.Limits.Timeout = 10 * time.Minute })
 	for _, tc := range tests {
@@ -105,9 +107,10 @@ func TestPDFDocuments(t *testing.T) {
 }
 
 // roster is an office's staff list (氏名, 役職, 内線, office phone and
-// e-mail), with a department column first when dept: business contact
-// data of staff at work, not customers' (issue 11).
-func roster(dept bool) []byte {
+// e-mail), with a department column first when dept, under a heading
+// row when heading (the next pages of a roster have none): business
+// contact data of staff at work, not customers' (issue 11).
+func roster(dept, heading bool) []byte {
 	names := []string{"青木 俊介", "石田 美穂", "上野 達也", "江口 由香", "大西 健", "加納 理恵", "北村 大輔", "久保 真理", "小池 修", "斎藤 綾", "島田 浩二", "関 奈々"}
 	titles := []string{"部長", "課長", "主任", "", "係長", "", "課長代理", "", "主任", "", "", "部長"}
 	depts := []string{"営業部", "営業部", "業務課", "業務課", "損害サービス課", "総務課"}
@@ -117,7 +120,10 @@ func roster(dept bool) []byte {
 		xs = []float64{50, 130, 205, 255, 300, 385}
 		head = append([]string{"所属"}, head...)
 	}
-	lines := [][]piece{at(60, "社員連絡先一覧（2026年4月1日現在）"), nil, row(xs, head...)}
+	lines := [][]piece{at(60, "社員連絡先一覧（2026年4月1日現在）"), nil}
+	if heading {
+		lines = append(lines, row(xs, head...))
+	}
 	for i, n := range names {
 		cells := []string{n, titles[i], fmt.Sprint(301 + i), fmt.Sprintf("03-5211-%04d", 4100+i), fmt.Sprintf("staff%02d@minato-hoken.co.jp", i)}
 		if dept {
@@ -126,4 +132,17 @@ func roster(dept bool) []byte {
 		lines = append(lines, row(xs, cells...))
 	}
 	return pdfLines(8, lines...)
+}
+
+// birthdays is a list of customers' birthdays for greeting cards: name,
+// birth date in the era style typed in Excel (S.48.9.12), the staff
+// member in charge. No number on the page has three digits.
+func birthdays() []byte {
+	xs := []float64{60, 170, 280}
+	lines := [][]piece{at(60, "今月誕生日のお客様"), nil, row(xs, "お客様名", "生年月日", "担当")}
+	for i, p := range [][2]string{{"今井 昌子", "S.31.4.8"}, {"内田 隆", "S.45.4.21"}, {"太田 恵美", "H.2.4.3"}, {"川口 浩一", "S.52.4.16"},
+		{"坂口 典子", "S.39.4.30"}, {"高木 翼", "H.11.4.9"}, {"中島 修一", "S.27.4.12"}, {"松田 由紀", "S.60.4.25"}} {
+		lines = append(lines, row(xs, p[0], p[1], []string{"佐藤", "田中"}[i%2]))
+	}
+	return pdfLines(10, lines...)
 }
