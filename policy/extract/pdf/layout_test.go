@@ -257,6 +257,9 @@ func TestNeedsLayout(t *testing.T) {
 		"連絡先 taro@example.jp":                     true,
 		"０９０－１２３４－５６７８ １９７５年":                     true,
 		"Page 12 of 340": false,
+		// a birthday list: era dates of one- and two-digit parts
+		"坂口智子 H.5.4.21 渡辺\n西村恵 H.2.7.18 渡辺\n石川大輔 S.56.5.6 佐藤\n太田誠 S.30.3.1 渡辺": true,
+		"令和7年4月1日 第2版 1.2.3": false,
 	} {
 		if got := needsLayout(text); got != want {
 			t.Errorf("needsLayout(%q) = %v", text, got)

@@ -210,24 +210,38 @@ const layoutNumbers = 4
 
 // needsLayout reports whether a page's plain text may hold rows of
 // personal data: an e-mail address, or several long numbers (full-width
-// digits included).
+// digits included). A date of short parts (S.48.9.12, 5/6/1960) counts
+// as one: a birthday list has no other numbers.
 func needsLayout(text string) bool {
 	if strings.ContainsRune(text, '@') || strings.ContainsRune(text, '＠') {
 		return true
 	}
-	numbers, run := 0, 0
+	// run: digits in the current run; parts: runs in the current token
+	// of digits and separators; long: the token has a long run
+	numbers, run, parts, long := 0, 0, 0, false
 	for _, r := range text {
-		if r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+		switch {
+		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
+			if run == 0 {
+				parts++
+			}
 			run++
 			if run == 3 {
 				numbers++
-				if numbers >= layoutNumbers {
-					return true
-				}
+				long = true
 			}
+		case run > 0 && (r == '.' || r == '/' || r == '-' || r == '．' || r == '／'):
+			run = 0
 			continue
+		default:
+			if parts >= 3 && !long {
+				numbers++
+			}
+			run, parts, long = 0, 0, false
 		}
-		run = 0
+		if numbers >= layoutNumbers {
+			return true
+		}
 	}
 	return false
 }
