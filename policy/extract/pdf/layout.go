@@ -267,9 +267,12 @@ func columns(block []line) ([][]string, bool) {
 	}
 	cells := make([][]string, len(block))
 	filled := make([]int, len(block))
-	multi, shared := 0, 0
+	multi, shared, bullets := 0, 0, 0
 	for i, l := range block {
 		cells[i] = make([]string, len(cols))
+		if bulleted(l.segs[0].text) {
+			bullets++
+		}
 		share := false
 		for _, s := range l.segs {
 			c := colOf(cols, (s.x0+s.x1)/2)
@@ -288,13 +291,68 @@ func columns(block []line) ([][]string, bool) {
 			shared++
 		}
 	}
-	// In a table the segments of a line fall in different columns. When
-	// most lines put two segments in one column, the gutters are chance
-	// (lines of prose or a memo with wide spaces between fields).
-	if shared*2 > multi {
+	// In a table the segments of a line fall in different columns, or,
+	// where a gutter was too narrow to see, at least start or end where
+	// those of the rows next to it do. When most lines put two segments
+	// in one column and they do not line up, the gutters are chance:
+	// lines of prose, or a memo with wide spaces between its fields.
+	if shared*2 > multi && !aligned(block) {
+		return nil, false
+	}
+	// Entries of a bulleted list are prose however their fields line up
+	// (names of the same length put the dates after them in a column).
+	if bullets*2 > len(block) {
 		return nil, false
 	}
 	return rowsOf(block, cells, filled), true
+}
+
+// alignNear is how many lines above and below a segment is compared
+// with: rows of a table line up with their neighbours, and comparing
+// with a few keeps the check linear.
+const alignNear = 2
+
+// alignTol, in line heights, is how close two segments' edges are to
+// line up: cells of one column start (or, for numbers, end) at the same
+// x give or take rounding; fields after names of different lengths are
+// a character or more apart.
+const alignTol = 0.25
+
+// aligned reports whether most segments after the first of their line
+// start or end where a segment of a nearby line does.
+func aligned(block []line) bool {
+	total, hits := 0, 0
+	for i, l := range block {
+		for _, s := range l.segs[min(1, len(l.segs)):] {
+			total++
+			if alignedWith(block, i, s) {
+				hits++
+			}
+		}
+	}
+	return hits*2 >= total
+}
+
+func alignedWith(block []line, i int, s segment) bool {
+	tol := alignTol * block[i].em
+	for k := max(0, i-alignNear); k <= min(len(block)-1, i+alignNear); k++ {
+		if k == i {
+			continue
+		}
+		for _, o := range block[k].segs {
+			if abs(o.x0-s.x0) <= tol || abs(o.x1-s.x1) <= tol {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // spans merges the x ranges of a block's segments into column spans.

@@ -297,6 +297,16 @@ func TestLayoutFieldLines(t *testing.T) {
 	if len(l.tables) != 0 || len(l.text) != 2 || l.text[0] != "●藤田 和彦 1958/11/30 大阪府豊中市新千里東町1-4-2 06-6871-3390" {
 		t.Errorf("memo: tables %q text %q", l.tables, l.text)
 	}
+	// names of the same length: the fields after them line up
+	gs = nil
+	for i, m := range [][]string{{"・中田 修様", "S.44.3.8", "岐阜県岐阜市金町4-12"}, {"・今村 薫様", "S.57.9.1", "三重県津市栄町2-31"}, {"・横山 茂様", "H.3.12.5", "滋賀県大津市浜町1-7"}} {
+		gs = append(gs, glyphs(m[0], 40, 800-14*float64(i))...)
+		gs = append(gs, glyphs(m[1], 110, 800-14*float64(i))...)
+		gs = append(gs, glyphs(m[2], 160, 800-14*float64(i))...)
+	}
+	if l := layoutPage(gs, nil); len(l.tables) != 0 || len(l.text) != 3 {
+		t.Errorf("memo, aligned: tables %q text %q", l.tables, l.text)
+	}
 }
 
 // TestTableOverPages: a table continued on the next page keeps one row
