@@ -440,17 +440,26 @@ func colOf(cols [][2]float64, x float64) int {
 
 // joinWrapped appends the next line of a wrapped cell. Japanese wraps
 // anywhere and continues without a break; Latin words and numbers wrap
-// at spaces, which the wrap took away.
+// at spaces, which the wrap took away. An e-mail address or a date has
+// no space to wrap at, so a narrow cell breaks inside it (Writer:
+// "c00.user@docomo.n" / "e.jp", "2000/0" / "9/28"): it goes on without
+// one.
 func joinWrapped(cell, text string) string {
 	if cell == "" {
 		return text
 	}
 	last, _ := utf8.DecodeLastRuneInString(cell)
 	first, _ := utf8.DecodeRuneInString(text)
-	if isLatin(last) && isLatin(first) {
+	if isLatin(last) && isLatin(first) && !unbroken(cell[strings.LastIndexByte(cell, ' ')+1:]) {
 		return cell + " " + text
 	}
 	return cell + text
+}
+
+// unbroken reports a word that a wrap can only have cut: an e-mail
+// address, or a date with a slash.
+func unbroken(w string) bool {
+	return strings.ContainsRune(w, '@') || strings.ContainsRune(w, '/')
 }
 
 func isLatin(r rune) bool {

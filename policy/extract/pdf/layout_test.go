@@ -351,3 +351,22 @@ func TestTableOverPages(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinWrapped: the lines of a wrapped cell join as the reader sees
+// them.
+func TestJoinWrapped(t *testing.T) {
+	for _, tc := range [][3]string{
+		{"ヤマダ", "タロウ", "ヤマダタロウ"},
+		{"8298 0392", "6411", "8298 0392 6411"},
+		{"三菱 UFJ銀行 梅田", "支店", "三菱 UFJ銀行 梅田支店"},
+		{"Taro", "Yamada", "Taro Yamada"},
+		// a narrow Writer cell breaks inside an address or a date
+		{"cust00.user@docomo.n", "e.jp", "cust00.user@docomo.ne.jp"},
+		{"2000/0", "9/28", "2000/09/28"},
+		{"1999/", "07/26", "1999/07/26"},
+	} {
+		if got := joinWrapped(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("joinWrapped(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
+		}
+	}
+}
