@@ -12,24 +12,18 @@ import (
 
 	"github.com/okuri/okuri/approvals-ui/notice"
 	"github.com/okuri/okuri/audit"
-	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
 
 // Held is the Notifier the gateway calls right after it stored a held
-// message (Store.Put returned nil): it keeps the full decision for the
-// pages and queues the notices — to the sender (why, deadline, link) and,
-// for held_approval, to each approver (link). Errors are logged, never
-// returned: a lost notice must not fail the mail.
-func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
-	if d == nil {
-		d = s.decision(ctx, m)
-		if d == nil {
-			d = &policy.Decision{Rule: m.Decision.Rule}
-		}
-	}
+// message (Store.Put returned nil): it queues the notices — to the sender
+// (why, deadline, link) and, for held_approval, to each approver (link) —
+// from the record alone. Errors are logged, never returned: a lost notice
+// must not fail the mail.
+func (s *Server) Held(ctx context.Context, m *quarantine.Message) {
+	d := s.explain(m)
 	sender := senderAddr(m)
-	ja, en := d.Reason()
+	ja, en := reason(m, d)
 	deadline := deadlineLine(m)
 	url := s.conf().UI.URL() + "/holds/" + m.ID
 	subj := subjectLine(m)
@@ -85,10 +79,13 @@ func deadlineLine(m *quarantine.Message) [2]string {
 
 // askApprovers sends each approver the request they can decide from: the
 // headline, recipients, attachment names, and approve/reject links.
-func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
+func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) {
+	if d == nil {
+		return // nobody to ask: the record names no approvers
+	}
 	sender := senderAddr(m)
-	ja, en := d.Reason()
-	facts := s.noticeFacts(ctx, m)
+	ja, en := reason(m, d)
+	facts := noticeFacts(m)
 	for _, a := range d.Approvers {
 		if strings.EqualFold(a, sender) {
 			continue
@@ -113,16 +110,12 @@ func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *pol
 }
 
 // noticeFacts lists the recipients and attachment names for a notice:
-// both are the sender's own choices, not detected values.
-func (s *Server) noticeFacts(ctx context.Context, m *quarantine.Message) []notice.Fact {
+// both are the sender's own choices, not detected values. The
+// attachments are the scanner's parts, as the self-check lists them.
+func noticeFacts(m *quarantine.Message) []notice.Fact {
 	facts := []notice.Fact{{Label: [2]string{"宛先", "Recipients"}, Values: m.To}}
-	mv, err := s.readMail(ctx, m)
-	if err != nil {
-		s.log.Warn("ui: notice attachments", "id", m.ID, "err", err)
-		return facts
-	}
 	var atts []string
-	for _, a := range mv.Attachments {
+	for _, a := range fromParts(m.Parts) {
 		atts = append(atts, a.Name+" ("+a.SizeText()+")")
 	}
 	if len(atts) > 0 {
@@ -131,14 +124,23 @@ func (s *Server) noticeFacts(ctx context.Context, m *quarantine.Message) []notic
 	return facts
 }
 
+// reason is why the message was held, as a clause ("…ため", "it …").
+// Records without the recorded sentence say which rule applied.
+func reason(m *quarantine.Message, d *quarantine.Explain) (ja, en string) {
+	switch {
+	case d != nil && d.ReasonJA != "":
+		return d.ReasonJA, d.ReasonEN
+	case m.Decision.Rule == "":
+		return "送信条件に該当しませんでした", "no rule applied"
+	}
+	return "ルール「" + m.Decision.Rule + "」に該当したため", "rule " + m.Decision.Rule + " applied"
+}
+
 // Rejected is called by the gateway after a reject rule refused a
 // message: the client got a 5xx already, and the sender also gets a
 // notice saying why, in their language.
-func (s *Server) Rejected(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
-	ja, en := "", ""
-	if d != nil {
-		ja, en = d.Reason()
-	}
+func (s *Server) Rejected(ctx context.Context, m *quarantine.Message) {
+	ja, en := reason(m, s.explain(m))
 	subj := subjectLine(m)
 	id := m.ID
 	if id == "" {
@@ -268,9 +270,9 @@ func noticeID(refID, kind, to string) string {
 
 // tellSecurityTeam sends policy.security_team the quarantine notice: the
 // headline, the sender, recipients and attachment names, and the page.
-func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
-	ja, en := d.Reason()
-	facts := append([]notice.Fact{{Label: [2]string{"送信者", "Sender"}, Values: []string{senderAddr(m)}}}, s.noticeFacts(ctx, m)...)
+func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) {
+	ja, en := reason(m, d)
+	facts := append([]notice.Fact{{Label: [2]string{"送信者", "Sender"}, Values: []string{senderAddr(m)}}}, noticeFacts(m)...)
 	for _, a := range s.conf().Policy.SecurityTeam {
 		s.queueNotice(ctx, m.ID, "quarantined", a, notice.Notice{
 			Subject: [2]string{"隔離されたメールがあります", "A message was quarantined"},

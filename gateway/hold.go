@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 
 	"github.com/oklog/ulid/v2"
@@ -35,7 +34,7 @@ func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Hea
 	g.metrics.outcome("held")
 	log.Info("message held", "id", rec.ID, "state", string(rec.State), "deadline", rec.HoldUntil)
 	if g.o.Notifier != nil {
-		g.o.Notifier.Held(ctx, rec, d)
+		g.o.Notifier.Held(ctx, rec)
 	}
 	return replyFor(resHeld, replyInfo{Ref: m.QueueID, HeldID: rec.ID, Decision: d})
 }
@@ -47,7 +46,7 @@ func (g *Gateway) reject(ctx context.Context, m *smtpd.Message, hdr quarantine.H
 		log.Error("audit: rejection event not recorded", "err", err)
 	}
 	if g.o.Notifier != nil {
-		g.o.Notifier.Rejected(ctx, record(m, hdr, res, d, quarantine.StateRejected), d)
+		g.o.Notifier.Rejected(ctx, record(m, hdr, res, d, quarantine.StateRejected))
 	}
 	return replyFor(resRejected, replyInfo{Ref: m.QueueID, Decision: d})
 }
@@ -62,16 +61,18 @@ func (g *Gateway) storeFailed(m *smtpd.Message, err error, log *slog.Logger) smt
 
 // record builds the quarantine record of a message and its decision.
 func record(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, st quarantine.State) *quarantine.Message {
-	pj, _ := json.Marshal(d) // plain data: cannot fail
 	rec := &quarantine.Message{
 		ID: storeID(m.QueueID), Received: m.Received, From: m.From, To: append([]string(nil), m.To...),
 		Headers: hdr, AuthUser: m.User, ClientIP: m.ClientIP.String(),
 		Group: d.ApproverGroup, State: st,
 		Decision: quarantine.Decision{
 			Action: string(d.Action), Rule: d.Rule, Verdict: d.Verdict,
-			Explanation: d.Text(), Findings: findings(res), Policy: pj, Rewrite: storedPlan(d.Rewrite),
+			Explanation: d.Text(), Findings: findings(res), Rewrite: storedPlan(d.Rewrite), Explain: explain(d, m),
 		},
 		Parts: parts(res),
+	}
+	if res != nil {
+		rec.Preview, rec.PreviewTruncated = res.Preview, res.PreviewTruncated
 	}
 	return rec
 }
