@@ -15,12 +15,14 @@ import (
 	"github.com/okuri/okuri/quarantine"
 )
 
-// Held is the Notifier the gateway calls right after it stored a held
-// message (Store.Put returned nil): it queues the notices — to the sender
-// (why, deadline, link) and, for held_approval, to each approver (link) —
-// from the record alone. Errors are logged, never returned: a lost notice
-// must not fail the mail.
-func (s *Server) Held(ctx context.Context, m *quarantine.Message) {
+// Held is the Notifier the gateway calls after it stored a held message
+// (and the sweeper, for a message whose notices were not reported
+// queued): it queues the notices — to the sender (why, deadline, link)
+// and, for held_approval, to each approver (link) — from the record
+// alone. Notice ids derive from the message, kind and recipient, so a
+// second call queues nothing twice. The error says some notice could not
+// be stored; the mail itself is never failed for it.
+func (s *Server) Held(ctx context.Context, m *quarantine.Message) error {
 	d := s.explain(m)
 	sender := senderAddr(m)
 	ja, en := reason(m, d)
@@ -44,7 +46,7 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message) {
 		}
 	case quarantine.StateHeldDelay:
 		if !s.delayEach() {
-			return // the digest or the 一時保留 page tells the sender
+			return nil // the digest or the 一時保留 page tells the sender
 		}
 		lines = [][2]string{
 			{"このメールは一時保留（送信待ち）です。期限に自動で送信されます。今すぐ送信または送信の取り消しができます。", "This message is a delayed send: it goes out at the deadline. You can send it now or cancel it."},
@@ -56,16 +58,17 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message) {
 		}
 		link = ""
 	default:
-		return
+		return nil
 	}
 	lines = append([][2]string{{"件名：" + subj, "Subject: " + subj}}, lines...)
-	s.queueNotice(ctx, m.ID, "held", sender, notice.Notice{Subject: [2]string{"保留メールのお知らせ", "Your message was held"}, Lines: lines, Link: link})
+	err := s.queueNotice(ctx, m.ID, "held", sender, notice.Notice{Subject: [2]string{"保留メールのお知らせ", "Your message was held"}, Lines: lines, Link: link})
 	switch m.State {
 	case quarantine.StateHeldApproval:
-		s.askApprovers(ctx, m, d)
+		err = errors.Join(err, s.askApprovers(ctx, m, d))
 	case quarantine.StateQuarantined:
-		s.tellSecurityTeam(ctx, m, d)
+		err = errors.Join(err, s.tellSecurityTeam(ctx, m, d))
 	}
+	return err
 }
 
 // signInLine tells people which password the UI wants: the one their
@@ -79,10 +82,11 @@ func deadlineLine(m *quarantine.Message) [2]string {
 
 // askApprovers sends each approver the request they can decide from: the
 // headline, recipients, attachment names, and approve/reject links.
-func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) {
+func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) error {
 	if d == nil {
-		return // nobody to ask: the record names no approvers
+		return nil // nobody to ask: the record names no approvers
 	}
+	var errs error
 	sender := senderAddr(m)
 	ja, en := reason(m, d)
 	facts := noticeFacts(m)
@@ -91,7 +95,7 @@ func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *qua
 			continue
 		}
 		approve, reject := s.DecideURLs(m, a)
-		s.queueNotice(ctx, m.ID, "approve", a, notice.Notice{
+		errs = errors.Join(errs, s.queueNotice(ctx, m.ID, "approve", a, notice.Notice{
 			Subject: [2]string{"承認待ちのメールがあります", "A message awaits your approval"},
 			Lines: [][2]string{
 				{headline("ja", m, d), headline("en", m, d)},
@@ -105,8 +109,9 @@ func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *qua
 			Buttons: []notice.Button{{Label: [2]string{"承認する", "Approve"}, URL: approve},
 				{Label: [2]string{"却下する", "Reject"}, URL: reject}},
 			Link: s.conf().UI.URL() + "/holds/" + m.ID,
-		})
+		}))
 	}
+	return errs
 }
 
 // noticeFacts lists the recipients and attachment names for a notice:
@@ -217,10 +222,10 @@ func subjectLine(m *quarantine.Message) string {
 // path, like a DSN: the worker delivers it with retries, it is never
 // scanned or held (it does not pass the gateway), and a bounce of it goes
 // nowhere. Its id derives from (message, kind, recipient), so a repeated
-// call queues it once.
-func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n notice.Notice) {
+// call queues it once. The error is the store's: trying again may work.
+func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n notice.Notice) error {
 	if to == "" || !strings.Contains(to, "@") {
-		return
+		return nil // nowhere to send it, now or later
 	}
 	from := s.conf().UI.NoticeFrom
 	if from == "" {
@@ -232,7 +237,7 @@ func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n noti
 	body, err := notice.Compose(n)
 	if err != nil {
 		s.log.Error("ui: notice", "id", refID, "kind", kind, "err", err)
-		return
+		return nil // composing fails the same way every time
 	}
 	nm := &quarantine.Message{
 		ID: noticeID(refID, kind, to), Received: now, From: "", To: []string{to},
@@ -242,16 +247,17 @@ func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n noti
 	}
 	err = s.st.Put(ctx, nm, bytes.NewReader(body))
 	if errors.Is(err, quarantine.ErrExists) {
-		return
+		return nil // queued before (a second call for the same message)
 	}
 	if err != nil {
 		s.log.Error("ui: queue notice", "id", refID, "kind", kind, "err", err)
-		return
+		return fmt.Errorf("ui: queue %s notice for %s: %w", kind, refID, err)
 	}
 	s.log.Info("ui: notice queued", "id", refID, "kind", kind, "notice", nm.ID)
 	if s.o.Kick != nil {
 		s.o.Kick()
 	}
+	return nil
 }
 
 // noticeID derives a ULID from the message id (its time part) and a hash
@@ -270,11 +276,12 @@ func noticeID(refID, kind, to string) string {
 
 // tellSecurityTeam sends policy.security_team the quarantine notice: the
 // headline, the sender, recipients and attachment names, and the page.
-func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) {
+func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) error {
+	var errs error
 	ja, en := reason(m, d)
 	facts := append([]notice.Fact{{Label: [2]string{"送信者", "Sender"}, Values: []string{senderAddr(m)}}}, noticeFacts(m)...)
 	for _, a := range s.conf().Policy.SecurityTeam {
-		s.queueNotice(ctx, m.ID, "quarantined", a, notice.Notice{
+		errs = errors.Join(errs, s.queueNotice(ctx, m.ID, "quarantined", a, notice.Notice{
 			Subject: [2]string{"隔離されたメールがあります", "A message was quarantined"},
 			Lines: [][2]string{
 				{headline("ja", m, d), headline("en", m, d)},
@@ -284,8 +291,9 @@ func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d 
 			},
 			Facts: facts,
 			Link:  s.conf().UI.URL() + "/holds/" + m.ID,
-		})
+		}))
 	}
+	return errs
 }
 
 // delayEach reports whether delayed sends get one notice each.

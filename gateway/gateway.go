@@ -48,8 +48,12 @@ type Auditor interface {
 // Notifier tells people about held mail (the approvals UI's notices). It
 // gets the record only: what it says comes from what was stored.
 type Notifier interface {
-	// Held is called after a message was stored as held or quarantined.
-	Held(ctx context.Context, m *quarantine.Message)
+	// Held is called after a message was stored as held or quarantined
+	// (with NoticeDue set), after the client got its reply. It returns
+	// nil once every notice is queued; it may be called again for the
+	// same message (quarantine.SweeperOptions.OnNoticeDue) and must then
+	// queue nothing twice.
+	Held(ctx context.Context, m *quarantine.Message) error
 	// Rejected is called after a message was refused by a reject rule;
 	// m was not stored.
 	Rejected(ctx context.Context, m *quarantine.Message)

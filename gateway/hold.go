@@ -28,15 +28,31 @@ var heldStates = map[policy.Action]quarantine.State{
 func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger, evs ...audit.Event) smtpd.Reply {
 	rec := record(m, hdr, res, d, heldStates[d.Action])
 	rec.HoldUntil = d.Deadline(m.Received)
+	// The duty to notify commits with the hold (outbox): if okuri stops
+	// before the notices below are queued, the sweeper queues them.
+	rec.NoticeDue = g.o.Notifier != nil
 	if err := g.o.Store.Put(ctx, rec, m.Body.Reader(), g.storeEvents(evs...)...); err != nil {
 		return g.storeFailed(m, err, log)
 	}
 	g.metrics.outcome("held")
 	log.Info("message held", "id", rec.ID, "state", string(rec.State), "deadline", rec.HoldUntil)
 	if g.o.Notifier != nil {
-		g.o.Notifier.Held(ctx, rec)
+		g.background(ctx, func(ctx context.Context) { g.notify(ctx, rec, log) })
 	}
 	return replyFor(resHeld, replyInfo{Ref: m.QueueID, HeldID: rec.ID, Decision: d})
+}
+
+// notify queues the notices of a held message and then clears its
+// NoticeDue. It runs after the reply: the hold is durable and so is the
+// duty to notify, which the sweeper takes over when this fails.
+func (g *Gateway) notify(ctx context.Context, rec *quarantine.Message, log *slog.Logger) {
+	if err := g.o.Notifier.Held(ctx, rec); err != nil {
+		log.Warn("notices not queued yet; the sweeper retries", "id", rec.ID, "err", err)
+		return
+	}
+	if err := g.o.Store.NoticesQueued(ctx, rec.ID); err != nil {
+		log.Warn("notices queued but not marked; the sweeper may queue them again (same ids)", "id", rec.ID, "err", err)
+	}
 }
 
 func (g *Gateway) reject(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {

@@ -2,24 +2,30 @@ package gateway
 
 import (
 	"context"
+	"errors"
+	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/quarantine"
 )
 
 // notifierRecorder keeps what the gateway hands the notifier.
 type notifierRecorder struct {
 	mu       sync.Mutex
+	fail     error // returned by Held
 	held     []*quarantine.Message
 	rejected []*quarantine.Message
 }
 
-func (n *notifierRecorder) Held(_ context.Context, m *quarantine.Message) {
+func (n *notifierRecorder) Held(_ context.Context, m *quarantine.Message) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.held = append(n.held, m)
+	return n.fail
 }
 
 func (n *notifierRecorder) Rejected(_ context.Context, m *quarantine.Message) {
@@ -91,11 +97,64 @@ func TestHeldRecordIsTheTruth(t *testing.T) {
 			t.Errorf("delivery %v still shows a customer: To %q", d.Rcpts, d.To)
 		}
 	}
+	f.gw.Wait()
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if len(n.held) != 1 || n.held[0].ID != rec.ID || n.held[0].Decision.Explain == nil {
 		t.Fatalf("notifier got %d held records, want this one with its explanation", len(n.held))
 	}
+}
+
+// TestHoldNoticeOutbox: the held record carries the duty to notify
+// (NoticeDue) from its first commit; the gateway clears it once the
+// notifier queued the notices and leaves it for the sweeper when not.
+func TestHoldNoticeOutbox(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		fail     error
+		wantDue  bool
+		notifier bool
+	}{
+		{"queued", nil, false, true},
+		{"notifier failed", errors.New("store unavailable"), true, true},
+		{"no notifier", nil, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var atPut []bool
+			f := newFixture(t, fixtureOpts{store: func(next quarantine.Store) quarantine.Store {
+				return putSpy{next, &atPut}
+			}})
+			if c.notifier {
+				f.gw.o.Notifier = &notifierRecorder{fail: c.fail}
+			}
+			m := message(t, "tanaka@agency.example.jp", []string{"yamada@gmail.com"}, customerMail)
+			if rep := f.gw.Handle(context.Background(), m); rep.Code != 250 {
+				t.Fatalf("reply %+v", rep)
+			}
+			f.gw.Wait()
+			if !slices.Equal(atPut, []bool{c.notifier}) {
+				t.Fatalf("NoticeDue at Put %v, want [%v]", atPut, c.notifier)
+			}
+			rec, err := f.store.Get(context.Background(), m.QueueID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.NoticeDue != c.wantDue {
+				t.Fatalf("NoticeDue after the notifier: %v, want %v", rec.NoticeDue, c.wantDue)
+			}
+		})
+	}
+}
+
+// putSpy records NoticeDue of every record as it is stored.
+type putSpy struct {
+	quarantine.Store
+	due *[]bool
+}
+
+func (p putSpy) Put(ctx context.Context, m *quarantine.Message, body io.Reader, before ...audit.Event) error {
+	*p.due = append(*p.due, m.NoticeDue)
+	return p.Store.Put(ctx, m, body, before...)
 }
 
 func containsPart(ps []quarantine.Part, name string) bool {

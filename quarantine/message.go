@@ -189,6 +189,14 @@ type Message struct {
 	Preview          string `json:"preview,omitempty"`
 	PreviewTruncated bool   `json:"preview_truncated,omitempty"`
 
+	// NoticeDue says the notices about this message (to its sender,
+	// approvers, the security team) are still to be queued. The gateway
+	// sets it in the record it holds, so the obligation to tell people
+	// commits with the hold (the outbox pattern): a crash after the
+	// commit and before the notices were queued leaves it set, and the
+	// sweeper queues them (SweeperOptions.OnNoticeDue).
+	NoticeDue bool `json:"notice_due,omitempty"`
+
 	State     State          `json:"state"`
 	History   []HistoryEntry `json:"history,omitempty"`
 	HoldUntil time.Time      `json:"hold_until,omitzero"` // deadline of a held_* state
