@@ -75,6 +75,13 @@
 // Records written before these existed carry the policy decision as JSON
 // (Decision.Policy); Message.RewritePlan and Message.Explain read it.
 //
+// A held record may also carry NoticeDue, the duty to send its notices,
+// committed with the hold (the outbox pattern): whoever queues the
+// notices clears it (Store.NoticesQueued), and the sweeper hands records
+// still carrying it after SweeperOptions.NoticeGrace to
+// SweeperOptions.OnNoticeDue, so a crash between the hold and its
+// notices loses none.
+//
 // # Storage layout
 //
 // Embedded: one bbolt file with buckets quarantine.msg (id → JSON record),
