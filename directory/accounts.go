@@ -23,10 +23,14 @@ import (
 //
 // The users file stays the list of who exists (address, name, aliases)
 // and seeds the state: a user without stored state signs in with the
-// file's fields. The stored state remembers a fingerprint of the file
-// fields it started from; when an operator changes them with `okuri user
-// passwd` (or edits the file), the file wins again at the next reload.
-// The UI never writes the users file.
+// file's fields. The stored state remembers fingerprints of the file
+// fields it started from, one for the password fields and one for the
+// second factor. When an operator changes the password with `okuri user
+// passwd` (or edits the file), the file's password wins at the next
+// reload while the second factor enrolled in the UI stays, and the
+// passwords used in the UI stay in the history; the same holds the other
+// way round for a second factor edited in the file. The UI never writes
+// the users file.
 type Accounts struct {
 	kv       KV
 	notFound error
@@ -79,7 +83,13 @@ func NewAccounts(o AccountsOptions) (*Accounts, error) {
 
 // state is what the store keeps per user.
 type state struct {
-	Seed               string    `json:"seed"`
+	// Seed is the fingerprint of all the file's sign-in fields; records
+	// written before the two below existed have only this one.
+	Seed string `json:"seed"`
+	// SeedPassword and SeedSecondFactor fingerprint the file's password
+	// fields and second-factor fields the stored ones started from.
+	SeedPassword       string    `json:"seed_password,omitempty"`
+	SeedSecondFactor   string    `json:"seed_second_factor,omitempty"`
 	Password           string    `json:"password"`
 	PasswordHistory    []string  `json:"password_history,omitempty"`
 	PasswordChanged    time.Time `json:"password_changed,omitzero"`
@@ -90,47 +100,87 @@ type state struct {
 
 func stateKey(addr string) string { return "dir:u:" + strings.ToLower(strings.TrimSpace(addr)) }
 
-func stateOf(u *User, seed string) state {
-	return state{Seed: seed, Password: u.Password, PasswordHistory: u.PasswordHistory, PasswordChanged: u.PasswordChanged,
+// seeds are the fingerprints of a users file entry's sign-in fields.
+type seeds struct{ all, password, secondFactor string }
+
+func seedsOf(u *User) seeds {
+	return seeds{
+		all:          fingerprint(stateOf(u, seeds{})),
+		password:     fingerprint([]any{u.Password, u.PasswordHistory, u.PasswordChanged, u.MustChangePassword}),
+		secondFactor: fingerprint([]any{u.TOTP, u.RecoveryCodes}),
+	}
+}
+
+func stateOf(u *User, s seeds) state {
+	return state{Seed: s.all, SeedPassword: s.password, SeedSecondFactor: s.secondFactor,
+		Password: u.Password, PasswordHistory: u.PasswordHistory, PasswordChanged: u.PasswordChanged,
 		MustChangePassword: u.MustChangePassword, TOTP: u.TOTP, RecoveryCodes: u.RecoveryCodes}
 }
 
-func (st *state) applyTo(u *User) {
-	u.Password, u.PasswordHistory, u.PasswordChanged = st.Password, st.PasswordHistory, st.PasswordChanged
-	u.MustChangePassword, u.TOTP, u.RecoveryCodes = st.MustChangePassword, st.TOTP, st.RecoveryCodes
+// applyTo puts the stored fields on u, the users file's entry, where the
+// file has not changed since they were stored. A password the operator
+// set in the file wins, but the passwords used since in the UI join its
+// history, so the reuse check still sees them.
+func (st *state) applyTo(u *User, file seeds) {
+	pwSame, sfSame := st.SeedPassword == file.password, st.SeedSecondFactor == file.secondFactor
+	if st.SeedPassword == "" { // a record from before the split seeds
+		pwSame, sfSame = st.Seed == file.all, st.Seed == file.all
+	}
+	if pwSame {
+		u.Password, u.PasswordHistory, u.PasswordChanged = st.Password, st.PasswordHistory, st.PasswordChanged
+		u.MustChangePassword = st.MustChangePassword
+	} else if st.SeedPassword != "" {
+		u.PasswordHistory = mergeHistory(u.PasswordHistory, u.Password, append([]string{st.Password}, st.PasswordHistory...))
+	}
+	if sfSame {
+		u.TOTP, u.RecoveryCodes = st.TOTP, st.RecoveryCodes
+	}
 }
 
-// fingerprint identifies the users file's sign-in fields of u.
-func fingerprint(u *User) string {
-	b, _ := json.Marshal(stateOf(u, ""))
+// mergeHistory appends the stored hashes to the file's history, without
+// the current password or repeats, keeping PasswordHistoryLen-1 entries.
+func mergeHistory(file []string, current string, stored []string) []string {
+	out := slices.Clone(file)
+	for _, h := range stored {
+		if h != "" && h != current && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	if len(out) > PasswordHistoryLen-1 {
+		out = out[:PasswordHistoryLen-1]
+	}
+	return out
+}
+
+// fingerprint identifies a value of the users file's fields.
+func fingerprint(v any) string {
+	b, _ := json.Marshal(v)
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:12])
 }
 
 // load returns a copy of the user with the shared state applied, the
-// stored bytes (nil when none) and the seed of the file's fields.
-func (a *Accounts) load(ctx context.Context, addr string) (*User, []byte, string, error) {
+// stored bytes (nil when none) and the seeds of the file's fields.
+func (a *Accounts) load(ctx context.Context, addr string) (*User, []byte, seeds, error) {
 	fu, ok := a.users().Lookup(strings.TrimSpace(addr))
 	if !ok {
-		return nil, nil, "", fmt.Errorf("directory: %s: %w", addr, ErrNoUser)
+		return nil, nil, seeds{}, fmt.Errorf("directory: %s: %w", addr, ErrNoUser)
 	}
 	u := cloneUser(fu)
-	seed := fingerprint(fu)
+	file := seedsOf(fu)
 	raw, err := a.kv.SessionGet(ctx, stateKey(addr))
 	if errors.Is(err, a.notFound) {
-		return u, nil, seed, nil
+		return u, nil, file, nil
 	}
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("directory: load %s: %w", addr, err)
+		return nil, nil, seeds{}, fmt.Errorf("directory: load %s: %w", addr, err)
 	}
 	var st state
 	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, nil, "", fmt.Errorf("directory: load %s: %w", addr, err)
+		return nil, nil, seeds{}, fmt.Errorf("directory: load %s: %w", addr, err)
 	}
-	if st.Seed == seed {
-		st.applyTo(u)
-	}
-	return u, raw, seed, nil
+	st.applyTo(u, file)
+	return u, raw, file, nil
 }
 
 func cloneUser(u *User) *User {

@@ -257,3 +257,52 @@ func TestConcurrentWrongPasswords(t *testing.T) {
 		t.Error("still locked on B after an unlock on A")
 	}
 }
+
+// TestAccountsFileChangeKeepsSecondFactor: an operator's `okuri user
+// passwd` replaces the password only. The second factor the user enrolled
+// in the UI stays, and the passwords the user had in the UI stay in the
+// history, so the user cannot go back to one of them.
+func TestAccountsFileChangeKeepsSecondFactor(t *testing.T) {
+	st, _ := redisStores(t)
+	path := usersFile(t)
+	ctx := context.Background()
+	a := instance(t, st, path)
+	if err := a.ChangePassword(ctx, "tanaka@agency.test", oldPW, newPW, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.EnrolTOTP(ctx, "tanaka@agency.test", "JBSWY3DPEHPK3PXP", []string{"h1", "h2"}); err != nil {
+		t.Fatal(err)
+	}
+	const cliPW = "Ichou-2026-CLI!"
+	if err := directory.SetPassword(path, "tanaka@agency.test", "", nil, cliPW, false); err != nil {
+		t.Fatal(err)
+	}
+	reloaded := instance(t, st, path)
+	if _, ok, _ := reloaded.Authenticate(ctx, "tanaka@agency.test", cliPW); !ok {
+		t.Error("the operator's new password from the file is refused")
+	}
+	if _, ok, _ := reloaded.Authenticate(ctx, "tanaka@agency.test", newPW); ok {
+		t.Error("the UI's older password still works after the operator's change")
+	}
+	u, err := reloaded.Lookup(ctx, "tanaka@agency.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.TOTP != "JBSWY3DPEHPK3PXP" || len(u.RecoveryCodes) != 2 {
+		t.Errorf("second factor after the operator's password change: totp %q, %d recovery codes; want the enrolled one kept", u.TOTP, len(u.RecoveryCodes))
+	}
+	if err := reloaded.ChangePassword(ctx, "tanaka@agency.test", cliPW, newPW, time.Now()); !errors.Is(err, directory.ErrPasswordReused) {
+		t.Errorf("going back to the password set in the UI: err = %v, want ErrPasswordReused", err)
+	}
+	// A change in the UI after the operator's keeps both.
+	const uiPW = "Kaede-2026-fuyu#"
+	if err := reloaded.ChangePassword(ctx, "tanaka@agency.test", cliPW, uiPW, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := instance(t, st, path).Lookup(ctx, "tanaka@agency.test"); u.TOTP == "" {
+		t.Error("second factor lost after a UI change following the operator's")
+	}
+	if _, ok, _ := instance(t, st, path).Authenticate(ctx, "tanaka@agency.test", uiPW); !ok {
+		t.Error("the UI's change after the operator's does not hold")
+	}
+}

@@ -57,7 +57,7 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "okuri: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s: password set for %s; a running okuri picks it up on SIGHUP\n", cfg.Dir.UsersFile, address)
+	fmt.Fprintf(stdout, "%s: password set for %s; a running okuri applies it when it sees the file change (two-factor set-up is kept)\n", cfg.Dir.UsersFile, address)
 	return 0
 }
 
