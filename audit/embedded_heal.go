@@ -30,28 +30,29 @@ const healEvery = 5 * time.Second
 //     keeps refusing ("insufficient resources") after it was cleaned up.
 //
 // The stream's files stay; the publisher's connection closes and it dials
-// again. cause is the publisher's last error.
-func (e *embedded) heal(cause error) {
+// again. cause is the publisher's last error. heal reports whether it
+// restarted the server.
+func (e *embedded) heal(cause error) bool {
 	ns := e.server()
 	if ns == nil || time.Since(e.healed) < healEvery {
-		return
+		return false
 	}
 	free, known := freeBytes(e.dir)
 	switch {
 	case !ns.JetStreamEnabled():
 		if known && free < minFreeToHeal {
-			return // still full: a restart could not enable JetStream
+			return false // still full: a restart could not enable JetStream
 		}
 		e.logger.Warn("audit: embedded JetStream was disabled (out of disk space); restarting it", "free_bytes", free)
 	case errors.Is(cause, jetstream.ErrAsyncPublishTimeout):
 		if known && free < minFreeToHeal {
-			return
+			return false
 		}
 		e.logger.Warn("audit: embedded JetStream does not acknowledge events; restarting it", "free_bytes", free)
 	case isInsufficientResources(cause):
 		cfg := ns.JetStreamConfig()
 		if cfg == nil || !known {
-			return
+			return false
 		}
 		var used int64
 		if jsz, err := ns.Jsz(nil); err == nil {
@@ -60,18 +61,19 @@ func (e *embedded) heal(cause error) {
 		// What the limit would be after a restart (nats-server: used plus
 		// 75 % of free); restart only if that is clearly more room.
 		if used+free/4*3 < cfg.MaxStore+minFreeToHeal {
-			return
+			return false
 		}
 		e.logger.Warn("audit: embedded JetStream storage limit reached and the disk has room again; restarting it",
 			"limit_bytes", cfg.MaxStore, "used_bytes", used, "free_bytes", free)
 	default:
-		return
+		return false
 	}
 	e.healed = time.Now()
 	e.stop()
 	if err := e.start(); err != nil {
 		e.logger.Error("audit: embedded NATS did not restart; retrying", "err", err)
 	}
+	return true
 }
 
 // minFreeToHeal is the room (bytes) that makes a restart worth it.

@@ -41,8 +41,8 @@ type publisher struct {
 	js    jetstream.JetStream
 	ready bool // stream ensured on this connection
 	// heal, when set, may repair the server after a failed step (the
-	// embedded server, see embedded.heal).
-	heal func(err error)
+	// embedded server, see embedded.heal); it reports a restart.
+	heal func(err error) bool
 
 	failing bool // last step failed (log once per outage)
 	// refused is set while JetStream refuses publishes: ensuring the
@@ -64,8 +64,10 @@ func (p *publisher) run(ctx context.Context) {
 			p.m.publishErrors.Inc()
 			p.health.failed(err)
 			p.m.stalled.Set(1)
-			if p.heal != nil {
-				p.heal(err)
+			if p.heal != nil && p.heal(err) {
+				// The server was just restarted with room again: try at
+				// once, not after the backoff the outage built up.
+				backoff = p.backoffMin
 			}
 			if !p.failing {
 				p.logger.Warn("audit: publishing paused, events wait in the outbox", "err", err, "retry_in", backoff)

@@ -3,10 +3,8 @@ package audit
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -14,25 +12,6 @@ import (
 
 	"github.com/okuri/okuri/internal/testenv"
 )
-
-// mountTmpfs mounts a tmpfs of size on a new temporary directory, or skips
-// (fails in CI, which runs as root).
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		if testenv.InCI() {
-			t.Fatalf("cannot mount a tmpfs (CI=true runs as root): %v", err)
-		}
-		t.Skipf("SKIPPING: cannot mount a tmpfs here (%v): run as root (CI does)", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
 
 // TestEmbeddedStorageFullRecovers fills the embedded JetStream's disk,
 // then makes room without restarting anything. nats-server stops taking
@@ -51,28 +30,12 @@ func TestEmbeddedStorageFullRecovers(t *testing.T) {
 		room func(t *testing.T, dir string)
 	}{
 		{"limit", "1m", func(*testing.T, string) {}, func(t *testing.T, dir string) {
-			if out, err := exec.Command("mount", "-o", "remount,size=16m", dir).CombinedOutput(); err != nil {
-				t.Fatalf("remount bigger: %v\n%s", err, out)
-			}
+			testenv.ResizeTmpfs(t, dir, "16m")
 		}},
 		{"enospc", "16m", func(t *testing.T, dir string) {
-			// Another program takes the disk after okuri started.
-			f, err := os.Create(filepath.Join(dir, "filler"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			buf := make([]byte, 64<<10)
-			for {
-				if _, err := f.Write(buf); err != nil {
-					break // ENOSPC
-				}
-			}
-			// Leave a little, so the stream's blocks are what hits the end.
-			st, _ := f.Stat()
-			if err := f.Truncate(st.Size() - 256<<10); err != nil {
-				t.Fatal(err)
-			}
+			// Another program takes the disk after okuri started; a
+			// little is left, so the stream's blocks are what hits the end.
+			testenv.FillDisk(t, filepath.Join(dir, "filler"), 256<<10)
 		}, func(t *testing.T, dir string) {
 			if err := os.Remove(filepath.Join(dir, "filler")); err != nil {
 				t.Fatal(err)
@@ -80,7 +43,7 @@ func TestEmbeddedStorageFullRecovers(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := mountTmpfs(t, tc.size)
+			dir := testenv.MountTmpfs(t, tc.size)
 			ob := newBoltOutbox(t, openBolt(t), OutboxOptions{})
 			reg := prometheus.NewRegistry()
 			o := fastOptions(Options{DataDir: dir, StallAfter: 300 * time.Millisecond})

@@ -10,8 +10,16 @@ type Scan struct {
 	MaxEntries    int      `yaml:"max_entries"`     // default 10000 archive entries per message
 	MaxParts      int      `yaml:"max_parts"`       // default 1000 MIME parts per message
 	MaxPDFPages   int      `yaml:"max_pdf_pages"`   // default 2000
+	MaxPDFMemory  Size     `yaml:"max_pdf_memory"`  // default 128MB of PDFium memory per PDF read (2 at once)
 	Timeout       Duration `yaml:"timeout"`         // default 60s per message
 }
+
+// PDFium starts with 18 MiB of WebAssembly memory, so a smaller cap
+// refuses every PDF; WebAssembly (32-bit) addresses at most 4 GiB.
+const (
+	minPDFMemory = 32 << 20
+	maxPDFMemory = 4 << 30
+)
 
 func (c *Config) validateScan(bad func(key, msg string)) {
 	s := c.Scan
@@ -27,6 +35,9 @@ func (c *Config) validateScan(bad func(key, msg string)) {
 		if f.v <= 0 {
 			bad(f.key, "must be greater than zero")
 		}
+	}
+	if s.MaxPDFMemory < minPDFMemory || s.MaxPDFMemory > maxPDFMemory {
+		bad("scan.max_pdf_memory", "must be between 32MB (PDFium itself starts at 18 MB) and 4GB (WebAssembly's address space)")
 	}
 	if s.MaxFileBytes > s.MaxTotalBytes {
 		bad("scan.max_file_bytes", "must not exceed scan.max_total_bytes")

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/okuri/okuri/directory"
 	"github.com/okuri/okuri/internal/testenv"
 	"github.com/okuri/okuri/quarantine"
@@ -26,7 +24,7 @@ var limits = directory.Limits{MaxFailures: 5, Window: 15 * time.Minute, Duration
 
 // usersFile writes a users file as an operator makes it with `okuri user
 // add`, and returns its path.
-func usersFile(t *testing.T) string {
+func usersFile(t testing.TB) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "users.yaml")
 	if err := directory.SetPassword(p, "tanaka@agency.test", "田中 一郎", []string{"eigyo@agency.test"}, oldPW, true); err != nil {
@@ -37,7 +35,7 @@ func usersFile(t *testing.T) string {
 
 // instance is one okuri instance's view: its own store client and its
 // own snapshot of the users file.
-func instance(t *testing.T, st quarantine.Store, usersPath string) *directory.Accounts {
+func instance(t testing.TB, st quarantine.Store, usersPath string) *directory.Accounts {
 	t.Helper()
 	d, err := directory.Load(usersPath)
 	if err != nil {
@@ -55,25 +53,16 @@ func instance(t *testing.T, st quarantine.Store, usersPath string) *directory.Ac
 
 // redisStores opens two store clients on one Redis prefix, as two
 // instances behind a load balancer.
-func redisStores(t *testing.T) (quarantine.Store, quarantine.Store) {
+func redisStores(t testing.TB) (quarantine.Store, quarantine.Store) {
 	t.Helper()
-	addr := testenv.RedisAddr(t)
 	prefix := testenv.UniqueName(t, "dir")
 	open := func() quarantine.Store {
-		rdb := redis.NewClient(&redis.Options{Addr: addr})
+		rdb := testenv.RedisClient(t, prefix)
 		st, err := quarantine.OpenRedis(context.Background(), quarantine.RedisOptions{Client: rdb, Prefix: prefix})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() {
-			st.Close()
-			ctx := context.Background()
-			iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-			for iter.Next(ctx) {
-				rdb.Del(ctx, iter.Val())
-			}
-			rdb.Close()
-		})
+		t.Cleanup(func() { st.Close() })
 		return st
 	}
 	return open(), open()

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/okuri/okuri/certs"
 	"github.com/okuri/okuri/directory"
 	"github.com/okuri/okuri/internal/testenv"
@@ -32,20 +30,12 @@ var lim = directory.Limits{MaxFailures: 5, Window: 15 * time.Minute, Duration: 1
 // openAccounts is one instance's shared account state on Redis prefix.
 func openAccounts(t *testing.T, prefix, usersPath string) (*directory.Accounts, *directory.Directory) {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
+	rdb := testenv.RedisClient(t, prefix)
 	st, err := quarantine.OpenRedis(context.Background(), quarantine.RedisOptions{Client: rdb, Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		st.Close()
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
-		rdb.Close()
-	})
+	t.Cleanup(func() { st.Close() })
 	d, err := directory.Load(usersPath)
 	if err != nil {
 		t.Fatal(err)

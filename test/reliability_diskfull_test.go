@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -15,27 +13,6 @@ import (
 	"github.com/okuri/okuri/internal/testenv"
 	"github.com/okuri/okuri/quarantine"
 )
-
-// relMountTmpfs mounts a tmpfs of size on a new temporary directory, or
-// skips (fails in CI, which runs as root on this machine kind).
-func relMountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		if testenv.InCI() {
-			t.Fatalf("cannot mount a tmpfs (CI=true runs as root): %v", err)
-		}
-		t.Skipf("SKIPPING: cannot mount a tmpfs here (%v): run as root (CI does)", err)
-	}
-	// Registered after t.TempDir, so it runs before the directory is
-	// removed, and after okuri (started later) was killed.
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
 
 // relFull is a store that fills up at a small size.
 type relFull struct {
@@ -52,15 +29,11 @@ var relFullStores = []struct {
 	setup func(t *testing.T, e *env) relFull
 }{
 	{"embedded", func(t *testing.T, e *env) relFull {
-		dir := relMountTmpfs(t, "2m")
+		dir := testenv.MountTmpfs(t, "2m")
 		e.Cfg.Tail = relPolicy + "store:\n  path: " + dir + "\n"
 		return relFull{
-			what: "2 MB tmpfs",
-			grow: func() {
-				if out, err := exec.Command("mount", "-o", "remount,size=8m", dir).CombinedOutput(); err != nil {
-					t.Fatalf("remount bigger: %v\n%s", err, out)
-				}
-			},
+			what:  "2 MB tmpfs",
+			grow:  func() { testenv.ResizeTmpfs(t, dir, "8m") },
 			spool: func() (int, int) { return relSpoolFiles(t, dir) },
 			open:  func() quarantine.Store { return relOpenEmbedded(t, dir) },
 		}

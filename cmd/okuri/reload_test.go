@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/okuri/okuri/config"
+	"github.com/okuri/okuri/policy/extract/pdf"
 )
 
 func TestRestartOnly(t *testing.T) {
@@ -35,5 +36,18 @@ func TestScanOptionsPDFCache(t *testing.T) {
 	cfg.DataDir = "/var/lib/okuri"
 	if got := scanOptions(cfg).PDFCacheDir; got != "/var/lib/okuri/cache/pdfium" {
 		t.Errorf("PDFCacheDir = %q", got)
+	}
+}
+
+// TestScanOptionsPDFMemory: scan.max_pdf_memory reaches the scanner, and
+// its default is the PDF package's.
+func TestScanOptionsPDFMemory(t *testing.T) {
+	cfg := config.Default()
+	if got := scanOptions(cfg).PDFMemoryLimit; got != pdf.DefaultMemoryLimit {
+		t.Errorf("default PDFMemoryLimit = %d, want %d", got, pdf.DefaultMemoryLimit)
+	}
+	cfg.Scan.MaxPDFMemory = 256 << 20
+	if got := scanOptions(cfg).PDFMemoryLimit; got != 256<<20 {
+		t.Errorf("PDFMemoryLimit = %d, want 256 MiB", got)
 	}
 }

@@ -106,6 +106,7 @@ func scanOptions(cfg *config.Config) scan.Options {
 		MaxDepth: s.MaxDepth, MaxEntries: s.MaxEntries, MaxParts: s.MaxParts, MaxPDFPages: s.MaxPDFPages,
 		Timeout: s.Timeout.D(),
 	}
+	o.PDFMemoryLimit = int64(s.MaxPDFMemory)
 	o.Detect.OwnDomains = cfg.Domains.Internal
 	o.TempDir = filepath.Join(cfg.DataDir, "spool")
 	// PDFium's WebAssembly is compiled on the first PDF (≈ 4 s on this

@@ -73,7 +73,11 @@ func resetPeakRSS(t *testing.T) {
 }
 
 // peakRSS returns VmHWM in bytes, or 0 where /proc is missing.
-func peakRSS(t *testing.T) int64 {
+func peakRSS(t *testing.T) int64 { return procStatus(t, "VmHWM") }
+
+// procStatus returns a memory figure of /proc/self/status in bytes, or 0
+// where /proc is missing.
+func procStatus(t *testing.T, name string) int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -81,7 +85,7 @@ func peakRSS(t *testing.T) int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), name+":"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return kb << 10
 		}
@@ -260,15 +264,14 @@ func TestLostRowsRule(t *testing.T) {
 	}
 }
 
-// TestMemoryPDF50MB reports the extra heap of a 50 MB message whose
-// attachment is a 36 MB PDF (a photo under a customer table), next to the
-// same message with a 36 MB attachment that is not read (a JPEG), both
-// with the PDF engine already running. PDFium reads the file through a
-// callback and never holds it whole; what the PDF adds is the growth of
-// one instance's memory (18 MiB at start). The absolute figures include
-// the garbage the collector allows for the engine's live heap, and the
-// old copies of the instance's memory while it grows; they vary with the
-// collector's timing (logs only, like TestMemoryXLSX).
+// TestMemoryPDF50MB: a 50 MB message whose attachment is a 36 MB PDF (a
+// photo under a customer table) stays within the 64 MB extra-heap goal,
+// with the PDF engine already running (issue 12 item 14: 97-118 MB
+// before, when PDFium's WebAssembly memory was a Go slice grown by
+// copying). PDFium reads the file through a callback and never holds it
+// whole, and its memory is a mapping outside the Go heap; what it adds
+// shows in the resident set instead, logged next to the same message
+// with a 36 MB attachment that is not read (a JPEG).
 func TestMemoryPDF50MB(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("large; heap figures are meaningless under the race detector")
@@ -283,14 +286,20 @@ func TestMemoryPDF50MB(t *testing.T) {
 	s.tee = nil
 	scanFile(t, s, "warm.pdf", pdftest.Page(texts[:1])) // start the engine
 	photo := bytes.Repeat([]byte{0xff, 0xd8, 0xff, 0xe0}, 9<<20)
-	base, res := peakExtraHeap(t, s, attachMsg("application/octet-stream", "photo.jpg", photo))
+	base, res := peakExtra(t, s, attachMsg("application/octet-stream", "photo.jpg", photo))
 	if res.Verdict != Clean {
 		t.Errorf("photo: verdict %s %q", res.Verdict, res.Reasons)
 	}
-	extra, res := peakExtraHeap(t, s, attachMsg("application/pdf", "list.pdf", pdftest.WithPhoto(texts, 36)))
-	t.Logf("peak extra heap: 36 MB PDF %.1f MB, 36 MB JPEG %.1f MB", float64(extra)/(1<<20), float64(base)/(1<<20))
+	pdf, res := peakExtra(t, s, attachMsg("application/pdf", "list.pdf", pdftest.WithPhoto(texts, 36)))
+	mb := func(n int64) float64 { return float64(n) / (1 << 20) }
+	t.Logf("peak extra heap: 36 MB PDF %.1f MB, 36 MB JPEG %.1f MB", mb(pdf.heap), mb(base.heap))
+	t.Logf("peak extra RSS: 36 MB PDF %.1f MB, 36 MB JPEG %.1f MB (peak RSS of the test process %.0f MB, %.0f MB)",
+		mb(pdf.rss), mb(base.rss), mb(pdf.peakRSS), mb(base.peakRSS))
 	if res.Verdict != PersonalData {
 		t.Errorf("pdf: verdict %s %q", res.Verdict, res.Reasons)
+	}
+	if lim := int64(64 << 20); pdf.heap > lim {
+		t.Errorf("36 MB PDF: peak extra heap %.1f MB, want at most %d MB", mb(pdf.heap), lim>>20)
 	}
 }
 
@@ -298,13 +307,23 @@ func attachMsg(ctype, name string, data []byte) string {
 	return "From: a@example.jp\r\nContent-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X\r\nContent-Type: " + ctype + "; name=" + name + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(data) + "--X--\r\n"
 }
 
-// peakExtraHeap scans raw and returns the peak of HeapInuse above what
-// it was before.
-func peakExtraHeap(t *testing.T, s *Scanner, raw string) (int64, *Result) {
+// extraMem is what scanning one message added at its peak: Go heap in
+// use, and the process's resident set (0 without /proc).
+type extraMem struct{ heap, rss, peakRSS int64 }
+
+// peakExtra scans raw and returns the peaks of HeapInuse and of the
+// resident set above what they were before. The resident set includes
+// heap pages the runtime kept from earlier work, so its growth can be
+// less than the heap's.
+func peakExtra(t *testing.T, s *Scanner, raw string) (extraMem, *Result) {
 	stop := sampleHeap()
+	rss := procStatus(t, "VmRSS")
+	resetPeakRSS(t)
 	start := time.Now()
 	res := scanMsg(t, s, raw)
-	extra := stop()
+	heap := stop()
+	peak := peakRSS(t)
+	extra := extraMem{heap: heap, rss: max(peak-rss, 0), peakRSS: peak}
 	t.Logf("message %d MB: %s in %v", len(raw)>>20, res.Verdict, time.Since(start))
 	return extra, res
 }

@@ -59,6 +59,8 @@ func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 		return nil, d.Budget.Err()
 	}
 	defer p.release(w)
+	// Runs before release: the worker is idle and no other scan has it.
+	defer w.mem.reap()
 	inst, err := w.pool.GetInstanceWithContext(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -81,20 +83,28 @@ func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 	}()
 	files, err := p.extractSafe(inst, d)
 	close(stop)
-	if <-killed {
-		return nil, d.Budget.Err()
-	}
+	discard := <-killed
 	switch {
+	case discard:
+		files, err = nil, d.Budget.Err()
 	case mem.refused.Load():
 		inst.Kill()
-		return nil, &extract.LimitError{Limit: LimitMemory}
+		discard = true
+		files, err = nil, &extract.LimitError{Limit: LimitMemory}
 	case err != nil && !errors.Is(err, extract.ErrEncrypted) && !errors.Is(err, ErrNoText),
 		mem.size.Load() > recycleAbove:
 		// After a failed call PDFium's state is not to be trusted, and a
 		// large memory would stay with the instance for good.
 		inst.Kill()
+		discard = true
 	default:
 		inst.Close()
+	}
+	if discard {
+		// The instance is gone whether or not wazero has freed its
+		// memory yet (a module closed mid-call frees it only when the
+		// call notices): reap gives it back now.
+		mem.Free()
 	}
 	return files, err
 }

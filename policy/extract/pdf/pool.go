@@ -23,7 +23,7 @@ const DefaultMemoryLimit = 128 << 20
 // recycleAbove: an instance whose memory grew past this while reading a
 // document is discarded afterwards rather than reused, so one large PDF
 // does not keep its memory until restart (WebAssembly memory never
-// shrinks).
+// shrinks; a discarded instance's memory is unmapped at once).
 const recycleAbove = 32 << 20
 
 // Config configures a Pool.
@@ -125,6 +125,12 @@ func (p *Pool) Close() error {
 		if err := w.pool.Close(); err != nil && first == nil {
 			first = err
 		}
+		// Every instance of the worker is closed now, whatever wazero
+		// did with its memory.
+		if m := w.mem.current(); m != nil {
+			m.Free()
+		}
+		w.mem.reap()
 	}
 	return first
 }
