@@ -68,6 +68,11 @@ type Result struct {
 	Parts    []Part           `json:"parts"`
 	Findings []detect.Finding `json:"findings"`
 	Summary  detect.Summary   `json:"summary"`
+	// Preview is the start of the body text, decoded (at most
+	// MaxPreview bytes; see preview); PreviewTruncated says there was
+	// more. Kept for display only: it may hold personal data.
+	Preview          string `json:"-"`
+	PreviewTruncated bool   `json:"-"`
 }
 
 // Has reports whether any part has verdict v (or, for PersonalData, the

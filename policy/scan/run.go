@@ -23,6 +23,7 @@ type run struct {
 	entries int
 	mparts  int
 	reasons []string // message-level reasons (limits hit outside a part)
+	pv      *preview // start of the body text, for Result.Preview
 	worst   Verdict  // strongest verdict from message-level problems
 }
 
@@ -100,6 +101,7 @@ func (r *run) finish(err error, ioErr error) (*Result, error) {
 		Summary:  r.report.Summary(),
 		Verdict:  Clean,
 	}
+	res.Preview, res.PreviewTruncated = r.pv.text()
 	personal := res.Summary.PersonalData
 	for i := range r.parts {
 		if r.parts[i].Verdict == "" {

@@ -95,12 +95,14 @@ func (s *Scanner) newRun(ctx context.Context) (*run, context.CancelFunc) {
 	if s.tee != nil {
 		sink = teeSink{sink, s.tee}
 	}
+	pv := &preview{}
 	return &run{
+		pv:     pv,
 		s:      s,
 		lim:    s.opts.Limits,
 		ctx:    ctx,
 		budget: extract.NewBudget(ctx, s.opts.Limits.MaxTotalBytes),
 		report: rep,
-		sink:   sink,
+		sink:   previewSink{sink, pv},
 	}, cancel
 }
