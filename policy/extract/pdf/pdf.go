@@ -119,9 +119,10 @@ func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 // page it cannot load) rather than a fault. PDFium returned normally and
 // freed what it had parsed, so the instance can read the next document;
 // after a WebAssembly trap, a panic in go-pdfium or a host error it
-// cannot. Replacing an instance costs ~10 ms (instantiating the module
-// copies its data and runs its start-up), which made a zip of 250 tiny
-// broken PDFs take tens of seconds.
+// cannot. Replacing an instance costs ~10 ms of CPU (instantiating the
+// module copies its data and runs its start-up): replacing one per
+// refused document made a zip of 250 tiny broken PDFs take seconds
+// (docs/perf-scan.md).
 func answered(err error) bool {
 	for _, e := range []error{
 		extract.ErrEncrypted, ErrNoText,
