@@ -56,7 +56,7 @@ func TestApprovalMailDecides(t *testing.T) {
 	f := newFixture(t, "embedded")
 	f.cfg.UI.NoticeFromName = "送信確認（さくら保険代理店）"
 	m := f.putCustomerList(20)
-	f.s.Held(context.Background(), m, nil)
+	f.s.Held(context.Background(), m)
 	n := f.queuedNotices()[uCarol]
 	if len(n) != 1 {
 		t.Fatalf("approver notices: %d", len(n))

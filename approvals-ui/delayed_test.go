@@ -51,7 +51,7 @@ func TestDelayDigest(t *testing.T) {
 	var ids []string
 	for range 3 {
 		m := f.put(uAlice, "sales", quarantine.StateHeldDelay)
-		f.s.Held(ctx, m, nil)
+		f.s.Held(ctx, m)
 		ids = append(ids, m.ID)
 	}
 	if n := f.queuedNotices()[uAlice]; len(n) != 0 {

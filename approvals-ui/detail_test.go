@@ -2,7 +2,6 @@ package approvalsui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -51,19 +49,22 @@ func (f *fixture) putCustomerListIn(n int, state quarantine.State) *quarantine.M
 		fs = append(fs, quarantine.Finding{Kind: c.kind, Count: n, Records: n, Column: c.col, Where: "customers_2026-11.csv", Samples: []string{"***"}})
 		kinds[c.kind] += n
 	}
-	d := &policy.Decision{Action: policy.HoldApproval, Rule: "pii-external", Verdict: "personal_data", Kinds: kinds, Records: n,
-		Approvers: []string{uCarol}, ApproverGroup: "sales",
-		Explanation: policy.Explanation{Action: policy.HoldApproval, Rule: "pii-external",
-			Facts: policy.FactsSummary{Recipients: 1, External: 1, ExternalDomains: []string{"example.com"}, FirstTimeDomains: []string{"example.com"},
-				Verdict: "personal_data", Records: n, Kinds: kinds, Attachments: 1},
-			Rules: []policy.RuleResult{{Index: 1, Name: "pii-external", Mode: "enforce", Action: policy.HoldApproval, Matched: true, Effect: "applied",
-				Conditions: []policy.Condition{{Key: "external", Want: "yes", Got: "yes", OK: true},
-					{Key: "content", Want: "personal_data", Got: "personal_data", OK: true},
-					{Key: "min_records", Want: "≥ 5", Got: fmt.Sprint(n), OK: true}}}}}}
-	pj, _ := json.Marshal(d)
+	// What the gateway records (quarantine.Explain v1) for this decision.
+	d := &quarantine.Explain{V: 1, ReasonJA: "個人情報（個人データ）が含まれるため", ReasonEN: "contains personal data",
+		Kinds: kinds, Records: n, Approvers: []string{uCarol},
+		External: 1, ExternalDomains: []string{"example.com"}, FirstTimeDomains: []string{"example.com"},
+		Rules: []quarantine.RuleResult{{Index: 1, Name: "pii-external", Action: "hold_approval", ActionJA: "上長承認", ActionEN: "supervisor approval",
+			Matched: true, Effect: "applied",
+			Conds: []quarantine.Condition{{Key: "external", Want: "yes", Got: "yes", OK: true},
+				{Key: "content", Want: "personal_data", Got: "personal_data", OK: true},
+				{Key: "min_records", Want: "≥ 5", Got: fmt.Sprint(n), OK: true}}}}}
 	m := &quarantine.Message{From: uAlice, AuthUser: uAlice, Group: "sales", To: []string{"tanaka@example.com"},
-		Headers:   quarantine.Headers{From: "Alice <alice@agency.test>", To: "tanaka@example.com", Subject: "契約者一覧"},
-		Decision:  quarantine.Decision{Action: "approval", Rule: "pii-external", Verdict: "personal_data", Findings: fs, Policy: pj, Explanation: d.Text()},
+		Headers: quarantine.Headers{From: "Alice <alice@agency.test>", To: "tanaka@example.com", Subject: "契約者一覧"},
+		Decision: quarantine.Decision{Action: "approval", Rule: "pii-external", Verdict: "personal_data", Findings: fs, Explain: d,
+			Explanation: "hold_approval by rule pii-external"},
+		Parts: []quarantine.Part{{Path: "1", Type: "text/plain", Size: int64(len("ご確認ください。\r\n")), Verdict: "clean"},
+			{Path: "2", Name: "customers_2026-11.csv", Type: "text/csv", Size: int64(len(att)), Attachment: true, Verdict: "personal_data"}},
+		Preview:   "ご確認ください。",
 		State:     state,
 		Received:  f.clock.Now(),
 		HoldUntil: f.clock.Now().Add(24 * time.Hour),

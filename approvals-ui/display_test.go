@@ -29,8 +29,11 @@ func TestBidiNeutralised(t *testing.T) {
 	base := f.startHTTPS(t)
 	m := &quarantine.Message{
 		From: uAlice, AuthUser: uAlice, To: []string{"a@customer-one.test"}, Group: "sales",
-		Headers:   quarantine.Headers{From: "山田 \u202eknab <alice@agency.test>", To: "a@customer-one.test", Subject: "請求書 \u202efdp.exe"},
-		Decision:  quarantine.Decision{Action: "hold", Rule: "pii-external", Verdict: "personal_data"},
+		Headers:  quarantine.Headers{From: "山田 \u202eknab <alice@agency.test>", To: "a@customer-one.test", Subject: "請求書 \u202efdp.exe"},
+		Decision: quarantine.Decision{Action: "hold", Rule: "pii-external", Verdict: "personal_data"},
+		Parts: []quarantine.Part{{Path: "1", Type: "text/plain", Size: 26},
+			{Path: "2", Name: "顧客\u202exslx.exe", Type: "application/octet-stream", Size: 12, Attachment: true}},
+		Preview:   "ご確認ください。",
 		State:     quarantine.StateHeldSelfCheck,
 		HoldUntil: f.clock.Now().Add(time.Hour),
 	}

@@ -57,7 +57,13 @@
 // the hold.
 //
 // Personal data. Pages show findings as kinds, counts and masked samples,
-// never matched values; the body preview is plain text extracted from the
-// message, HTML is never rendered. Logs and metrics carry ids, states and
-// counts only.
+// never matched values; the body preview is plain text the scanner
+// extracted when the message was held, HTML is never rendered. Logs and
+// metrics carry ids, states and counts only.
+//
+// The record is the one truth. Pages and notices render from the held
+// record alone (quarantine.Message: Headers, Parts, Preview,
+// Decision.Explain, Decision.Rewrite), never from a second parse of the
+// stored bytes nor from policy types: this package imports no policy
+// package and decodes no MIME (TestRendersFromRecordOnly).
 package approvalsui

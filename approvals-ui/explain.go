@@ -3,7 +3,7 @@ package approvalsui
 import (
 	"strings"
 
-	"github.com/okuri/okuri/policy"
+	"github.com/okuri/okuri/quarantine"
 )
 
 // ruleView is one evaluated rule as the page explains it.
@@ -23,27 +23,36 @@ type condView struct {
 	Label, Want, Got string
 }
 
-// explainRules turns the structured explanation into the page's language,
+// explainRules turns the recorded explanation into the page's language,
 // so a supervisor reads 「検査結果：個人情報」 rather than
-// "content: personal_data". Nil without a decision.
-func explainRules(lang string, d *policy.Decision) []ruleView {
+// "content: personal_data". Nil without an explanation.
+func explainRules(lang string, d *quarantine.Explain) []ruleView {
 	if d == nil {
 		return nil
 	}
 	var out []ruleView
-	for _, r := range d.Explanation.Rules {
-		ja, en := r.Action.Label()
-		rv := ruleView{Index: r.Index, Name: r.Name, Action: ja, Matched: r.Matched, Effect: r.Effect}
-		if lang == "en" {
-			rv.Action = en
-		}
-		for _, c := range r.Conditions {
+	for _, r := range d.Rules {
+		rv := ruleView{Index: r.Index, Name: r.Name, Action: actionLabel(lang, r), Matched: r.Matched, Effect: r.Effect}
+		for _, c := range r.Conds {
 			rv.Conditions = append(rv.Conditions, condView{OK: c.OK, Label: condLabel(lang, c.Key),
 				Want: condValue(lang, c.Want), Got: condValue(lang, c.Got)})
 		}
 		out = append(out, rv)
 	}
 	return out
+}
+
+// actionLabel names a rule's action as recorded; records written before
+// the names were kept show the action itself.
+func actionLabel(lang string, r quarantine.RuleResult) string {
+	l := r.ActionJA
+	if lang == "en" {
+		l = r.ActionEN
+	}
+	if l == "" {
+		return r.Action
+	}
+	return l
 }
 
 // condLabel names a condition key; an unknown key shows as itself.

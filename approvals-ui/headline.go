@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/okuri/okuri/internal/addr"
-	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -20,7 +19,7 @@ var kindOrder = []string{"name", "birth_date", "phone", "email", "postal_address
 // people is how many people (records) the message carries: the scan's
 // record count, else the largest per-finding record count. Matches are
 // cells, and 20 rows × 7 columns are 20 customers, not 140.
-func people(m *quarantine.Message, d *policy.Decision) int {
+func people(m *quarantine.Message, d *quarantine.Explain) int {
 	n := 0
 	if d != nil {
 		n = d.Records
@@ -33,7 +32,7 @@ func people(m *quarantine.Message, d *policy.Decision) int {
 
 // matches is the total number of matched values, for mail without
 // records (a phone number in a body).
-func matches(m *quarantine.Message, d *policy.Decision) int {
+func matches(m *quarantine.Message, d *quarantine.Explain) int {
 	total := 0
 	for _, f := range m.Decision.Findings {
 		total += f.Count
@@ -47,7 +46,7 @@ func matches(m *quarantine.Message, d *policy.Decision) int {
 }
 
 // kindsFound lists the kinds of personal data found, in reading order.
-func kindsFound(m *quarantine.Message, d *policy.Decision) []string {
+func kindsFound(m *quarantine.Message, d *quarantine.Explain) []string {
 	var ks []string
 	add := func(k string) {
 		if k != "" && !slices.Contains(ks, k) {
@@ -88,7 +87,7 @@ func kindLabel(lang, k string) string {
 
 // piiBadge is the list badge: people when the scan counted records,
 // else matches.
-func piiBadge(lang string, m *quarantine.Message, d *policy.Decision) string {
+func piiBadge(lang string, m *quarantine.Message, d *quarantine.Explain) string {
 	if n := people(m, d); n > 0 {
 		return fmt.Sprintf(tr(lang, "badge.people"), n)
 	}
@@ -99,7 +98,7 @@ func piiBadge(lang string, m *quarantine.Message, d *policy.Decision) string {
 // customers, which kinds, or why it could not be read) → where (external
 // domains, marked first-time or look-alike). It carries kinds and
 // counts only, never values, so it may go into notice mails.
-func headline(lang string, m *quarantine.Message, d *policy.Decision) string {
+func headline(lang string, m *quarantine.Message, d *quarantine.Explain) string {
 	w := what(lang, m, d)
 	if strings.HasSuffix(w, "）") { // Japanese brackets carry their own space
 		return w + "→ " + where(lang, m, d)
@@ -107,11 +106,8 @@ func headline(lang string, m *quarantine.Message, d *policy.Decision) string {
 	return w + " → " + where(lang, m, d)
 }
 
-func what(lang string, m *quarantine.Message, d *policy.Decision) string {
+func what(lang string, m *quarantine.Message, d *quarantine.Explain) string {
 	verdict := m.Decision.Verdict
-	if verdict == "" && d != nil {
-		verdict = d.Verdict
-	}
 	ks := kindsFound(m, d)
 	labels := make([]string, len(ks))
 	for i, k := range ks {
@@ -140,13 +136,12 @@ func what(lang string, m *quarantine.Message, d *policy.Decision) string {
 
 // where names the external domains (first-time and look-alike marked),
 // or says the mail stays inside the office.
-func where(lang string, m *quarantine.Message, d *policy.Decision) string {
+func where(lang string, m *quarantine.Message, d *quarantine.Explain) string {
 	var doms, first []string
 	alike := map[string]bool{}
 	if d != nil {
-		f := d.Explanation.Facts
-		doms, first = f.ExternalDomains, f.FirstTimeDomains
-		for _, x := range f.Lookalikes {
+		doms, first = d.ExternalDomains, d.FirstTimeDomains
+		for _, x := range d.Lookalikes {
 			if a, _, ok := strings.Cut(x, "~"); ok {
 				alike[lower(strings.TrimSpace(a))] = true
 			}
@@ -158,7 +153,7 @@ func where(lang string, m *quarantine.Message, d *policy.Decision) string {
 				doms = append(doms, dom)
 			}
 		}
-		if d != nil && d.Explanation.Facts.External == 0 && len(doms) > 0 {
+		if d != nil && d.External == 0 && len(doms) > 0 {
 			for i, dom := range doms {
 				doms[i] = addr.Unicode(dom)
 			}

@@ -229,7 +229,11 @@ func (f *fixture) put(sender, group string, state quarantine.State) *quarantine.
 		Headers:  quarantine.Headers{From: sender, To: "a@customer-one.test, b@customer-two.test", Subject: "顧客リスト"},
 		Group:    group,
 		Decision: quarantine.Decision{Action: "hold", Rule: "pii-external", Verdict: "personal_data", Findings: []quarantine.Finding{{Kind: "phone", Count: 1, Samples: []string{"090-****-5678"}, Where: "attachment list.csv"}}},
-		State:    state,
+		// The scanner's parts and text of testBody, as the gateway records them.
+		Parts: []quarantine.Part{{Path: "1", Type: "text/plain", Size: 35, Verdict: "clean"},
+			{Path: "2", Name: "list.csv", Type: "text/csv", Size: 41, Attachment: true, Verdict: "personal_data"}},
+		Preview: "顧客リストを送ります。",
+		State:   state,
 	}
 	if state.Held() {
 		m.HoldUntil = f.clock.Now().Add(24 * time.Hour)

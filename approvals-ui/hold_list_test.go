@@ -2,13 +2,11 @@ package approvalsui
 
 import (
 	"context"
-	"encoding/json"
 	"html"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
 
@@ -19,18 +17,17 @@ func TestAuditorListReasonOrderNoNotices(t *testing.T) {
 	f := newFixture(t, "embedded")
 	ctx := context.Background()
 	held := f.putCustomerList(20)
-	f.s.Held(ctx, held, nil) // queues notices to alice and carol
+	f.s.Held(ctx, held) // queues notices to alice and carol
 
 	// A message received two hours before the first but stored after it
 	// (a spooled retry): the list shows it below, by the time it shows.
-	d := &policy.Decision{Action: policy.Quarantine, Rule: "confidential", Verdict: "clean",
-		Explanation: policy.Explanation{Facts: policy.FactsSummary{Keywords: []string{"社外秘"}},
-			Rules: []policy.RuleResult{{Index: 1, Name: "confidential", Matched: true, Action: policy.Quarantine,
-				Conditions: []policy.Condition{{Key: "keyword", Want: "社外秘", Got: "社外秘", OK: true}}}}}}
-	pj, _ := json.Marshal(d)
+	d := &quarantine.Explain{V: 1, ReasonJA: "社外秘などのキーワードが含まれるため", ReasonEN: "contains a keyword such as 社外秘",
+		Keywords: []string{"社外秘"},
+		Rules: []quarantine.RuleResult{{Index: 1, Name: "confidential", Matched: true, Action: "quarantine",
+			Conds: []quarantine.Condition{{Key: "keyword", Want: "社外秘", Got: "社外秘", OK: true}}}}}
 	old := &quarantine.Message{From: uBob, AuthUser: uBob, Group: "support", To: []string{"x@partner.example"},
 		Headers:  quarantine.Headers{Subject: "社外秘 見積書"},
-		Decision: quarantine.Decision{Action: "quarantine", Rule: "confidential", Verdict: "clean", Policy: pj},
+		Decision: quarantine.Decision{Action: "quarantine", Rule: "confidential", Verdict: "clean", Explain: d},
 		State:    quarantine.StateQuarantined, Received: f.clock.Now().Add(-2 * time.Hour)}
 	f.clock.Add(time.Second)
 	if err := f.st.Put(ctx, old, strings.NewReader(testBody)); err != nil {

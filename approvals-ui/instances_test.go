@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,10 +57,21 @@ func TestTwoInstancesShareSessions(t *testing.T) {
 
 // TestTwoInstancesSharePasswords: on Redis, a password change through
 // instance A holds on instance B at once: B refuses the old password and
-// signs in with the new one, without a reload.
+// signs in with the new one, without a reload. B has its own copy of the
+// users file, as an instance on another host does, so only the shared
+// store can carry the change.
 func TestTwoInstancesSharePasswords(t *testing.T) {
 	f := newFixture(t, "redis")
-	b, err := New(Options{Config: f.cfg, Store: f.st, Audit: f.rec, TLS: f.s.http.TLSConfig, Clock: f.clock.Now})
+	cfgB := *f.cfg
+	cfgB.Dir.UsersFile = filepath.Join(t.TempDir(), "users.yaml")
+	data, err := os.ReadFile(f.cfg.Dir.UsersFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgB.Dir.UsersFile, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Options{Config: &cfgB, Store: f.st, Audit: f.rec, TLS: f.s.http.TLSConfig, Clock: f.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func TestNoticesHiddenFromAuditors(t *testing.T) {
 	f := newFixture(t, "embedded")
 	base := f.startHTTPS(t)
 	m := f.put(uAlice, "sales", quarantine.StateHeldSelfCheck)
-	f.s.Held(t.Context(), m, nil)
+	f.s.Held(t.Context(), m)
 	page, err := f.st.List(t.Context(), quarantine.Query{Scope: quarantine.Scope{All: true}, WithOwn: true})
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ func TestQuarantineNotifiesSecurityTeam(t *testing.T) {
 	f := newFixture(t, "embedded")
 	f.cfg.Policy.SecurityTeam = []string{"security@agency.test"}
 	m := f.putCustomerListIn(20, quarantine.StateQuarantined)
-	f.s.Held(context.Background(), m, nil)
+	f.s.Held(context.Background(), m)
 	n := f.queuedNotices()["security@agency.test"]
 	if len(n) != 1 {
 		t.Fatalf("security team notices: %d", len(n))
@@ -39,7 +39,7 @@ func TestDelayNoticeModes(t *testing.T) {
 		f := newFixture(t, "embedded")
 		f.cfg.UI.DelayNotice = c.mode
 		m := f.put(uAlice, "sales", quarantine.StateHeldDelay)
-		f.s.Held(context.Background(), m, nil)
+		f.s.Held(context.Background(), m)
 		n := f.queuedNotices()[uAlice]
 		if len(n) != c.want {
 			t.Errorf("delay_notice %q: %d notices, want %d", c.mode, len(n), c.want)

@@ -44,8 +44,8 @@ var reLink = regexp.MustCompile(`https://ui\.test/link/[A-Za-z0-9_\-.]+`)
 func TestHeldNoticeAndSignedLink(t *testing.T) {
 	f := newFixture(t, "embedded")
 	m := f.put(uAlice, "sales", quarantine.StateHeldSelfCheck)
-	f.s.Held(context.Background(), m, nil)
-	f.s.Held(context.Background(), m, nil) // repeated: queued once
+	f.s.Held(context.Background(), m)
+	f.s.Held(context.Background(), m) // repeated: queued once
 	n := f.queuedNotices()[uAlice]
 	if len(n) != 1 {
 		t.Fatalf("notices to sender: %d", len(n))
@@ -107,7 +107,7 @@ func TestApprovalNoticesAndOutcome(t *testing.T) {
 	f := newFixture(t, "embedded")
 	m := f.put(uAlice, "sales", quarantine.StateHeldApproval)
 	m.Decision.Policy = []byte(`{"action":"hold_approval","rule":"pii","approvers":["carol@agency.test"],"approver_group":"sales","verdict":"personal_data","rewrite":{},"explanation":{"action":"hold_approval","facts":{"sender":"x","recipients":3,"external":2,"visible_external":2,"visible_individuals":0,"verdict":"personal_data","records":1,"strong":false,"attachments":1},"rules":[]}}`)
-	f.s.Held(context.Background(), m, nil)
+	f.s.Held(context.Background(), m)
 	if n := f.queuedNotices()[uCarol]; len(n) != 1 || !strings.Contains(n[0], "/holds/"+m.ID) {
 		t.Fatalf("approver notice: %v", n)
 	}

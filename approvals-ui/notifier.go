@@ -12,24 +12,20 @@ import (
 
 	"github.com/okuri/okuri/approvals-ui/notice"
 	"github.com/okuri/okuri/audit"
-	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 )
 
-// Held is the Notifier the gateway calls right after it stored a held
-// message (Store.Put returned nil): it keeps the full decision for the
-// pages and queues the notices — to the sender (why, deadline, link) and,
-// for held_approval, to each approver (link). Errors are logged, never
-// returned: a lost notice must not fail the mail.
-func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
-	if d == nil {
-		d = s.decision(ctx, m)
-		if d == nil {
-			d = &policy.Decision{Rule: m.Decision.Rule}
-		}
-	}
+// Held is the Notifier the gateway calls after it stored a held message
+// (and the sweeper, for a message whose notices were not reported
+// queued): it queues the notices — to the sender (why, deadline, link)
+// and, for held_approval, to each approver (link) — from the record
+// alone. Notice ids derive from the message, kind and recipient, so a
+// second call queues nothing twice. The error says some notice could not
+// be stored; the mail itself is never failed for it.
+func (s *Server) Held(ctx context.Context, m *quarantine.Message) error {
+	d := s.explain(m)
 	sender := senderAddr(m)
-	ja, en := d.Reason()
+	ja, en := reason(m, d)
 	deadline := deadlineLine(m)
 	url := s.conf().UI.URL() + "/holds/" + m.ID
 	subj := subjectLine(m)
@@ -50,7 +46,7 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Deci
 		}
 	case quarantine.StateHeldDelay:
 		if !s.delayEach() {
-			return // the digest or the 一時保留 page tells the sender
+			return nil // the digest or the 一時保留 page tells the sender
 		}
 		lines = [][2]string{
 			{"このメールは一時保留（送信待ち）です。期限に自動で送信されます。今すぐ送信または送信の取り消しができます。", "This message is a delayed send: it goes out at the deadline. You can send it now or cancel it."},
@@ -62,16 +58,17 @@ func (s *Server) Held(ctx context.Context, m *quarantine.Message, d *policy.Deci
 		}
 		link = ""
 	default:
-		return
+		return nil
 	}
 	lines = append([][2]string{{"件名：" + subj, "Subject: " + subj}}, lines...)
-	s.queueNotice(ctx, m.ID, "held", sender, notice.Notice{Subject: [2]string{"保留メールのお知らせ", "Your message was held"}, Lines: lines, Link: link})
+	err := s.queueNotice(ctx, m.ID, "held", sender, notice.Notice{Subject: [2]string{"保留メールのお知らせ", "Your message was held"}, Lines: lines, Link: link})
 	switch m.State {
 	case quarantine.StateHeldApproval:
-		s.askApprovers(ctx, m, d)
+		err = errors.Join(err, s.askApprovers(ctx, m, d))
 	case quarantine.StateQuarantined:
-		s.tellSecurityTeam(ctx, m, d)
+		err = errors.Join(err, s.tellSecurityTeam(ctx, m, d))
 	}
+	return err
 }
 
 // signInLine tells people which password the UI wants: the one their
@@ -85,16 +82,20 @@ func deadlineLine(m *quarantine.Message) [2]string {
 
 // askApprovers sends each approver the request they can decide from: the
 // headline, recipients, attachment names, and approve/reject links.
-func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
+func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) error {
+	if d == nil {
+		return nil // nobody to ask: the record names no approvers
+	}
+	var errs error
 	sender := senderAddr(m)
-	ja, en := d.Reason()
-	facts := s.noticeFacts(ctx, m)
+	ja, en := reason(m, d)
+	facts := noticeFacts(m)
 	for _, a := range d.Approvers {
 		if strings.EqualFold(a, sender) {
 			continue
 		}
 		approve, reject := s.DecideURLs(m, a)
-		s.queueNotice(ctx, m.ID, "approve", a, notice.Notice{
+		errs = errors.Join(errs, s.queueNotice(ctx, m.ID, "approve", a, notice.Notice{
 			Subject: [2]string{"承認待ちのメールがあります", "A message awaits your approval"},
 			Lines: [][2]string{
 				{headline("ja", m, d), headline("en", m, d)},
@@ -108,21 +109,18 @@ func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *pol
 			Buttons: []notice.Button{{Label: [2]string{"承認する", "Approve"}, URL: approve},
 				{Label: [2]string{"却下する", "Reject"}, URL: reject}},
 			Link: s.conf().UI.URL() + "/holds/" + m.ID,
-		})
+		}))
 	}
+	return errs
 }
 
 // noticeFacts lists the recipients and attachment names for a notice:
-// both are the sender's own choices, not detected values.
-func (s *Server) noticeFacts(ctx context.Context, m *quarantine.Message) []notice.Fact {
+// both are the sender's own choices, not detected values. The
+// attachments are the scanner's parts, as the self-check lists them.
+func noticeFacts(m *quarantine.Message) []notice.Fact {
 	facts := []notice.Fact{{Label: [2]string{"宛先", "Recipients"}, Values: m.To}}
-	mv, err := s.readMail(ctx, m)
-	if err != nil {
-		s.log.Warn("ui: notice attachments", "id", m.ID, "err", err)
-		return facts
-	}
 	var atts []string
-	for _, a := range mv.Attachments {
+	for _, a := range fromParts(m.Parts) {
 		atts = append(atts, a.Name+" ("+a.SizeText()+")")
 	}
 	if len(atts) > 0 {
@@ -131,14 +129,23 @@ func (s *Server) noticeFacts(ctx context.Context, m *quarantine.Message) []notic
 	return facts
 }
 
+// reason is why the message was held, as a clause ("…ため", "it …").
+// Records without the recorded sentence say which rule applied.
+func reason(m *quarantine.Message, d *quarantine.Explain) (ja, en string) {
+	switch {
+	case d != nil && d.ReasonJA != "":
+		return d.ReasonJA, d.ReasonEN
+	case m.Decision.Rule == "":
+		return "送信条件に該当しませんでした", "no rule applied"
+	}
+	return "ルール「" + m.Decision.Rule + "」に該当したため", "rule " + m.Decision.Rule + " applied"
+}
+
 // Rejected is called by the gateway after a reject rule refused a
 // message: the client got a 5xx already, and the sender also gets a
 // notice saying why, in their language.
-func (s *Server) Rejected(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
-	ja, en := "", ""
-	if d != nil {
-		ja, en = d.Reason()
-	}
+func (s *Server) Rejected(ctx context.Context, m *quarantine.Message) {
+	ja, en := reason(m, s.explain(m))
 	subj := subjectLine(m)
 	id := m.ID
 	if id == "" {
@@ -215,10 +222,10 @@ func subjectLine(m *quarantine.Message) string {
 // path, like a DSN: the worker delivers it with retries, it is never
 // scanned or held (it does not pass the gateway), and a bounce of it goes
 // nowhere. Its id derives from (message, kind, recipient), so a repeated
-// call queues it once.
-func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n notice.Notice) {
+// call queues it once. The error is the store's: trying again may work.
+func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n notice.Notice) error {
 	if to == "" || !strings.Contains(to, "@") {
-		return
+		return nil // nowhere to send it, now or later
 	}
 	from := s.conf().UI.NoticeFrom
 	if from == "" {
@@ -230,7 +237,7 @@ func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n noti
 	body, err := notice.Compose(n)
 	if err != nil {
 		s.log.Error("ui: notice", "id", refID, "kind", kind, "err", err)
-		return
+		return nil // composing fails the same way every time
 	}
 	nm := &quarantine.Message{
 		ID: noticeID(refID, kind, to), Received: now, From: "", To: []string{to},
@@ -240,16 +247,17 @@ func (s *Server) queueNotice(ctx context.Context, refID, kind, to string, n noti
 	}
 	err = s.st.Put(ctx, nm, bytes.NewReader(body))
 	if errors.Is(err, quarantine.ErrExists) {
-		return
+		return nil // queued before (a second call for the same message)
 	}
 	if err != nil {
 		s.log.Error("ui: queue notice", "id", refID, "kind", kind, "err", err)
-		return
+		return fmt.Errorf("ui: queue %s notice for %s: %w", kind, refID, err)
 	}
 	s.log.Info("ui: notice queued", "id", refID, "kind", kind, "notice", nm.ID)
 	if s.o.Kick != nil {
 		s.o.Kick()
 	}
+	return nil
 }
 
 // noticeID derives a ULID from the message id (its time part) and a hash
@@ -268,11 +276,12 @@ func noticeID(refID, kind, to string) string {
 
 // tellSecurityTeam sends policy.security_team the quarantine notice: the
 // headline, the sender, recipients and attachment names, and the page.
-func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d *policy.Decision) {
-	ja, en := d.Reason()
-	facts := append([]notice.Fact{{Label: [2]string{"送信者", "Sender"}, Values: []string{senderAddr(m)}}}, s.noticeFacts(ctx, m)...)
+func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d *quarantine.Explain) error {
+	var errs error
+	ja, en := reason(m, d)
+	facts := append([]notice.Fact{{Label: [2]string{"送信者", "Sender"}, Values: []string{senderAddr(m)}}}, noticeFacts(m)...)
 	for _, a := range s.conf().Policy.SecurityTeam {
-		s.queueNotice(ctx, m.ID, "quarantined", a, notice.Notice{
+		errs = errors.Join(errs, s.queueNotice(ctx, m.ID, "quarantined", a, notice.Notice{
 			Subject: [2]string{"隔離されたメールがあります", "A message was quarantined"},
 			Lines: [][2]string{
 				{headline("ja", m, d), headline("en", m, d)},
@@ -282,8 +291,9 @@ func (s *Server) tellSecurityTeam(ctx context.Context, m *quarantine.Message, d 
 			},
 			Facts: facts,
 			Link:  s.conf().UI.URL() + "/holds/" + m.ID,
-		})
+		}))
 	}
+	return errs
 }
 
 // delayEach reports whether delayed sends get one notice each.

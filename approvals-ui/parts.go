@@ -6,6 +6,19 @@ import (
 	"github.com/okuri/okuri/quarantine"
 )
 
+// attachment is one attachment as the UI lists it; Index is its position
+// (the self-check evidence names attachments by index, since a file name
+// can itself be personal data).
+type attachment struct {
+	Index int
+	Name  string
+	Type  string
+	Size  int64
+	// Files are the names of the files the scanner found inside this
+	// attachment (an archive's entries), shown under it.
+	Files []string
+}
+
 // fromParts returns what a sender confirms in the self-check, from the
 // parts the scanner recorded when the message was held: every MIME part
 // that leaves as a file, each with one box. Files found inside a

@@ -60,7 +60,7 @@ func (s *Server) remind(ctx context.Context, m *quarantine.Message) {
 		s.queueNotice(ctx, m.ID, "remind", senderAddr(m), notice.Notice{Subject: title, Lines: lines, Link: s.SelfCheckURL(m)})
 		return
 	}
-	d := s.decision(ctx, m)
+	d := s.explain(m)
 	if d == nil {
 		return
 	}

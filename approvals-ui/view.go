@@ -2,29 +2,24 @@ package approvalsui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/okuri/okuri/internal/addr"
-	"github.com/okuri/okuri/policy"
-	"github.com/okuri/okuri/policy/rewrite"
 	"github.com/okuri/okuri/quarantine"
 )
 
-// decision returns the full policy decision the gateway stored with the
-// message (Message.Decision.Policy), or nil for a record without it;
-// pages then degrade to the summary.
-func (s *Server) decision(_ context.Context, m *quarantine.Message) *policy.Decision {
-	if len(m.Decision.Policy) == 0 {
+// explain returns why the message was held, from the record
+// (quarantine.Message.Explain), or nil for a record without it; pages
+// then degrade to the summary.
+func (s *Server) explain(m *quarantine.Message) *quarantine.Explain {
+	e, err := m.Explain()
+	if err != nil {
+		s.log.Warn("ui: explanation unreadable", "id", m.ID, "err", err)
 		return nil
 	}
-	var d policy.Decision
-	if json.Unmarshal(m.Decision.Policy, &d) != nil {
-		return nil
-	}
-	return &d
+	return e
 }
 
 type badge struct{ Class, Text string }
@@ -150,19 +145,14 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 		left := m.HoldUntil.Sub(s.now())
 		v.TimeLeft, v.Overdue = timeLeft(lang, left), left <= 0
 	}
-	d := s.decision(ctx, m)
+	d := s.explain(m)
 	verdict := m.Decision.Verdict
-	if d != nil {
-		ja, en := d.Reason()
-		v.Reason = ja
+	v.Reason = m.Decision.Rule
+	if d != nil && d.ReasonJA != "" {
+		v.Reason = d.ReasonJA
 		if lang == "en" {
-			v.Reason = en
+			v.Reason = d.ReasonEN
 		}
-		if verdict == "" {
-			verdict = d.Verdict
-		}
-	} else {
-		v.Reason = m.Decision.Rule
 	}
 	v.Headline = headline(lang, m, d)
 	labels := make([]string, 0, 4)
@@ -171,7 +161,7 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 	}
 	v.Kinds = strings.Join(labels, tr(lang, "sep"))
 	if d != nil {
-		v.Keywords = strings.Join(d.Explanation.Facts.Keywords, tr(lang, "sep"))
+		v.Keywords = strings.Join(d.Keywords, tr(lang, "sep"))
 	}
 	if matches(m, d) > 0 || verdict == "personal_data" {
 		v.Badges = append(v.Badges, badge{"pii", piiBadge(lang, m, d)})
@@ -182,15 +172,14 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 	case "unscannable":
 		v.Badges = append(v.Badges, badge{"warn", tr(lang, "badge.unscannable")})
 	}
+	if plan := s.plan(m); plan != nil && (plan.ForceBCC || plan.Split) || d != nil && d.VisibleIndividuals > 1 {
+		v.Badges = append(v.Badges, badge{"bcc", tr(lang, "badge.bcc")})
+	}
 	if d != nil {
-		f := d.Explanation.Facts
-		if d.Rewrite.ForceBCC || d.Rewrite.Split || f.VisibleIndividuals > 1 {
-			v.Badges = append(v.Badges, badge{"bcc", tr(lang, "badge.bcc")})
-		}
-		if len(f.FirstTimeDomains) > 0 {
+		if len(d.FirstTimeDomains) > 0 {
 			v.Badges = append(v.Badges, badge{"first", tr(lang, "badge.firsttime")})
 		}
-		if len(f.Lookalikes) > 0 {
+		if len(d.Lookalikes) > 0 {
 			v.Badges = append(v.Badges, badge{"alike", tr(lang, "badge.lookalike")})
 		}
 	}
@@ -198,27 +187,38 @@ func (s *Server) summary(ctx context.Context, lang string, m *quarantine.Message
 	return v
 }
 
-// detail fills everything the message page shows.
+// plan returns the record's rewrite plan, or nil when it has none or it
+// cannot be read.
+func (s *Server) plan(m *quarantine.Message) *quarantine.RewritePlan {
+	p, err := m.RewritePlan()
+	if err != nil {
+		s.log.Warn("ui: rewrite plan unreadable", "id", m.ID, "err", err)
+		return nil
+	}
+	return p
+}
+
+// detail fills everything the message page shows, from the record alone:
+// the attachments are the scanner's parts, the preview the scanner's
+// text, the deliveries those the gateway computed when it held the
+// message.
 func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quarantine.Message) (*holdView, error) {
 	v := s.summary(ctx, lang, m)
-	d := s.decision(ctx, m)
-	mv, err := s.readMail(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	v.Attachments, v.Preview, v.Truncated = mv.Attachments, mv.Preview, mv.Truncated
+	d := s.explain(m)
+	v.Attachments = fromParts(m.Parts)
+	v.Preview, v.Truncated = m.Preview, m.PreviewTruncated
 	internal := s.conf().Domains.Internal
 	sub := false
+	if plan := s.plan(m); plan != nil && len(plan.Internal) > 0 {
+		internal, sub = plan.Internal, plan.InternalSubdomains
+	}
 	var first, alike map[string]string
 	if d != nil {
-		if len(d.Rewrite.Internal) > 0 {
-			internal, sub = d.Rewrite.Internal, d.Rewrite.InternalSubdomains
-		}
 		first, alike = map[string]string{}, map[string]string{}
-		for _, x := range d.Explanation.Facts.FirstTimeDomains {
+		for _, x := range d.FirstTimeDomains {
 			first[lower(x)] = x
 		}
-		for _, x := range d.Explanation.Facts.Lookalikes {
+		for _, x := range d.Lookalikes {
 			if a, b, ok := strings.Cut(x, "~"); ok {
 				alike[lower(strings.TrimSpace(a))] = strings.TrimSpace(b)
 			}
@@ -228,7 +228,7 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 	v.Rules = explainRules(lang, d)
 	for _, r := range m.To {
 		dom := addr.Domain(r)
-		rv := rcptView{Addr: r, Domain: dom, External: !rewrite.IsInternal(lower(r), internal, sub)}
+		rv := rcptView{Addr: r, Domain: dom, External: !addr.IsInternal(r, internal, sub)}
 		if rv.External {
 			if first != nil {
 				_, rv.FirstTime = first[dom]
@@ -240,11 +240,10 @@ func (s *Server) detail(ctx context.Context, lang string, p *principal, m *quara
 		}
 		v.Recipients = append(v.Recipients, rv)
 	}
-	if d != nil && (d.Rewrite.ForceBCC || d.Rewrite.Split) {
+	if d != nil && len(d.Deliveries) > 0 {
 		v.Rewritten = true
-		for i, dl := range d.Deliveries(m.From, m.To) {
-			to, cc := mv.visibleAfter(dl.Plan)
-			v.Deliveries = append(v.Deliveries, deliveryView{N: i + 1, Rcpts: dl.RcptTo, To: to, Cc: cc})
+		for i, dl := range d.Deliveries {
+			v.Deliveries = append(v.Deliveries, deliveryView{N: i + 1, Rcpts: dl.Rcpts, To: dl.To, Cc: dl.Cc})
 		}
 	}
 	for _, h := range m.History {

@@ -190,7 +190,7 @@ func Default() *Config {
 		Audit: Audit{Stream: "OKURI_AUDIT", MaxAge: Duration(400 * day), Replicas: 1,
 			OutboxMax: 1000000, OutboxOverflow: "drop", Subjects: "hash"},
 		Scan: Scan{MaxTotalBytes: 1 << 30, MaxFileBytes: 256 << 20, MaxEntryRatio: 200, MaxDepth: 10,
-			MaxEntries: 10000, MaxParts: 1000, MaxPDFPages: 2000, MaxPDFMemory: 128 << 20,
+			MaxEntries: 10000, MaxParts: 1000, MaxPDFPages: 2000, MaxPDFMemory: 128 << 20, PDFWorkers: 2,
 			Timeout: Duration(60 * time.Second)},
 		Metrics: Metrics{Listen: "127.0.0.1:9465"},
 	}

@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // Scan bounds the work scanning one message may cause; anything over a
 // limit is "unscannable", never clean.
 type Scan struct {
@@ -10,7 +12,8 @@ type Scan struct {
 	MaxEntries    int      `yaml:"max_entries"`     // default 10000 archive entries per message
 	MaxParts      int      `yaml:"max_parts"`       // default 1000 MIME parts per message
 	MaxPDFPages   int      `yaml:"max_pdf_pages"`   // default 2000
-	MaxPDFMemory  Size     `yaml:"max_pdf_memory"`  // default 128MB of PDFium memory per PDF read (2 at once)
+	MaxPDFMemory  Size     `yaml:"max_pdf_memory"`  // default 128MB of PDFium memory per PDF read (pdf_workers at once)
+	PDFWorkers    int      `yaml:"pdf_workers"`     // default 2 PDFs read at once (1-8)
 	Timeout       Duration `yaml:"timeout"`         // default 60s per message
 }
 
@@ -20,6 +23,10 @@ const (
 	minPDFMemory = 32 << 20
 	maxPDFMemory = 4 << 30
 )
+
+// maxPDFWorkers bounds the PDFium instances: each may hold
+// scan.max_pdf_memory, and more than a few only queue for the CPUs.
+const maxPDFWorkers = 8
 
 func (c *Config) validateScan(bad func(key, msg string)) {
 	s := c.Scan
@@ -38,6 +45,9 @@ func (c *Config) validateScan(bad func(key, msg string)) {
 	}
 	if s.MaxPDFMemory < minPDFMemory || s.MaxPDFMemory > maxPDFMemory {
 		bad("scan.max_pdf_memory", "must be between 32MB (PDFium itself starts at 18 MB) and 4GB (WebAssembly's address space)")
+	}
+	if s.PDFWorkers < 1 || s.PDFWorkers > maxPDFWorkers {
+		bad("scan.pdf_workers", fmt.Sprintf("must be between 1 and %d (each worker may use scan.max_pdf_memory)", maxPDFWorkers))
 	}
 	if s.MaxFileBytes > s.MaxTotalBytes {
 		bad("scan.max_file_bytes", "must not exceed scan.max_total_bytes")

@@ -24,7 +24,7 @@ var limits = directory.Limits{MaxFailures: 5, Window: 15 * time.Minute, Duration
 
 // usersFile writes a users file as an operator makes it with `okuri user
 // add`, and returns its path.
-func usersFile(t *testing.T) string {
+func usersFile(t testing.TB) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "users.yaml")
 	if err := directory.SetPassword(p, "tanaka@agency.test", "田中 一郎", []string{"eigyo@agency.test"}, oldPW, true); err != nil {
@@ -35,7 +35,7 @@ func usersFile(t *testing.T) string {
 
 // instance is one okuri instance's view: its own store client and its
 // own snapshot of the users file.
-func instance(t *testing.T, st quarantine.Store, usersPath string) *directory.Accounts {
+func instance(t testing.TB, st quarantine.Store, usersPath string) *directory.Accounts {
 	t.Helper()
 	d, err := directory.Load(usersPath)
 	if err != nil {
@@ -53,7 +53,7 @@ func instance(t *testing.T, st quarantine.Store, usersPath string) *directory.Ac
 
 // redisStores opens two store clients on one Redis prefix, as two
 // instances behind a load balancer.
-func redisStores(t *testing.T) (quarantine.Store, quarantine.Store) {
+func redisStores(t testing.TB) (quarantine.Store, quarantine.Store) {
 	t.Helper()
 	prefix := testenv.UniqueName(t, "dir")
 	open := func() quarantine.Store {

@@ -45,12 +45,18 @@ type Auditor interface {
 	Prepare(evs ...audit.Event) []audit.Event
 }
 
-// Notifier tells people about held mail (the approvals UI's notices).
+// Notifier tells people about held mail (the approvals UI's notices). It
+// gets the record only: what it says comes from what was stored.
 type Notifier interface {
-	// Held is called after a message was stored as held or quarantined.
-	Held(ctx context.Context, m *quarantine.Message, d *policy.Decision)
-	// Rejected is called after a message was refused by a reject rule.
-	Rejected(ctx context.Context, m *quarantine.Message, d *policy.Decision)
+	// Held is called after a message was stored as held or quarantined
+	// (with NoticeDue set), after the client got its reply. It returns
+	// nil once every notice is queued; it may be called again for the
+	// same message (quarantine.SweeperOptions.OnNoticeDue) and must then
+	// queue nothing twice.
+	Held(ctx context.Context, m *quarantine.Message) error
+	// Rejected is called after a message was refused by a reject rule;
+	// m was not stored.
+	Rejected(ctx context.Context, m *quarantine.Message)
 }
 
 // Options configures a Gateway. Relay, Scanner, Policy and Store are required.

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 
 	"github.com/oklog/ulid/v2"
@@ -29,15 +28,31 @@ var heldStates = map[policy.Action]quarantine.State{
 func (g *Gateway) hold(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger, evs ...audit.Event) smtpd.Reply {
 	rec := record(m, hdr, res, d, heldStates[d.Action])
 	rec.HoldUntil = d.Deadline(m.Received)
+	// The duty to notify commits with the hold (outbox): if okuri stops
+	// before the notices below are queued, the sweeper queues them.
+	rec.NoticeDue = g.o.Notifier != nil
 	if err := g.o.Store.Put(ctx, rec, m.Body.Reader(), g.storeEvents(evs...)...); err != nil {
 		return g.storeFailed(m, err, log)
 	}
 	g.metrics.outcome("held")
 	log.Info("message held", "id", rec.ID, "state", string(rec.State), "deadline", rec.HoldUntil)
 	if g.o.Notifier != nil {
-		g.o.Notifier.Held(ctx, rec, d)
+		g.background(ctx, func(ctx context.Context) { g.notify(ctx, rec, log) })
 	}
 	return replyFor(resHeld, replyInfo{Ref: m.QueueID, HeldID: rec.ID, Decision: d})
+}
+
+// notify queues the notices of a held message and then clears its
+// NoticeDue. It runs after the reply: the hold is durable and so is the
+// duty to notify, which the sweeper takes over when this fails.
+func (g *Gateway) notify(ctx context.Context, rec *quarantine.Message, log *slog.Logger) {
+	if err := g.o.Notifier.Held(ctx, rec); err != nil {
+		log.Warn("notices not queued yet; the sweeper retries", "id", rec.ID, "err", err)
+		return
+	}
+	if err := g.o.Store.NoticesQueued(ctx, rec.ID); err != nil {
+		log.Warn("notices queued but not marked; the sweeper may queue them again (same ids)", "id", rec.ID, "err", err)
+	}
 }
 
 func (g *Gateway) reject(ctx context.Context, m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, log *slog.Logger) smtpd.Reply {
@@ -47,7 +62,7 @@ func (g *Gateway) reject(ctx context.Context, m *smtpd.Message, hdr quarantine.H
 		log.Error("audit: rejection event not recorded", "err", err)
 	}
 	if g.o.Notifier != nil {
-		g.o.Notifier.Rejected(ctx, record(m, hdr, res, d, quarantine.StateRejected), d)
+		g.o.Notifier.Rejected(ctx, record(m, hdr, res, d, quarantine.StateRejected))
 	}
 	return replyFor(resRejected, replyInfo{Ref: m.QueueID, Decision: d})
 }
@@ -62,16 +77,18 @@ func (g *Gateway) storeFailed(m *smtpd.Message, err error, log *slog.Logger) smt
 
 // record builds the quarantine record of a message and its decision.
 func record(m *smtpd.Message, hdr quarantine.Headers, res *scan.Result, d *policy.Decision, st quarantine.State) *quarantine.Message {
-	pj, _ := json.Marshal(d) // plain data: cannot fail
 	rec := &quarantine.Message{
 		ID: storeID(m.QueueID), Received: m.Received, From: m.From, To: append([]string(nil), m.To...),
 		Headers: hdr, AuthUser: m.User, ClientIP: m.ClientIP.String(),
 		Group: d.ApproverGroup, State: st,
 		Decision: quarantine.Decision{
 			Action: string(d.Action), Rule: d.Rule, Verdict: d.Verdict,
-			Explanation: d.Text(), Findings: findings(res), Policy: pj, Rewrite: storedPlan(d.Rewrite),
+			Explanation: d.Text(), Findings: findings(res), Rewrite: storedPlan(d.Rewrite), Explain: explain(d, m),
 		},
 		Parts: parts(res),
+	}
+	if res != nil {
+		rec.Preview, rec.PreviewTruncated = res.Preview, res.PreviewTruncated
 	}
 	return rec
 }

@@ -75,7 +75,14 @@ func newMsg(state State, user string, to ...string) *Message {
 		Headers: Headers{From: user + "@office.example", To: strings.Join(to, ", "), Subject: "見積書 quote", MessageID: "<x@office.example>"},
 		Decision: Decision{Action: "approval", Rule: "pii-attachment", Verdict: "personal_data", Explanation: "顧客リスト",
 			Findings: []Finding{{Kind: "phone", Count: 12, Samples: []string{"090-****-5678"}}},
-			Rewrite:  &RewritePlan{V: 1, ForceBCC: true, Internal: []string{"office.example"}, Add: []HeaderField{{Name: "X-Okuri-Rule", Value: "pii-attachment"}}}},
+			Rewrite:  &RewritePlan{V: 1, ForceBCC: true, Internal: []string{"office.example"}, Add: []HeaderField{{Name: "X-Okuri-Rule", Value: "pii-attachment"}}},
+			Explain: &Explain{V: 1, ReasonJA: "個人情報（個人データ）が含まれるため", ReasonEN: "contains personal data",
+				Kinds: map[string]int{"phone": 12}, Records: 12, Approvers: []string{"boss@office.example"}, External: 1,
+				ExternalDomains: []string{"example.com"}, FirstTimeDomains: []string{"example.com"},
+				Rules: []RuleResult{{Index: 1, Name: "pii-attachment", Action: "hold_approval", ActionJA: "上長承認", ActionEN: "supervisor approval",
+					Matched: true, Effect: "applied", Conds: []Condition{{Key: "min_records", Want: "≥ 10", Got: "12", OK: true}}}},
+				Deliveries: []DeliveryPreview{{Rcpts: to, To: ""}}}},
+		Preview: "いつもお世話になっております。",
 		Parts: []Part{{Path: "1", Type: "text/plain", Size: 40, Verdict: "clean"},
 			{Path: "2", Name: "顧客.zip", Type: "application/zip", Size: 900, Attachment: true, Verdict: "personal_data"},
 			{Path: "2/顧客.zip/list.csv", Name: "list.csv", Type: "csv", Size: 2000, Attachment: true, Verdict: "personal_data"}},
@@ -141,6 +148,10 @@ func testPutGetOpen(t *testing.T, open opener) {
 	// self-check and the release read nothing else (issue 14).
 	if !reflect.DeepEqual(g.Parts, m.Parts) || !reflect.DeepEqual(g.Decision.Rewrite, m.Decision.Rewrite) {
 		t.Fatalf("parts %+v rewrite %+v, want %+v %+v", g.Parts, g.Decision.Rewrite, m.Parts, m.Decision.Rewrite)
+	}
+	// So do the explanation and preview the pages show.
+	if !reflect.DeepEqual(g.Decision.Explain, m.Decision.Explain) || g.Preview != m.Preview {
+		t.Fatalf("explain %+v preview %q, want %+v %q", g.Decision.Explain, g.Preview, m.Decision.Explain, m.Preview)
 	}
 	if got := readBody(t, s, m.ID); got != body {
 		t.Fatalf("body differs: %d bytes, want %d", len(got), len(body))

@@ -3,6 +3,7 @@ package quarantine
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -283,6 +284,32 @@ func (c *core) DueHolds(ctx context.Context, now time.Time, limit int) ([]string
 		ids[i] = memberID(m)
 	}
 	return ids, nil
+}
+
+func (c *core) NoticesDue(ctx context.Context, before time.Time, limit int) ([]string, error) {
+	members, err := c.b.scanAsc(ctx, ixNotice, tsMember(before, "~"), limit)
+	if err != nil {
+		return nil, fmt.Errorf("notices due: %w", err)
+	}
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = memberID(m)
+	}
+	return ids, nil
+}
+
+func (c *core) NoticesQueued(ctx context.Context, id string) error {
+	_, err := c.b.update(ctx, id, func(m *Message) (*effects, error) {
+		if !m.NoticeDue {
+			return nil, errSkip
+		}
+		m.NoticeDue = false
+		return &effects{}, nil
+	})
+	if err != nil && !errors.Is(err, errSkip) {
+		return fmt.Errorf("notices queued %s: %w", id, err)
+	}
+	return nil
 }
 
 func (c *core) PurgeBodies(ctx context.Context, before time.Time, limit int) (int, error) {

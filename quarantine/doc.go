@@ -66,9 +66,21 @@
 // named under their container), and Decision.Rewrite is the header
 // rewrite, in a versioned form this package owns (RewritePlan, "v": 1),
 // so a message held before an upgrade is released as it was decided.
+// Decision.Explain (Explain, "v": 1) is why it was held — reason, kinds
+// and counts, domains, each rule's conditions, the deliveries' visible
+// To/Cc — and Message.Headers and Message.Preview are the display header
+// fields and the start of the body text as the gateway and scanner
+// decoded them. The approvals UI renders from these alone: it parses no
+// MIME and imports no policy package.
 // Records written before these existed carry the policy decision as JSON
-// (Decision.Policy); Message.RewritePlan reads its rewrite, and the UI
-// falls back to walking the body for their attachments.
+// (Decision.Policy); Message.RewritePlan and Message.Explain read it.
+//
+// A held record may also carry NoticeDue, the duty to send its notices,
+// committed with the hold (the outbox pattern): whoever queues the
+// notices clears it (Store.NoticesQueued), and the sweeper hands records
+// still carrying it after SweeperOptions.NoticeGrace to
+// SweeperOptions.OnNoticeDue, so a crash between the hold and its
+// notices loses none.
 //
 // # Storage layout
 //

@@ -225,6 +225,9 @@ const (
 	ixHold  = "hold" // held_* messages by deadline
 	ixTerm  = "term" // terminal messages with a body, by terminal time
 	ixTomb  = "tomb" // tombstones, by terminal time
+	// ixNotice: messages whose notices are still to be queued, by
+	// receive time.
+	ixNotice = "notice"
 )
 
 func tsMember(t time.Time, id string) string {
@@ -248,6 +251,9 @@ func indexEntries(m *Message) []ixEntry {
 	}
 	if m.Group != "" {
 		l = append(l, ixEntry{ixGroup + m.Group, m.ID}, ixEntry{ixGS + m.Group + ixSep + string(m.State), m.ID})
+	}
+	if m.NoticeDue {
+		l = append(l, ixEntry{ixNotice, tsMember(m.Received, m.ID)})
 	}
 	switch {
 	case m.State == StateQueued && !m.Purged:

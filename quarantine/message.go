@@ -110,9 +110,12 @@ type Decision struct {
 	// after release; nil in records written before it was kept (read
 	// them with Message.RewritePlan).
 	Rewrite *RewritePlan `json:"rewrite,omitempty"`
-	// Policy is the full policy decision (policy.Decision as JSON), kept
-	// for the UI's structured explanation. Delivery does not read it,
-	// except through RewritePlan for records without Rewrite.
+	// Explain is why the message was held, for pages and notices; nil in
+	// records written before it was kept (read them with Message.Explain).
+	Explain *Explain `json:"explain,omitempty"`
+	// Policy is the full policy decision (policy.Decision as JSON) that
+	// records written before Rewrite and Explain carried. It is no longer
+	// written; RewritePlan and Explain read it for such records.
 	Policy json.RawMessage `json:"policy,omitempty"`
 }
 
@@ -180,6 +183,19 @@ type Message struct {
 	// Parts are the scanner's parts, in scan order; empty for records
 	// written before they were kept and for okuri's own mail.
 	Parts []Part `json:"parts,omitempty"`
+	// Preview is the start of the body text as the scanner decoded it
+	// (the first text part; HTML reduced to its text), at most
+	// MaxPreview bytes; PreviewTruncated says the body went on.
+	Preview          string `json:"preview,omitempty"`
+	PreviewTruncated bool   `json:"preview_truncated,omitempty"`
+
+	// NoticeDue says the notices about this message (to its sender,
+	// approvers, the security team) are still to be queued. The gateway
+	// sets it in the record it holds, so the obligation to tell people
+	// commits with the hold (the outbox pattern): a crash after the
+	// commit and before the notices were queued leaves it set, and the
+	// sweeper queues them (SweeperOptions.OnNoticeDue).
+	NoticeDue bool `json:"notice_due,omitempty"`
 
 	State     State          `json:"state"`
 	History   []HistoryEntry `json:"history,omitempty"`
@@ -202,6 +218,10 @@ type Message struct {
 
 	Version int64 `json:"version"` // incremented by every change; for the UI's optimistic checks
 }
+
+// MaxPreview bounds Message.Preview: the page shows the start of the
+// body to recognise the message, not all of it.
+const MaxPreview = 32 << 10
 
 // Pending returns the addresses still to be delivered.
 func (m *Message) Pending() []string {
@@ -257,6 +277,9 @@ func (m *Message) clone() *Message {
 		p.Internal = append([]string(nil), p.Internal...)
 		p.Add = append([]HeaderField(nil), p.Add...)
 		c.Decision.Rewrite = &p
+	}
+	if m.Decision.Explain != nil {
+		c.Decision.Explain = m.Decision.Explain.clone()
 	}
 	return &c
 }

@@ -81,6 +81,15 @@ type Store interface {
 	// DueHolds returns ids of held messages whose deadline is at or before now.
 	DueHolds(ctx context.Context, now time.Time, limit int) ([]string, error)
 
+	// NoticesDue returns ids of messages stored with NoticeDue set before
+	// t whose notices were not reported queued yet (NoticesQueued), oldest
+	// first.
+	NoticesDue(ctx context.Context, before time.Time, limit int) ([]string, error)
+
+	// NoticesQueued clears a message's NoticeDue: its notices are queued.
+	// A message without NoticeDue is left as it is.
+	NoticesQueued(ctx context.Context, id string) error
+
 	// PurgeBodies removes the bodies of up to limit terminal messages that
 	// ended before t, keeping their records as tombstones.
 	PurgeBodies(ctx context.Context, before time.Time, limit int) (int, error)

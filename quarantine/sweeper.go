@@ -26,6 +26,16 @@ type SweeperOptions struct {
 	// OnExpired is called after a held_selfcheck or held_approval message
 	// expired (the approvals issue sends the notice); errors are its own.
 	OnExpired func(ctx context.Context, m *Message)
+	// OnNoticeDue queues the notices of a message stored with NoticeDue
+	// that nobody reported queued within NoticeGrace of its receipt
+	// (okuri stopped between the hold's commit and its notices); when it
+	// returns nil the flag is cleared, else the next pass tries again.
+	// It must be idempotent: the notices may have gone out before the
+	// crash. Nil: the sweeper leaves such messages alone.
+	OnNoticeDue func(ctx context.Context, m *Message) error
+	// NoticeGrace is how long the gateway has to queue a held message's
+	// notices itself before the sweeper does (default 1m).
+	NoticeGrace time.Duration
 	// OnQueued is called after a held_delay message was released to the
 	// queue; wire it to Worker.Kick.
 	OnQueued func()
@@ -44,6 +54,8 @@ type Sweeper struct {
 // SweepStats counts what one pass did.
 type SweepStats struct {
 	Released, Expired, Purged, Deleted, Sessions int
+	// Notices counts messages whose lost notices were queued.
+	Notices int
 }
 
 // NewSweeper fills in defaults.
@@ -53,6 +65,9 @@ func NewSweeper(o SweeperOptions) (*Sweeper, error) {
 	}
 	if o.Interval <= 0 {
 		o.Interval = time.Minute
+	}
+	if o.NoticeGrace <= 0 {
+		o.NoticeGrace = time.Minute
 	}
 	if o.BodyRetention == 0 {
 		o.BodyRetention = 90 * 24 * time.Hour
@@ -75,7 +90,7 @@ func NewSweeper(o SweeperOptions) (*Sweeper, error) {
 	}
 	actions := promauto.With(reg).NewCounterVec(prometheus.CounterOpts{
 		Name: "okuri_quarantine_sweeper_actions_total",
-		Help: "Sweeper actions: released (held_delay deadline), expired, purged (body), deleted (tombstone).",
+		Help: "Sweeper actions: released (held_delay deadline), expired, purged (body), deleted (tombstone), notices (lost notices queued).",
 	}, []string{"action"})
 	return &Sweeper{o: o, actions: actions}, nil
 }
@@ -89,7 +104,7 @@ func (s *Sweeper) Run(ctx context.Context) error {
 		if err != nil && ctx.Err() == nil {
 			s.o.Logger.Error("quarantine: sweep", "err", err)
 		} else if st != (SweepStats{}) {
-			s.o.Logger.Info("quarantine: sweep", "released", st.Released, "expired", st.Expired, "purged", st.Purged, "deleted", st.Deleted)
+			s.o.Logger.Info("quarantine: sweep", "released", st.Released, "expired", st.Expired, "purged", st.Purged, "deleted", st.Deleted, "notices", st.Notices)
 		}
 		select {
 		case <-ctx.Done():
@@ -104,7 +119,7 @@ const sweepBatch = 500
 // RunOnce makes one pass: due holds, then retention.
 func (s *Sweeper) RunOnce(ctx context.Context) (SweepStats, error) {
 	st, err := s.runOnce(ctx)
-	for k, v := range map[string]int{"released": st.Released, "expired": st.Expired, "purged": st.Purged, "deleted": st.Deleted} {
+	for k, v := range map[string]int{"released": st.Released, "expired": st.Expired, "purged": st.Purged, "deleted": st.Deleted, "notices": st.Notices} {
 		s.actions.WithLabelValues(k).Add(float64(v))
 	}
 	return st, err
@@ -153,6 +168,11 @@ func (s *Sweeper) runOnce(ctx context.Context) (SweepStats, error) {
 			break
 		}
 	}
+	n, err := s.queueLostNotices(ctx, now)
+	st.Notices = n
+	if err != nil {
+		return st, err
+	}
 	if s.o.BodyRetention > 0 {
 		for {
 			n, err := s.o.Store.PurgeBodies(ctx, now.Add(-s.o.BodyRetention), sweepBatch)
@@ -187,4 +207,36 @@ func (s *Sweeper) runOnce(ctx context.Context) (SweepStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// queueLostNotices hands OnNoticeDue the messages whose notices are
+// overdue and clears their flag once it queued them. One pass handles at
+// most sweepBatch: a failing hook must not keep the sweeper from the
+// rest of its work.
+func (s *Sweeper) queueLostNotices(ctx context.Context, now time.Time) (int, error) {
+	if s.o.OnNoticeDue == nil {
+		return 0, nil
+	}
+	ids, err := s.o.Store.NoticesDue(ctx, now.Add(-s.o.NoticeGrace), sweepBatch)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		m, err := s.o.Store.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return n, err
+		}
+		if err := s.o.OnNoticeDue(ctx, m); err != nil {
+			s.o.Logger.Warn("quarantine: notices still not queued", "id", id, "err", err)
+			continue
+		}
+		if err := s.o.Store.NoticesQueued(ctx, id); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"encoding/base32"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -29,7 +28,6 @@ import (
 	"github.com/okuri/okuri/gateway"
 	"github.com/okuri/okuri/internal/smtpsink"
 	"github.com/okuri/okuri/internal/testenv"
-	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 	"github.com/okuri/okuri/relay"
 )
@@ -171,29 +169,32 @@ const uiMail = "From: Alice <alice@agency.test>\r\nTo: =?UTF-8?B?5bGx55Sw?= <yam
 // calls the notifier as the gateway does.
 func (e *uiEnv) holdMessage(state quarantine.State) *quarantine.Message {
 	e.t.Helper()
-	action := map[quarantine.State]policy.Action{quarantine.StateHeldSelfCheck: policy.HoldSelfCheck,
-		quarantine.StateHeldApproval: policy.HoldApproval, quarantine.StateQuarantined: policy.Quarantine}[state]
-	d := &policy.Decision{
-		Action: action, Rule: "pii-external", Hold: 24 * time.Hour, Verdict: "personal_data",
-		Kinds: map[string]int{"name": 1, "phone": 1}, Records: 1,
-		Approvers: []string{uiApprover}, ApproverGroup: "sales",
-		Rewrite: policy.Rewrite{ForceBCC: true, Internal: []string{"agency.test"}},
-		Explanation: policy.Explanation{Action: action, Rule: "pii-external",
-			Facts: policy.FactsSummary{Recipients: 3, External: 2, VisibleExternal: 2, VisibleIndividuals: 2,
-				ExternalDomains: []string{"customer-one.test", "customer-two.test"}, FirstTimeDomains: []string{"customer-two.test"},
-				Lookalikes: []string{"customer-two.test ~ customer-too.test"}, Verdict: "personal_data", Records: 1, Attachments: 1},
-			Rules: []policy.RuleResult{{Index: 1, Name: "pii-external", Mode: "enforce", Action: action, Matched: true, Effect: "applied",
-				Conditions: []policy.Condition{{Key: "content", Want: "personal_data", Got: "personal_data", OK: true},
-					{Key: "first_time_domain", Want: "yes", Got: "customer-two.test", OK: true}}}}},
-	}
-	pj, _ := json.Marshal(d)
+	action := map[quarantine.State]string{quarantine.StateHeldSelfCheck: "hold_selfcheck",
+		quarantine.StateHeldApproval: "hold_approval", quarantine.StateQuarantined: "quarantine"}[state]
+	// What the gateway records for this decision and uiMail: the
+	// explanation (quarantine.Explain v1), the scanner's parts and text.
+	d := &quarantine.Explain{V: 1, ReasonJA: "個人情報（個人データ）が含まれる、初めての送信先が含まれるため",
+		ReasonEN: "contains personal data, includes a first-time recipient",
+		Kinds:    map[string]int{"name": 1, "phone": 1}, Records: 1, Approvers: []string{uiApprover},
+		External: 2, VisibleIndividuals: 2,
+		ExternalDomains: []string{"customer-one.test", "customer-two.test"}, FirstTimeDomains: []string{"customer-two.test"},
+		Lookalikes: []string{"customer-two.test ~ customer-too.test"},
+		Rules: []quarantine.RuleResult{{Index: 1, Name: "pii-external", Action: action, Matched: true, Effect: "applied",
+			Conds: []quarantine.Condition{{Key: "content", Want: "personal_data", Got: "personal_data", OK: true},
+				{Key: "first_time_domain", Want: "yes", Got: "customer-two.test", OK: true}}}},
+		Deliveries: []quarantine.DeliveryPreview{{Rcpts: []string{"yamada@customer-one.test", "sato@customer-two.test", "carol@agency.test"},
+			Cc: "carol@agency.test"}}}
 	now := time.Now()
 	m := &quarantine.Message{
 		Received: now, From: uiSender, AuthUser: uiSender, Group: "sales", State: state,
 		To:      []string{"yamada@customer-one.test", "sato@customer-two.test", "carol@agency.test"},
 		Headers: quarantine.Headers{From: "Alice <alice@agency.test>", To: "山田 <yamada@customer-one.test>, sato@customer-two.test", Cc: "carol@agency.test", Subject: "顧客リストを送ります"},
-		Decision: quarantine.Decision{Action: string(action), Rule: "pii-external", Verdict: "personal_data", Explanation: d.Text(), Policy: pj,
+		Decision: quarantine.Decision{Action: action, Rule: "pii-external", Verdict: "personal_data", Explanation: "held by rule pii-external", Explain: d,
+			Rewrite:  &quarantine.RewritePlan{V: 1, ForceBCC: true, Internal: []string{"agency.test"}},
 			Findings: []quarantine.Finding{{Kind: "name", Count: 1, Samples: []string{"山田**"}, Where: "customers.csv"}, {Kind: "phone", Count: 1, Samples: []string{"090-****-5678"}, Where: "customers.csv"}}},
+		Parts: []quarantine.Part{{Path: "1", Type: "text/html", Size: 133, Verdict: "clean"},
+			{Path: "2", Name: "customers.csv", Type: "text/csv", Size: 41, Attachment: true, Verdict: "personal_data"}},
+		Preview: "いつもお世話になっております。\n顧客リストを添付します。",
 	}
 	if state.Held() {
 		m.HoldUntil = now.Add(24 * time.Hour)
@@ -201,7 +202,7 @@ func (e *uiEnv) holdMessage(state quarantine.State) *quarantine.Message {
 	if err := e.Store.Put(context.Background(), m, strings.NewReader(uiMail)); err != nil {
 		e.t.Fatal(err)
 	}
-	e.UI.Held(context.Background(), m, d)
+	e.UI.Held(context.Background(), m)
 	return m
 }
 

@@ -3,7 +3,6 @@ package test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime/quotedprintable"
@@ -54,17 +53,13 @@ func (e *uiEnv) holdLong(state quarantine.State) *quarantine.Message {
 	action := map[quarantine.State]policy.Action{quarantine.StateHeldSelfCheck: policy.HoldSelfCheck, quarantine.StateHeldDelay: policy.Delay,
 		quarantine.StateHeldApproval: policy.HoldApproval, quarantine.StateQuarantined: policy.Quarantine}[state]
 	dom := "very-long-customer-domain-name-for-testing.example.co.jp"
-	d := &policy.Decision{Action: action, Rule: "pii-external", Hold: 24 * time.Hour, Verdict: "personal_data",
-		Kinds: map[string]int{"name": 20, "birth_date": 20, "phone": 20}, Records: 20,
-		Approvers: []string{uiApprover}, ApproverGroup: "sales",
-		Rewrite: policy.Rewrite{ForceBCC: true, Internal: []string{"agency.test"}},
-		Explanation: policy.Explanation{Action: action, Rule: "pii-external",
-			Facts: policy.FactsSummary{Recipients: 3, External: 2, VisibleExternal: 2, ExternalDomains: []string{dom, "customer-two.test"},
-				FirstTimeDomains: []string{dom}, Verdict: "personal_data", Records: 20, Attachments: 1, Keywords: []string{"社外秘"}},
-			Rules: []policy.RuleResult{{Index: 1, Name: "pii-external", Mode: "enforce", Action: action, Matched: true, Effect: "applied",
-				Conditions: []policy.Condition{{Key: "content", Want: "personal_data", Got: "personal_data", OK: true},
-					{Key: "min_records", Want: "≥ 5", Got: "20", OK: true}}}}}}
-	pj, _ := json.Marshal(d)
+	// What the gateway records (quarantine.Explain v1) for this decision.
+	d := &quarantine.Explain{V: 1, ReasonJA: "個人情報（個人データ）が含まれるため", ReasonEN: "contains personal data",
+		Kinds: map[string]int{"name": 20, "birth_date": 20, "phone": 20}, Records: 20, Approvers: []string{uiApprover},
+		External: 2, ExternalDomains: []string{dom, "customer-two.test"}, FirstTimeDomains: []string{dom}, Keywords: []string{"社外秘"},
+		Rules: []quarantine.RuleResult{{Index: 1, Name: "pii-external", Action: string(action), Matched: true, Effect: "applied",
+			Conds: []quarantine.Condition{{Key: "content", Want: "personal_data", Got: "personal_data", OK: true},
+				{Key: "min_records", Want: "≥ 5", Got: "20", OK: true}}}}}
 	var fs []quarantine.Finding
 	for _, c := range []struct{ k, col string }{{"name", "氏名"}, {"birth_date", "生年月日"}, {"phone", "電話番号"}} {
 		fs = append(fs, quarantine.Finding{Kind: c.k, Count: 20, Records: 20, Column: c.col, Where: longFile, Samples: []string{"***"}})
@@ -73,15 +68,18 @@ func (e *uiEnv) holdLong(state quarantine.State) *quarantine.Message {
 	m := &quarantine.Message{Received: now, From: uiSender, AuthUser: uiSender, Group: "sales", State: state,
 		To:      []string{longRcpt, "sato@customer-two.test", "carol@agency.test"},
 		Headers: quarantine.Headers{From: "Alice <alice@agency.test>", To: longRcpt + ", sato@customer-two.test", Cc: "carol@agency.test", Subject: longSubject},
-		Decision: quarantine.Decision{Action: string(action), Rule: "pii-external", Verdict: "personal_data", Explanation: d.Text(), Policy: pj,
-			Findings: fs}}
+		Decision: quarantine.Decision{Action: string(action), Rule: "pii-external", Verdict: "personal_data", Explanation: "held by rule pii-external", Explain: d,
+			Rewrite: &quarantine.RewritePlan{V: 1, ForceBCC: true, Internal: []string{"agency.test"}}, Findings: fs},
+		Parts: []quarantine.Part{{Path: "1", Type: "text/plain", Size: 150, Verdict: "clean"},
+			{Path: "2", Name: longFile, Type: "text/csv", Size: 70, Attachment: true, Verdict: "personal_data"}},
+		Preview: "いつもお世話になっております。https://very-long-customer-domain-name-for-testing.example.co.jp/path/to/a/very/long/page/that/does/not/wrap/at/all"}
 	if state.Held() {
 		m.HoldUntil = now.Add(24 * time.Hour)
 	}
 	if err := e.Store.Put(context.Background(), m, strings.NewReader(longMail)); err != nil {
 		e.t.Fatal(err)
 	}
-	e.UI.Held(context.Background(), m, d)
+	e.UI.Held(context.Background(), m)
 	return m
 }
 

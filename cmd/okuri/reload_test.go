@@ -7,6 +7,7 @@ import (
 
 	"github.com/okuri/okuri/config"
 	"github.com/okuri/okuri/policy/extract/pdf"
+	"github.com/okuri/okuri/policy/scan"
 )
 
 func TestRestartOnly(t *testing.T) {
@@ -49,5 +50,18 @@ func TestScanOptionsPDFMemory(t *testing.T) {
 	cfg.Scan.MaxPDFMemory = 256 << 20
 	if got := scanOptions(cfg).PDFMemoryLimit; got != 256<<20 {
 		t.Errorf("PDFMemoryLimit = %d, want 256 MiB", got)
+	}
+}
+
+// TestScanOptionsPDFWorkers: scan.pdf_workers reaches the scanner, and
+// its default is the scanner's.
+func TestScanOptionsPDFWorkers(t *testing.T) {
+	cfg := config.Default()
+	if got, want := scanOptions(cfg).PDFWorkers, scan.DefaultOptions().PDFWorkers; got != want {
+		t.Errorf("default PDFWorkers = %d, want %d", got, want)
+	}
+	cfg.Scan.PDFWorkers = 4
+	if got := scanOptions(cfg).PDFWorkers; got != 4 {
+		t.Errorf("PDFWorkers = %d, want 4", got)
 	}
 }

@@ -156,6 +156,7 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 	}
 	var notifier gateway.Notifier
 	var onExpired func(context.Context, *quarantine.Message)
+	var onNoticeDue func(context.Context, *quarantine.Message) error
 	if cfg.UI.Listen != "" {
 		a.ui, err = approvalsui.New(approvalsui.Options{
 			Config: cfg, Store: st, Audit: a.backend.audit, AuditLog: a.backend.audit, Directory: a.dir.Load, Accounts: accounts,
@@ -165,11 +166,11 @@ func start(cfg *config.Config, log *slog.Logger) (*app, error) {
 			a.close()
 			return nil, err
 		}
-		notifier, onExpired = a.ui, a.ui.OnExpired
+		notifier, onExpired, onNoticeDue = a.ui, a.ui.OnExpired, a.ui.Held
 	}
 	sweeper, err := quarantine.NewSweeper(quarantine.SweeperOptions{
 		Store: st, BodyRetention: cfg.Retention.Bodies.D(), RecordRetention: cfg.Retention.Records.D(),
-		OnQueued: worker.Kick, OnExpired: onExpired, Logger: log,
+		OnQueued: worker.Kick, OnExpired: onExpired, OnNoticeDue: onNoticeDue, Logger: log,
 	})
 	if err != nil {
 		a.close()

@@ -107,6 +107,7 @@ func scanOptions(cfg *config.Config) scan.Options {
 		Timeout: s.Timeout.D(),
 	}
 	o.PDFMemoryLimit = int64(s.MaxPDFMemory)
+	o.PDFWorkers = s.PDFWorkers
 	o.Detect.OwnDomains = cfg.Domains.Internal
 	o.TempDir = filepath.Join(cfg.DataDir, "spool")
 	// PDFium's WebAssembly is compiled on the first PDF (≈ 4 s on this

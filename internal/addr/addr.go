@@ -124,3 +124,19 @@ func Key(address string) string {
 	}
 	return strings.ToLower(s[:at]) + "@" + d
 }
+
+// IsInternal reports whether address a is in one of domains (or, with
+// subdomains, below one). An address without a domain is not internal.
+func IsInternal(a string, domains []string, subdomains bool) bool {
+	d := Domain(a)
+	if d == "" {
+		return false
+	}
+	for _, id := range domains {
+		id = NormalizeDomain(id)
+		if id != "" && (d == id || subdomains && strings.HasSuffix(d, "."+id)) {
+			return true
+		}
+	}
+	return false
+}

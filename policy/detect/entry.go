@@ -62,6 +62,27 @@ func bulletName(line []byte) []byte {
 	return nil
 }
 
+// skipBullet returns the index after a bullet and the spaces after it at
+// b[i:le], or i when the line does not start with a bullet.
+func skipBullet(b []byte, i, le int) int {
+	if i >= le || (b[i] != 0xE2 && b[i] != 0xE3 && b[i] != 0xEF && b[i] != '-' && b[i] != '*') {
+		return i
+	}
+	for _, bl := range entryBullets {
+		if bytes.HasPrefix(b[i:le], []byte(bl)) {
+			j := i + len(bl)
+			for j < le && b[j] == ' ' {
+				j++
+			}
+			for j+3 <= le && string(b[j:j+3]) == "\u3000" {
+				j += 3
+			}
+			return j
+		}
+	}
+	return i
+}
+
 // entryLine notes an entry's name line; it runs at the end of every
 // line that is not a table row.
 func (t *Text) entryLine(line []byte) {
@@ -134,4 +155,37 @@ func trimEra(s []byte) []byte {
 		}
 	}
 	return s
+}
+
+// nameDate reports a date of birth year y written right after the
+// person's name that opens its line, as a memo lists people
+// (・原田 誠様　S.49.5.2　静岡県…). The year keeps out the dates of
+// visits and deadlines next to a name, as entryDate does.
+func (t *Text) nameDate(b []byte, ls int, tk *numTok, y int) bool {
+	if y > t.e.bornBy || tk.start-ls > 64 {
+		return false
+	}
+	pre := trimEra(b[ls:tk.start])
+	head := bytes.TrimRight(pre, " \t")
+	for bytes.HasSuffix(head, []byte("\u3000")) {
+		head = bytes.TrimRight(head[:len(head)-3], " \t")
+	}
+	if len(head) == len(pre) {
+		return false // the date is not a field of its own
+	}
+	honor := false
+	for _, h := range [...]string{"様", "さん", "殿"} {
+		if bytes.HasSuffix(head, []byte(h)) {
+			head, honor = head[:len(head)-len(h)], true
+			break
+		}
+	}
+	i := skipBullet(head, 0, len(head))
+	e, kanji, kana, runes := nameRun(head, i, len(head))
+	if e != len(head) || runes < 2 || runes > 9 || (kanji == 0 && kana < 4) {
+		return false
+	}
+	w := head[i:e]
+	spaced := bytes.IndexByte(w, ' ') >= 0 || bytes.Contains(w, []byte("\u3000"))
+	return (honor || spaced && runes >= 3) && !notPerson(w)
 }

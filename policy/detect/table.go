@@ -310,6 +310,12 @@ func (t *Table) classify(final bool) {
 	if hdrRow >= 0 {
 		t.staff, t.home = staffHeader(rows[hdrRow])
 	}
+	if !t.staff {
+		// a roster printed without its heading, or under one the header
+		// finder does not know (担当者 / 役職 / 直通), still lists its
+		// staff's job titles
+		t.staff = titleColumn(data, ncol)
+	}
 	t.dropLoneNumbers(data)
 	// Nothing recognisable and no header: the sheet may open with notes
 	// or another block. Look again at the next rows, a bounded number of
@@ -560,6 +566,39 @@ var (
 	staffWords = [...]string{"所属", "部署", "部門", "内線", "勤務地", "勤務先", "役職", "職位", "社員番号", "従業員番号", "extension", "department"}
 	homeWords  = [...]string{"自宅", "現住所", "個人", "私用", "緊急連絡", "home", "private"}
 )
+
+// jobTitles end the cells of a job-title column (営業課長, 主任,
+// 支店長代理): the people of the table are staff at work.
+var jobTitles = [...]string{"社長", "会長", "取締役", "専務", "常務", "執行役員", "部長", "次長", "課長", "係長", "主任",
+	"主査", "主事", "支店長", "所長", "店長", "室長", "参事", "代理", "顧問", "センター長", "マネージャー", "リーダー"}
+
+// titleColumn reports a column of the rows whose cells are mostly job
+// titles: at least minTitles of them, and more than half of the
+// column's non-empty cells. Classification runs once per table, on a
+// bounded window of rows.
+func titleColumn(rows [][][]byte, ncol int) bool {
+	const minTitles = 3
+	for ci := range ncol {
+		titles, filled := 0, 0
+		for _, r := range rows {
+			if ci >= len(r) {
+				continue
+			}
+			c := trimSpace(r[ci])
+			if len(c) == 0 {
+				continue
+			}
+			filled++
+			if len(c) <= 24 && slices.ContainsFunc(jobTitles[:], func(w string) bool { return bytes.HasSuffix(c, []byte(w)) }) {
+				titles++
+			}
+		}
+		if titles >= minTitles && titles*2 > filled {
+			return true
+		}
+	}
+	return false
+}
 
 // staffHeader looks for staffWords and homeWords in a header row.
 func staffHeader(row [][]byte) (staff, home bool) {

@@ -115,7 +115,7 @@ func (t *Text) decide(b []byte, ls int, tk *numTok, c cand, y int) bool {
 	case c&candBizPhone != 0:
 		return true
 	case c&(candDate|candDate8) != 0:
-		if bornAfter(b, tk.end) || labelled(cBirth) || t.entryDate(b, ls, tk, y) {
+		if bornAfter(b, tk.end) || labelled(cBirth) || t.entryDate(b, ls, tk, y) || t.nameDate(b, ls, tk, y) {
 			t.match(kBirthDate, func() string { return maskTok(tk, 0, 0) })
 			return true
 		}
@@ -682,6 +682,7 @@ var notListNames = []string{"支店", "営業", "会社", "株式", "本社", "�
 
 // lineName finds a person's name at the start of a list line: two parts
 // (surname, given name) separated by one space, then a space or tab.
+// The line may start with a bullet or a number.
 func lineName(b []byte, ls, le int) (int, int) {
 	// a name and a value are separated by a space: "電話：090-…" is not
 	// a list line, and is rejected without decoding runes
@@ -689,8 +690,9 @@ func lineName(b []byte, ls, le int) (int, int) {
 	if bytes.IndexByte(head, ' ') < 0 && !bytes.Contains(head, []byte("\u3000")) {
 		return -1, -1
 	}
-	i := ls
-	// list numbering: "1. ", "12) "
+	// a bullet ("● 山田 花子 …", as a memo lists people) or list
+	// numbering: "1. ", "12) "
+	i := skipBullet(b, ls, le)
 	for i < le && (b[i]-'0' <= 9 || b[i] == '.' || b[i] == ')' || b[i] == ' ') {
 		i++
 	}

@@ -153,17 +153,7 @@ func (p *Plan) visible(addr string) bool {
 // internal/addr: a plan stored before normalisation may still list a
 // domain in Unicode or upper case.
 func IsInternal(a string, domains []string, subdomains bool) bool {
-	d := addr.Domain(a)
-	if d == "" {
-		return false
-	}
-	for _, id := range domains {
-		id = addr.NormalizeDomain(id)
-		if id != "" && (d == id || subdomains && strings.HasSuffix(d, "."+id)) {
-			return true
-		}
-	}
-	return false
+	return addr.IsInternal(a, domains, subdomains)
 }
 
 // formatField writes "Name: entries", folding before a space when a line

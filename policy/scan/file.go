@@ -126,7 +126,15 @@ func (r *run) scanFile(idx int, f *file) (kind format, err error) {
 	case fmtVCard:
 		return kind, vcard.Extract(r.reader(f), r.sink, f.loc)
 	}
-	return kind, r.text(f, kind, head)
+	err = r.text(f, kind, head)
+	var u *unscannableError
+	if claimsPDF(f.name, f.ctype) && (err == nil || errors.As(err, &u)) {
+		// Named or typed as a PDF but none by content: no reader opens
+		// it, so it is not clean, though its text is scanned above (a
+		// list renamed to .pdf is still found).
+		err = unscannable("not a PDF: no %%PDF- header in the first %d bytes", pdfHeaderWithin)
+	}
+	return kind, err
 }
 
 // nestedName joins a container path and an entry name.

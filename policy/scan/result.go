@@ -74,6 +74,11 @@ type Result struct {
 	// at most MaxBodyText bytes. Keyword rules match on it. It is content
 	// and never serialised.
 	BodyText string `json:"-"`
+	// Preview is the start of the body text, decoded (at most
+	// MaxPreview bytes; see preview); PreviewTruncated says there was
+	// more. Kept for display only: it may hold personal data.
+	Preview          string `json:"-"`
+	PreviewTruncated bool   `json:"-"`
 }
 
 // Has reports whether any part has verdict v (or, for PersonalData, the

@@ -24,6 +24,7 @@ type run struct {
 	entries int
 	mparts  int
 	reasons []string // message-level reasons (limits hit outside a part)
+	pv      *preview // start of the body text, for Result.Preview
 	worst   Verdict  // strongest verdict from message-level problems
 }
 
@@ -102,6 +103,7 @@ func (r *run) finish(err error, ioErr error) (*Result, error) {
 		Verdict:  Clean,
 		BodyText: r.body.b.String(),
 	}
+	res.Preview, res.PreviewTruncated = r.pv.text()
 	personal := res.Summary.PersonalData
 	for i := range r.parts {
 		if r.parts[i].Verdict == "" {

@@ -96,13 +96,15 @@ func (s *Scanner) newRun(ctx context.Context) (*run, context.CancelFunc) {
 		sink = teeSink{sink, s.tee}
 	}
 	body := &bodyText{}
+	pv := &preview{}
 	return &run{
+		pv:     pv,
 		s:      s,
 		lim:    s.opts.Limits,
 		ctx:    ctx,
 		budget: extract.NewBudget(ctx, s.opts.Limits.MaxTotalBytes),
 		report: rep,
-		sink:   bodySink{next: sink, text: body},
+		sink:   bodySink{next: previewSink{sink, pv}, text: body},
 		body:   body,
 	}, cancel
 }

@@ -56,7 +56,7 @@ func sniff(name, ctype string, head []byte) format {
 		return fmtTNEF
 	case bytes.HasPrefix(head, []byte(`{\rtf`)):
 		return fmtRTF
-	case bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-")):
+	case hasPDFHeader(head):
 		return fmtPDF
 	case len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar")):
 		return fmtTar
@@ -87,6 +87,23 @@ func sniff(name, ctype string, head []byte) format {
 		return fmtTNEF
 	}
 	return fmtText
+}
+
+// pdfHeaderWithin is how far into a file a PDF header may start: PDF
+// readers, PDFium among them, allow junk before it up to offset 1024.
+const pdfHeaderWithin = 1024
+
+// hasPDFHeader reports whether "%PDF-" starts within the first
+// pdfHeaderWithin bytes of head.
+func hasPDFHeader(head []byte) bool {
+	return bytes.Contains(head[:min(len(head), pdfHeaderWithin+len("%PDF-"))], []byte("%PDF-"))
+}
+
+// claimsPDF reports whether a file's name or declared type says it is a
+// PDF.
+func claimsPDF(name, ctype string) bool {
+	ctype = strings.ToLower(ctype)
+	return strings.EqualFold(path.Ext(name), ".pdf") || ctype == "application/pdf" || ctype == "application/x-pdf"
 }
 
 func isImageMagic(h []byte) bool {

@@ -4,14 +4,18 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	kflate "github.com/klauspost/compress/flate"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/charset"
@@ -45,13 +49,53 @@ func (r *run) openZip(f *file) (*extract.Zip, error) {
 		return nil, err
 	}
 	for _, e := range zr.File {
-		if e.NonUTF8 {
-			if s, err := charset.DecodeString(charset.ShiftJIS, []byte(e.Name)); err == nil {
-				e.Name = s
-			}
-		}
+		e.Name = entryName(e)
 	}
 	return &extract.Zip{Files: zr.File, Open: r.openEntry}, nil
+}
+
+// entryName decodes an entry name to UTF-8. Writers disagree, and the
+// UTF-8 flag (bit 11) is no guide: Windows Explorer and Lhaplus write
+// CP932 without it, Info-ZIP (`zip -P`) and macOS write UTF-8 without
+// it, 7-Zip sets it. So the name is taken from the Unicode Path extra
+// field when one matches it, as UTF-8 when it is valid UTF-8 (Japanese
+// CP932 practically never is: its lead bytes 0x81-0x9F are UTF-8
+// continuation bytes), as CP932 otherwise, and is then composed (NFC):
+// macOS writes テ and ゙ for デ.
+func entryName(e *zip.File) string {
+	name := e.Name
+	if u, ok := unicodePath(e.Extra, name); ok {
+		name = u
+	} else if !utf8.ValidString(name) {
+		if s, err := charset.DecodeString(charset.ShiftJIS, []byte(name)); err == nil {
+			name = s
+		}
+	}
+	return norm.NFC.String(name)
+}
+
+// unicodePath returns the name in an Info-ZIP Unicode Path extra field
+// (ID 0x7075: version 1, CRC-32 of the header's name, the UTF-8 name) if
+// the field is there, well formed, and was written for this name.
+func unicodePath(extra []byte, name string) (string, bool) {
+	for len(extra) >= 4 {
+		id, size := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		extra = extra[4:]
+		if size > len(extra) {
+			return "", false
+		}
+		field := extra[:size]
+		extra = extra[size:]
+		if id != 0x7075 || size < 5 || field[0] != 1 {
+			continue
+		}
+		u := field[5:]
+		if binary.LittleEndian.Uint32(field[1:]) != crc32.ChecksumIEEE([]byte(name)) || !utf8.Valid(u) {
+			return "", false
+		}
+		return string(u), true
+	}
+	return "", false
 }
 
 // checkOverlap rejects archives whose entries share or exceed their

@@ -96,10 +96,40 @@ func layoutPage(gs []glyph, rules []rule) layout {
 	}
 	for i, l := range lines {
 		if !used[i] {
-			out.text = append(out.text, joinSegs(l.segs))
+			out.text = append(out.text, textLine(l.segs))
 		}
 	}
 	return out
+}
+
+// rowSegs is how many segments make a lone line a row of fields: a
+// one-customer list printed without its heading (name, reading, birth
+// date, address and phone apart by wide gaps).
+const rowSegs = 3
+
+// textLine spells a line that is not part of a table. A line of rowSegs
+// or more segments has its segments apart by tabs, as a row pasted into
+// a mail body is: the text detector reads such lines as table rows. A
+// bulleted line is prose whatever its gaps (a memo entry: ● name, birth
+// date, address, phone).
+func textLine(segs []segment) string {
+	if len(segs) < rowSegs || bulleted(segs[0].text) {
+		return joinSegs(segs)
+	}
+	parts := make([]string, len(segs))
+	for i, s := range segs {
+		parts[i] = s.text
+	}
+	return strings.Join(parts, "\t")
+}
+
+// bullets start the entries of a bulleted list.
+const bullets = "・･●○◎■□◆◇▪★☆※-*＊•‣➢➤→"
+
+// bulleted reports a line that starts with a bullet.
+func bulleted(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(bullets, r)
 }
 
 // buildLines groups glyphs into lines by vertical centre (top to bottom)
@@ -237,19 +267,92 @@ func columns(block []line) ([][]string, bool) {
 	}
 	cells := make([][]string, len(block))
 	filled := make([]int, len(block))
+	multi, shared, bullets := 0, 0, 0
 	for i, l := range block {
 		cells[i] = make([]string, len(cols))
+		if bulleted(l.segs[0].text) {
+			bullets++
+		}
+		share := false
 		for _, s := range l.segs {
 			c := colOf(cols, (s.x0+s.x1)/2)
 			if cells[i][c] == "" {
 				filled[i]++
 			} else {
 				cells[i][c] += " "
+				share = true
 			}
 			cells[i][c] += s.text
 		}
+		if len(l.segs) >= 2 {
+			multi++
+		}
+		if share {
+			shared++
+		}
+	}
+	// In a table the segments of a line fall in different columns, or,
+	// where a gutter was too narrow to see, at least start or end where
+	// those of the rows next to it do. When most lines put two segments
+	// in one column and they do not line up, the gutters are chance:
+	// lines of prose, or a memo with wide spaces between its fields.
+	if shared*2 > multi && !aligned(block) {
+		return nil, false
+	}
+	// Entries of a bulleted list are prose however their fields line up
+	// (names of the same length put the dates after them in a column).
+	if bullets*2 > len(block) {
+		return nil, false
 	}
 	return rowsOf(block, cells, filled), true
+}
+
+// alignNear is how many lines above and below a segment is compared
+// with: rows of a table line up with their neighbours, and comparing
+// with a few keeps the check linear.
+const alignNear = 2
+
+// alignTol, in line heights, is how close two segments' edges are to
+// line up: cells of one column start (or, for numbers, end) at the same
+// x give or take rounding; fields after names of different lengths are
+// a character or more apart.
+const alignTol = 0.25
+
+// aligned reports whether most segments after the first of their line
+// start or end where a segment of a nearby line does.
+func aligned(block []line) bool {
+	total, hits := 0, 0
+	for i, l := range block {
+		for _, s := range l.segs[min(1, len(l.segs)):] {
+			total++
+			if alignedWith(block, i, s) {
+				hits++
+			}
+		}
+	}
+	return hits*2 >= total
+}
+
+func alignedWith(block []line, i int, s segment) bool {
+	tol := alignTol * block[i].em
+	for k := max(0, i-alignNear); k <= min(len(block)-1, i+alignNear); k++ {
+		if k == i {
+			continue
+		}
+		for _, o := range block[k].segs {
+			if abs(o.x0-s.x0) <= tol || abs(o.x1-s.x1) <= tol {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // spans merges the x ranges of a block's segments into column spans.
@@ -337,17 +440,26 @@ func colOf(cols [][2]float64, x float64) int {
 
 // joinWrapped appends the next line of a wrapped cell. Japanese wraps
 // anywhere and continues without a break; Latin words and numbers wrap
-// at spaces, which the wrap took away.
+// at spaces, which the wrap took away. An e-mail address or a date has
+// no space to wrap at, so a narrow cell breaks inside it (Writer:
+// "c00.user@docomo.n" / "e.jp", "2000/0" / "9/28"): it goes on without
+// one.
 func joinWrapped(cell, text string) string {
 	if cell == "" {
 		return text
 	}
 	last, _ := utf8.DecodeLastRuneInString(cell)
 	first, _ := utf8.DecodeRuneInString(text)
-	if isLatin(last) && isLatin(first) {
+	if isLatin(last) && isLatin(first) && !unbroken(cell[strings.LastIndexByte(cell, ' ')+1:]) {
 		return cell + " " + text
 	}
 	return cell + text
+}
+
+// unbroken reports a word that a wrap can only have cut: an e-mail
+// address, or a date with a slash.
+func unbroken(w string) bool {
+	return strings.ContainsRune(w, '@') || strings.ContainsRune(w, '/')
 }
 
 func isLatin(r rune) bool {

@@ -257,9 +257,116 @@ func TestNeedsLayout(t *testing.T) {
 		"連絡先 taro@example.jp":                     true,
 		"０９０－１２３４－５６７８ １９７５年":                     true,
 		"Page 12 of 340": false,
+		// a birthday list: era dates of one- and two-digit parts
+		"坂口智子 H.5.4.21 渡辺\n西村恵 H.2.7.18 渡辺\n石川大輔 S.56.5.6 佐藤\n太田誠 S.30.3.1 渡辺": true,
+		"令和7年4月1日 第2版 1.2.3": false,
 	} {
 		if got := needsLayout(text); got != want {
 			t.Errorf("needsLayout(%q) = %v", text, got)
+		}
+	}
+}
+
+// TestLayoutFieldLines: a lone line of fields apart by wide gaps (one
+// customer printed without a heading) comes out tab-separated, as a row
+// pasted into a body; bulleted memo lines with wide spaces between their
+// fields stay text, not a table whose columns mix fields of one line.
+func TestLayoutFieldLines(t *testing.T) {
+	var gs []glyph
+	gs = append(gs, glyphs("新規ご契約者", 40, 800)...)
+	for i, f := range []string{"石井 恵子", "1991-02-17", "千葉県船橋市本町4-18-9", "080-5512-3064"} {
+		gs = append(gs, glyphs(f, []float64{40, 110, 180, 360}[i], 780)...)
+	}
+	l := layoutPage(gs, nil)
+	if want := "石井 恵子\t1991-02-17\t千葉県船橋市本町4-18-9\t080-5512-3064"; len(l.tables) != 0 || len(l.text) != 2 || l.text[1] != want {
+		t.Errorf("one row: tables %q text %q", l.tables, l.text)
+	}
+	gs = nil
+	memo := [][]string{
+		{"●藤田 和彦", "1958/11/30", "大阪府豊中市新千里東町1-4-2", "06-6871-3390"},
+		{"●小西 さおり", "H2.6.14", "兵庫県西宮市甲子園町7-25", "090-3318-7702"},
+	}
+	for i, m := range memo {
+		x, y := 40.0, 800-14*float64(i)
+		for _, f := range m {
+			gs = append(gs, glyphs(f, x, y)...)
+			x += 10*float64(len([]rune(f))) + 10 // an ideographic space apart
+		}
+	}
+	l = layoutPage(gs, nil)
+	if len(l.tables) != 0 || len(l.text) != 2 || l.text[0] != "●藤田 和彦 1958/11/30 大阪府豊中市新千里東町1-4-2 06-6871-3390" {
+		t.Errorf("memo: tables %q text %q", l.tables, l.text)
+	}
+	// names of the same length: the fields after them line up
+	gs = nil
+	for i, m := range [][]string{{"・中田 修様", "S.44.3.8", "岐阜県岐阜市金町4-12"}, {"・今村 薫様", "S.57.9.1", "三重県津市栄町2-31"}, {"・横山 茂様", "H.3.12.5", "滋賀県大津市浜町1-7"}} {
+		gs = append(gs, glyphs(m[0], 40, 800-14*float64(i))...)
+		gs = append(gs, glyphs(m[1], 110, 800-14*float64(i))...)
+		gs = append(gs, glyphs(m[2], 160, 800-14*float64(i))...)
+	}
+	if l := layoutPage(gs, nil); len(l.tables) != 0 || len(l.text) != 3 {
+		t.Errorf("memo, aligned: tables %q text %q", l.tables, l.text)
+	}
+}
+
+// TestTableOverPages: a table continued on the next page keeps one row
+// per person when the page break split a row (the rest of its cells at
+// the top of the next page) and when the heading is repeated there.
+func TestTableOverPages(t *testing.T) {
+	head := []string{"氏名", "生年月日", "電話番号", "口座"}
+	tests := []struct {
+		name  string
+		pages [][][]string
+		want  []string
+	}{
+		{"split row after a repeated heading", [][][]string{
+			{head, {"山田 太郎", "1975/04/12", "090-1234-5678", "みずほ銀行 普通1234567"}, {"高橋 恵子", "1978/07/13", "090-2943-", "りそな銀行 普通"}},
+			{head, {"", "", "5679", "6617917"}, {"松本 恵子", "1962/01/19", "080-6095-3765", "横浜銀行 普通2222222"}},
+		}, []string{"氏名|生年月日|電話番号|口座", "山田 太郎|1975/04/12|090-1234-5678|みずほ銀行 普通1234567",
+			"高橋 恵子|1978/07/13|090-2943-5679|りそな銀行 普通6617917", "松本 恵子|1962/01/19|080-6095-3765|横浜銀行 普通2222222"}},
+		{"every cell split", [][][]string{
+			{head, {"加藤", "1999/", "080-", "りそな銀"}},
+			{{"美咲", "07/26", "4409-4016", "行 普通8394936"}},
+		}, []string{"氏名|生年月日|電話番号|口座", "加藤美咲|1999/07/26|080-4409-4016|りそな銀行 普通8394936"}},
+		// a person without a phone at the top of a page is a row of its own
+		{"next row with an empty cell", [][][]string{
+			{head, {"山田 太郎", "1975/04/12", "090-1234-5678", "みずほ銀行 普通1234567"}},
+			{{"佐藤 花子", "1982/11/03", "", "三井住友銀行 普通7654321"}},
+		}, []string{"氏名|生年月日|電話番号|口座", "山田 太郎|1975/04/12|090-1234-5678|みずほ銀行 普通1234567",
+			"佐藤 花子|1982/11/03||三井住友銀行 普通7654321"}},
+	}
+	for _, tc := range tests {
+		sink := extracttest.New()
+		ctx := context.Background()
+		w := &writer{d: Doc{Sink: sink, Budget: extract.NewBudget(ctx, 1<<20)}, tw: sink.Text(extract.Location{})}
+		for _, p := range tc.pages {
+			w.newPage = true
+			if err := w.table(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.close()
+		if got := strings.Join(sink.Rows(), "\n"); got != strings.Join(tc.want, "\n") {
+			t.Errorf("%s:\n%s\nwant\n%s", tc.name, got, strings.Join(tc.want, "\n"))
+		}
+	}
+}
+
+// TestJoinWrapped: the lines of a wrapped cell join as the reader sees
+// them.
+func TestJoinWrapped(t *testing.T) {
+	for _, tc := range [][3]string{
+		{"ヤマダ", "タロウ", "ヤマダタロウ"},
+		{"8298 0392", "6411", "8298 0392 6411"},
+		{"三菱 UFJ銀行 梅田", "支店", "三菱 UFJ銀行 梅田支店"},
+		{"Taro", "Yamada", "Taro Yamada"},
+		// a narrow Writer cell breaks inside an address or a date
+		{"cust00.user@docomo.n", "e.jp", "cust00.user@docomo.ne.jp"},
+		{"2000/0", "9/28", "2000/09/28"},
+		{"1999/", "07/26", "1999/07/26"},
+	} {
+		if got := joinWrapped(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("joinWrapped(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
 		}
 	}
 }

@@ -93,15 +93,17 @@ var errNoMapping = errors.New("pdf: no memory mappings on this platform")
 // memorySlot hands out the memory of one worker's instances: a worker runs
 // one instance at a time, and a recycled instance gets a fresh memory.
 type memorySlot struct {
-	limit uint64
-	mu    sync.Mutex
-	cur   *linearMemory   // memory of the latest instance
-	old   []*linearMemory // memories of instances replaced since
+	limit   uint64
+	started atomic.Int64 // instances started, one memory each
+	mu      sync.Mutex
+	cur     *linearMemory   // memory of the latest instance
+	old     []*linearMemory // memories of instances replaced since
 }
 
 // Allocate implements experimental.MemoryAllocator.
 func (s *memorySlot) Allocate(capacity, maxSize uint64) experimental.LinearMemory {
 	m := newLinearMemory(capacity, min(s.limit, maxSize))
+	s.started.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur != nil {

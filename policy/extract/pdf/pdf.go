@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/klippa-app/go-pdfium"
@@ -54,6 +55,11 @@ const LimitMemory = "max_pdf_memory"
 // instance is killed. An instance that failed, hit its memory limit or
 // grew large is discarded afterwards and replaced by a fresh one.
 func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
+	// Charged before a worker is taken: a scan past its budget gets its
+	// answer without waiting for one.
+	if err := d.Budget.Take(d.Size); err != nil {
+		return nil, err
+	}
 	w, err := p.acquire(ctx)
 	if err != nil {
 		return nil, d.Budget.Err()
@@ -91,8 +97,7 @@ func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 		inst.Kill()
 		discard = true
 		files, err = nil, &extract.LimitError{Limit: LimitMemory}
-	case err != nil && !errors.Is(err, extract.ErrEncrypted) && !errors.Is(err, ErrNoText),
-		mem.size.Load() > recycleAbove:
+	case err != nil && !answered(err), mem.size.Load() > recycleAbove:
 		// After a failed call PDFium's state is not to be trusted, and a
 		// large memory would stay with the instance for good.
 		inst.Kill()
@@ -109,6 +114,27 @@ func (p *Pool) Extract(ctx context.Context, d Doc) ([]Embedded, error) {
 	return files, err
 }
 
+// answered reports whether err is PDFium's own answer about the document
+// (encrypted, no text, or one of its error codes: not a PDF, damaged, a
+// page it cannot load) rather than a fault. PDFium returned normally and
+// freed what it had parsed, so the instance can read the next document;
+// after a WebAssembly trap, a panic in go-pdfium or a host error it
+// cannot. Replacing an instance costs ~10 ms of CPU (instantiating the
+// module copies its data and runs its start-up): replacing one per
+// refused document made a zip of 250 tiny broken PDFs take seconds
+// (docs/perf-scan.md).
+func answered(err error) bool {
+	for _, e := range []error{
+		extract.ErrEncrypted, ErrNoText,
+		pdfiumerrors.ErrUnknown, pdfiumerrors.ErrFile, pdfiumerrors.ErrFormat, pdfiumerrors.ErrPage,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // extractSafe turns a panic in go-pdfium (met with hostile input) into a
 // malformed-PDF error.
 func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (files []Embedded, err error) {
@@ -121,9 +147,6 @@ func (p *Pool) extractSafe(inst pdfium.Pdfium, d Doc) (files []Embedded, err err
 }
 
 func (p *Pool) extract(inst pdfium.Pdfium, d Doc) ([]Embedded, error) {
-	if err := d.Budget.Take(d.Size); err != nil {
-		return nil, err
-	}
 	doc, err := inst.OpenDocument(&requests.OpenDocument{
 		FileReader:     io.NewSectionReader(d.R, 0, d.Size),
 		FileReaderSize: d.Size,
@@ -169,6 +192,7 @@ func pagesText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pages int, d Do
 			return out.chars, err
 		}
 		page := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}
+		out.newPage = true
 		if err := pageText(inst, page, out); err != nil {
 			return out.chars, err
 		}
@@ -218,24 +242,38 @@ const layoutNumbers = 4
 
 // needsLayout reports whether a page's plain text may hold rows of
 // personal data: an e-mail address, or several long numbers (full-width
-// digits included).
+// digits included). A date of short parts (S.48.9.12, 5/6/1960) counts
+// as one: a birthday list has no other numbers.
 func needsLayout(text string) bool {
 	if strings.ContainsRune(text, '@') || strings.ContainsRune(text, '＠') {
 		return true
 	}
-	numbers, run := 0, 0
+	// run: digits in the current run; parts: runs in the current token
+	// of digits and separators; long: the token has a long run
+	numbers, run, parts, long := 0, 0, 0, false
 	for _, r := range text {
-		if r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+		switch {
+		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
+			if run == 0 {
+				parts++
+			}
 			run++
 			if run == 3 {
 				numbers++
-				if numbers >= layoutNumbers {
-					return true
-				}
+				long = true
 			}
+		case run > 0 && (r == '.' || r == '/' || r == '-' || r == '．' || r == '／'):
+			run = 0
 			continue
+		default:
+			if parts >= 3 && !long {
+				numbers++
+			}
+			run, parts, long = 0, 0, false
 		}
-		run = 0
+		if numbers >= layoutNumbers {
+			return true
+		}
 	}
 	return false
 }
@@ -244,6 +282,13 @@ func needsLayout(text string) bool {
 // stream, table rows to a table that continues over pages while the
 // column count stays the same (a list printed over several pages has its
 // header on the first only).
+//
+// Where a table continues on a new page, a word processor may repeat its
+// heading row there, and splits a row that does not fit: its cells'
+// first lines at the foot of one page, the rest at the top of the next.
+// The writer holds each table's last row back until it knows whether
+// the next page's first row finishes it, so a person is one row, not
+// two, and drops the repeated heading.
 type writer struct {
 	d     Doc
 	tw    extract.TextWriter
@@ -251,6 +296,11 @@ type writer struct {
 	ncol  int
 	chars int
 	cells [][]byte
+	// header is the current table's first row; held its last row, not
+	// yet sent; newPage is set until the page's first table.
+	header  []string
+	held    []string
+	newPage bool
 }
 
 func (w *writer) text(lines []string) error {
@@ -268,34 +318,87 @@ func (w *writer) text(lines []string) error {
 }
 
 func (w *writer) table(rows [][]string) error {
+	first := w.newPage
+	w.newPage = false
 	if w.tab != nil && len(rows[0]) != w.ncol {
-		w.tab.Close()
-		w.tab = nil
+		if err := w.closeTable(); err != nil {
+			return err
+		}
 	}
 	if w.tab == nil {
-		w.tab, w.ncol = w.d.Sink.Table(w.d.Loc), len(rows[0])
+		w.tab, w.ncol, w.header = w.d.Sink.Table(w.d.Loc), len(rows[0]), rows[0]
+	} else if first {
+		if slices.Equal(rows[0], w.header) {
+			rows = rows[1:]
+		}
+		if len(rows) > 0 && w.held != nil && splitRow(w.held, rows[0]) {
+			for c, t := range rows[0] {
+				w.held[c] = joinWrapped(w.held[c], t)
+			}
+			rows = rows[1:]
+		}
 	}
 	for _, r := range rows {
-		w.cells = w.cells[:0]
-		n := 0
-		for _, c := range r {
-			w.cells = append(w.cells, []byte(c))
-			n += len(c) + 1
-			w.chars += len(c)
-		}
-		if err := w.d.Budget.Take(int64(n)); err != nil {
+		if err := w.send(); err != nil {
 			return err
 		}
-		if err := w.tab.Row(w.cells); err != nil {
-			return err
-		}
+		w.held = slices.Clone(r)
 	}
 	return nil
 }
 
-func (w *writer) close() {
-	if w.tab != nil {
-		w.tab.Close()
+// splitRow reports whether next, the first row of a page, is the rest
+// of prev, the last row of the page before, split by the page break.
+// next fills only columns prev fills, and either leaves the first empty
+// and others too (the cells that fitted ended on the first page; a row
+// of its own starts with its first cell), or prev has a value visibly
+// cut (080-, 1999/).
+func splitRow(prev, next []string) bool {
+	short, cut := false, false
+	for c := range next {
+		switch {
+		case next[c] != "" && prev[c] == "":
+			return false
+		case next[c] == "" && prev[c] != "":
+			short = true
+		}
+		if strings.HasSuffix(prev[c], "-") || strings.HasSuffix(prev[c], "/") || strings.HasSuffix(prev[c], "－") {
+			cut = true
+		}
 	}
+	return short && next[0] == "" || cut
+}
+
+// send writes the held row.
+func (w *writer) send() error {
+	if w.held == nil {
+		return nil
+	}
+	w.cells = w.cells[:0]
+	n := 0
+	for _, c := range w.held {
+		w.cells = append(w.cells, []byte(c))
+		n += len(c) + 1
+		w.chars += len(c)
+	}
+	w.held = nil
+	if err := w.d.Budget.Take(int64(n)); err != nil {
+		return err
+	}
+	return w.tab.Row(w.cells)
+}
+
+func (w *writer) closeTable() error {
+	if w.tab == nil {
+		return nil
+	}
+	err := w.send()
+	w.tab.Close()
+	w.tab = nil
+	return err
+}
+
+func (w *writer) close() {
+	w.closeTable()
 	w.tw.Close()
 }

@@ -146,3 +146,14 @@ func (p *Pool) acquire(ctx context.Context) (*worker, error) {
 }
 
 func (p *Pool) release(w *worker) { p.workers <- w }
+
+// Instances returns how many PDFium instances the pool has started: one
+// per worker at first, and one more each time an instance is replaced
+// after a fault, a memory refusal, a timeout or a large document.
+func (p *Pool) Instances() int64 {
+	var n int64
+	for _, w := range p.all {
+		n += w.mem.started.Load()
+	}
+	return n
+}
