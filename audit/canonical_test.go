@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/okuri/okuri/internal/smtpcode"
 )
 
 func TestCanonicalRFC8785Subset(t *testing.T) {
@@ -37,7 +39,7 @@ func TestCanonicalFastMatchesCanonical(t *testing.T) {
 			Comment: "確認しました <ok> & \"quoted\"\t\x01", Attrs: map[string]string{"b": "1", "a": "2", "é": "3"}},
 		Event{Type: TypeAuditEventsLost, Lost: &Lost{Count: 3, ByType: map[string]int{"x.y": 1, "a.b": 2}}},
 		Event{Type: TypeMessageRewritten, Rewrite: &Rewrite{Kind: "bcc", Moved: 12}},
-		Event{Type: TypeMessageFailed, Upstream: &Upstream{Code: 550, Enhanced: "5.1.1", Reply: "no such user", Refused: 1, Attempt: 3}},
+		Event{Type: TypeMessageFailed, Upstream: &Upstream{Code: 550, Enhanced: smtpcode.Enhanced{5, 1, 1}, Reply: "no such user", Refused: 1, Attempt: 3}},
 	)
 	for i, ev := range evs {
 		if err := prepare(&ev); err != nil {
@@ -107,7 +109,7 @@ func TestSealRawMatchesSeal(t *testing.T) {
 				Checked: &SelfCheck{Recipients: []string{"a@b"}, Attachments: []int{0, 2}},
 				Comment: "確認しました <ok> & \"quoted\"\t\x01 \\ back", Attrs: map[string]string{"b": "1", "a": "2", "é": "3"}},
 			Event{Type: TypeAuditEventsLost, Lost: &Lost{Count: 3, ByType: map[string]int{"x.y": 1, "a.b": 2}}},
-			Event{Type: TypeMessageFailed, Upstream: &Upstream{Code: 550, Enhanced: "5.1.1", Reply: "no such user", Refused: 1, Attempt: 3}},
+			Event{Type: TypeMessageFailed, Upstream: &Upstream{Code: 550, Enhanced: smtpcode.Enhanced{5, 1, 1}, Reply: "no such user", Refused: 1, Attempt: 3}},
 			Event{Type: TypeConfigReloaded},
 		)
 		prev := ""

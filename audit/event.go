@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+
+	"github.com/okuri/okuri/internal/smtpcode"
 )
 
 // SchemaVersion is the value of Event.V written by this package. Consumers
@@ -109,12 +111,12 @@ type Rewrite struct {
 
 // Upstream is the smarthost's answer to a delivery.
 type Upstream struct {
-	Accepted int    `json:"accepted,omitempty"` // recipients accepted
-	Attempt  int    `json:"attempt,omitempty"`  // delivery attempt number
-	Code     int    `json:"code,omitempty"`     // SMTP reply code
-	Enhanced string `json:"enhanced,omitempty"` // enhanced status code
-	Refused  int    `json:"refused,omitempty"`  // recipients refused
-	Reply    string `json:"reply,omitempty"`    // upstream reply text (no message content)
+	Accepted int               `json:"accepted,omitempty"` // recipients accepted
+	Attempt  int               `json:"attempt,omitempty"`  // delivery attempt number
+	Code     int               `json:"code,omitempty"`     // SMTP reply code
+	Enhanced smtpcode.Enhanced `json:"enhanced,omitzero"`  // enhanced status code
+	Refused  int               `json:"refused,omitempty"`  // recipients refused
+	Reply    string            `json:"reply,omitempty"`    // upstream reply text (no message content)
 }
 
 // Lost is the payload of an audit.events_lost event: events that were not

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/okuri/okuri/internal/smtpcode"
 	"github.com/okuri/okuri/internal/testenv"
 )
 
@@ -285,6 +286,6 @@ func passEvents() []Event {
 		{Type: TypeMessageDecided, MessageID: "01M84SXZ3N78W2DPB3PK7QF175", Decision: "pass",
 			Explanation: "no rule matched", Findings: map[string]int{}},
 		{Type: TypeMessageDelivered, MessageID: "01M84SXZ3N78W2DPB3PK7QF175", Recipients: []string{"customer@example.com"},
-			Upstream: &Upstream{Code: 250, Enhanced: "2.0.0", Reply: "Ok: queued as 4Xyz", Accepted: 1}},
+			Upstream: &Upstream{Code: 250, Enhanced: smtpcode.Enhanced{2, 0, 0}, Reply: "Ok: queued as 4Xyz", Accepted: 1}},
 	}
 }

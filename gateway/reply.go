@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/internal/smtpcode"
 	"github.com/okuri/okuri/policy"
 	"github.com/okuri/okuri/quarantine"
 	"github.com/okuri/okuri/smtpd"
@@ -45,46 +46,46 @@ func replyFor(r result, in replyInfo) smtpd.Reply {
 	ref := " (ref " + in.Ref + ")"
 	switch r {
 	case resDelivered:
-		return smtpd.Reply{Code: 250, Enhanced: smtpd.EnhancedCode{2, 0, 0}, Text: "Ok: delivered as " + in.Ref}
+		return smtpd.Reply{Code: 250, Enhanced: smtpcode.Enhanced{2, 0, 0}, Text: "Ok: delivered as " + in.Ref}
 	case resPartial:
 		text := "Ok: delivered as " + in.Ref
 		if in.QueuedID != "" {
 			text += ", queued for the rest as " + in.QueuedID
 		}
-		return smtpd.Reply{Code: 250, Enhanced: smtpd.EnhancedCode{2, 0, 0}, Text: text}
+		return smtpd.Reply{Code: 250, Enhanced: smtpcode.Enhanced{2, 0, 0}, Text: text}
 	case resQueued:
-		return smtpd.Reply{Code: 250, Enhanced: smtpd.EnhancedCode{2, 0, 0}, Text: "Ok: queued as " + in.QueuedID + " (upstream busy, okuri will retry)"}
+		return smtpd.Reply{Code: 250, Enhanced: smtpcode.Enhanced{2, 0, 0}, Text: "Ok: queued as " + in.QueuedID + " (upstream busy, okuri will retry)"}
 	case resHeld:
 		text := "Ok: held as " + in.HeldID
 		if in.Decision != nil {
 			text += " (" + in.Decision.ReplyReason() + ")"
 		}
-		return smtpd.Reply{Code: 250, Enhanced: smtpd.EnhancedCode{2, 0, 0}, Text: text}
+		return smtpd.Reply{Code: 250, Enhanced: smtpcode.Enhanced{2, 0, 0}, Text: text}
 	case resRejected:
 		if in.Decision == nil {
-			return smtpd.Reply{Code: 550, Enhanced: smtpd.EnhancedCode{5, 7, 1}, Text: "Message rejected by policy" + ref}
+			return smtpd.Reply{Code: 550, Enhanced: smtpcode.Enhanced{5, 7, 1}, Text: "Message rejected by policy" + ref}
 		}
 		code, enh, text := in.Decision.RejectReply()
-		e, err := smtpd.ParseEnhancedCode(enh)
+		e, err := smtpcode.Parse(enh)
 		if err != nil || code/100 != 5 || e[0] != 5 {
-			code, e = 550, smtpd.EnhancedCode{5, 7, 1}
+			code, e = 550, smtpcode.Enhanced{5, 7, 1}
 		}
 		return smtpd.Reply{Code: code, Enhanced: e, Text: text + ref}
 	case resRefusedRecipients:
-		return smtpd.Reply{Code: 550, Enhanced: smtpd.EnhancedCode{5, 1, 0}, Text: "Upstream refused every recipient" + ref}
+		return smtpd.Reply{Code: 550, Enhanced: smtpcode.Enhanced{5, 1, 0}, Text: "Upstream refused every recipient" + ref}
 	case resRefusedMessage:
-		return smtpd.Reply{Code: 554, Enhanced: smtpd.EnhancedCode{5, 0, 0}, Text: "Upstream refused the message" + ref}
+		return smtpd.Reply{Code: 554, Enhanced: smtpcode.Enhanced{5, 0, 0}, Text: "Upstream refused the message" + ref}
 	case resAuditFailed, resStoreFailed:
 		if storageFull(in.Err) {
-			return smtpd.Reply{Code: 452, Enhanced: smtpd.EnhancedCode{4, 3, 1}, Text: "Insufficient system storage, try again later" + ref}
+			return smtpd.Reply{Code: 452, Enhanced: smtpcode.Enhanced{4, 3, 1}, Text: "Insufficient system storage, try again later" + ref}
 		}
 		if r == resAuditFailed {
-			return smtpd.Reply{Code: 451, Enhanced: smtpd.EnhancedCode{4, 3, 0}, Text: "Audit log unavailable, try again later" + ref}
+			return smtpd.Reply{Code: 451, Enhanced: smtpcode.Enhanced{4, 3, 0}, Text: "Audit log unavailable, try again later" + ref}
 		}
-		return smtpd.Reply{Code: 451, Enhanced: smtpd.EnhancedCode{4, 3, 0}, Text: "Temporary storage failure, try again later" + ref}
+		return smtpd.Reply{Code: 451, Enhanced: smtpcode.Enhanced{4, 3, 0}, Text: "Temporary storage failure, try again later" + ref}
 	}
 	// An outcome without a mapping is a bug; the client retries.
-	return smtpd.Reply{Code: 451, Enhanced: smtpd.EnhancedCode{4, 3, 0}, Text: "Local error, try again later" + ref}
+	return smtpd.Reply{Code: 451, Enhanced: smtpcode.Enhanced{4, 3, 0}, Text: "Local error, try again later" + ref}
 }
 
 func storageFull(err error) bool {

@@ -57,7 +57,7 @@ func QueueDSN(ctx context.Context, st Store, o DSNOptions, b Bounce) (string, er
 		Date: b.Now, Arrival: b.Arrival, Reference: b.RefID, Subject: b.Subject, Headers: hdr,
 	}
 	for _, f := range b.Failed {
-		p.Recipients = append(p.Recipients, dsn.Recipient{Addr: f.Rcpt, Status: f.Enhanced, Code: f.Code, Diagnostic: f.Message, LastTry: b.Now})
+		p.Recipients = append(p.Recipients, dsn.Recipient{Addr: f.Rcpt, Status: f.Enhanced.String(), Code: f.Code, Diagnostic: f.Message, LastTry: b.Now})
 	}
 	msg, err := dsn.Compose(p)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/internal/smtpcode"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -404,8 +405,8 @@ func testCompleteAttempts(t *testing.T, open opener) {
 	got, err := s.Complete(ctx, m.ID, "A", Attempt{
 		Time:        c.Now(),
 		Delivered:   []string{"a@one.example"},
-		Failed:      []*relay.RecipientError{{Rcpt: "b@two.example", Code: 550, Enhanced: "5.1.1", Message: "no such user"}},
-		Deferred:    []*relay.RecipientError{{Rcpt: "c@two.example", Code: 450, Enhanced: "4.2.0", Temporary: true}},
+		Failed:      []*relay.RecipientError{{Rcpt: "b@two.example", Code: 550, Enhanced: smtpcode.Enhanced{5, 1, 1}, Message: "no such user"}},
+		Deferred:    []*relay.RecipientError{{Rcpt: "c@two.example", Code: 450, Enhanced: smtpcode.Enhanced{4, 2, 0}, Temporary: true}},
 		NextAttempt: next,
 		DSN:         "01ARZ3NDEKTSV4RRFFQ69G5FAV",
 	})

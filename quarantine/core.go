@@ -13,6 +13,7 @@ import (
 
 	"github.com/okuri/okuri/audit"
 	"github.com/okuri/okuri/internal/addr"
+	"github.com/okuri/okuri/internal/smtpcode"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -190,7 +191,7 @@ func (c *core) Complete(ctx context.Context, id, owner string, a Attempt) (*Mess
 
 // applyAttempt records a on m and returns the effects.
 func applyAttempt(m *Message, a Attempt) *effects {
-	set := func(addr, status string, code int, enh, reply string) {
+	set := func(addr, status string, code int, enh smtpcode.Enhanced, reply string) {
 		for i := range m.Recipients {
 			r := &m.Recipients[i]
 			if strings.EqualFold(r.Addr, addr) && r.Status == RcptPending {
@@ -202,7 +203,7 @@ func applyAttempt(m *Message, a Attempt) *effects {
 		}
 	}
 	for _, addr := range a.Delivered {
-		set(addr, RcptDelivered, 250, "2.0.0", "")
+		set(addr, RcptDelivered, 250, smtpcode.Enhanced{2, 0, 0}, "")
 	}
 	for _, e := range a.Failed {
 		set(e.Rcpt, RcptFailed, e.Code, e.Enhanced, e.Message)

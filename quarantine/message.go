@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/okuri/okuri/internal/smtpcode"
 )
 
 // State is where a message is in its lifecycle. See the package doc for the
@@ -156,13 +158,13 @@ const (
 
 // Recipient is the delivery state of one envelope recipient.
 type Recipient struct {
-	Addr     string    `json:"addr"`
-	Status   string    `json:"status"` // RcptPending, RcptDelivered, RcptFailed
-	Code     int       `json:"code,omitempty"`
-	Enhanced string    `json:"enhanced,omitempty"`
-	Reply    string    `json:"reply,omitempty"` // upstream text, for the UI and DSN only, never logged
-	Attempts int       `json:"attempts,omitempty"`
-	Updated  time.Time `json:"updated,omitzero"`
+	Addr     string            `json:"addr"`
+	Status   string            `json:"status"` // RcptPending, RcptDelivered, RcptFailed
+	Code     int               `json:"code,omitempty"`
+	Enhanced smtpcode.Enhanced `json:"enhanced,omitzero"`
+	Reply    string            `json:"reply,omitempty"` // upstream text, for the UI and DSN only, never logged
+	Attempts int               `json:"attempts,omitempty"`
+	Updated  time.Time         `json:"updated,omitzero"`
 }
 
 // Message is the record of one stored message. The body is kept apart and

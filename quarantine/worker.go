@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/okuri/okuri/audit"
+	"github.com/okuri/okuri/internal/smtpcode"
 	"github.com/okuri/okuri/relay"
 )
 
@@ -312,7 +313,7 @@ func (w *Worker) outcome(m *Message, pending []string, res *relay.Result, err er
 	} else {
 		var re *relay.Error
 		temp := relay.IsTemporary(err)
-		code, enh := 451, "4.4.1"
+		code, enh := 451, smtpcode.Enhanced{4, 4, 1}
 		if errors.As(err, &re) {
 			refused(re.Refused)
 			if re.Code != 0 {
@@ -326,7 +327,7 @@ func (w *Worker) outcome(m *Message, pending []string, res *relay.Result, err er
 			if code < 500 {
 				code = 554
 			}
-			enh = "5.0.0"
+			enh = smtpcode.Enhanced{5, 0, 0}
 		}
 		for _, r := range pending {
 			if !seen[strings.ToLower(r)] {
@@ -338,13 +339,13 @@ func (w *Worker) outcome(m *Message, pending []string, res *relay.Result, err er
 	}
 	for _, r := range pending {
 		if !seen[strings.ToLower(r)] {
-			a.Deferred = append(a.Deferred, &relay.RecipientError{Rcpt: r, Code: 451, Enhanced: "4.4.0", Message: "no answer for recipient", Temporary: true})
+			a.Deferred = append(a.Deferred, &relay.RecipientError{Rcpt: r, Code: 451, Enhanced: smtpcode.Enhanced{4, 4, 0}, Message: "no answer for recipient", Temporary: true})
 		}
 	}
 	if len(a.Deferred) > 0 && !now.Before(m.QueuedAt.Add(w.o.MaxLifetime)) {
 		for _, e := range a.Deferred {
 			x := *e
-			x.Enhanced, x.Temporary = "4.4.7", false
+			x.Enhanced, x.Temporary = smtpcode.Enhanced{4, 4, 7}, false
 			x.Message = "delivery time expired; last error: " + e.Message
 			a.Failed = append(a.Failed, &x)
 		}

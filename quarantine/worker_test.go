@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/okuri/okuri/internal/smtpcode"
 	"github.com/okuri/okuri/internal/smtpsink"
 	"github.com/okuri/okuri/relay"
 )
@@ -121,7 +122,7 @@ func TestWorkerRetriesPartialAndDSN(t *testing.T) {
 			runOnce(t, w)
 		}
 		g, _ = s.Get(ctx, m.ID)
-		if g.State != StateDelivered || g.Recipients[2].Status != RcptFailed || g.Recipients[2].Enhanced != "4.4.7" {
+		if g.State != StateDelivered || g.Recipients[2].Status != RcptFailed || g.Recipients[2].Enhanced != (smtpcode.Enhanced{4, 4, 7}) {
 			t.Fatalf("after lifetime: %+v", g)
 		}
 		msgs = sink.Messages()
@@ -258,7 +259,7 @@ func TestQueueDSNSyncPath(t *testing.T) {
 	backends(t, func(t *testing.T, c *fakeClock, s *testStore, _ func() Store) {
 		ctx := context.Background()
 		sink, snd := newSink(t)
-		failed := []*relay.RecipientError{{Rcpt: "gone@client.example", Code: 550, Enhanced: "5.1.1", Message: "user unknown"}}
+		failed := []*relay.RecipientError{{Rcpt: "gone@client.example", Code: 550, Enhanced: smtpcode.Enhanced{5, 1, 1}, Message: "user unknown"}}
 		id, err := QueueDSN(ctx, s, DSNOptions{ReportingMTA: "gw.office.example"}, Bounce{
 			Sender: "taro@office.example", Arrival: c.Now(), Failed: failed, Original: strings.NewReader(testBody), Now: c.Now(),
 		})

@@ -15,6 +15,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/okuri/okuri/internal/smtpcode"
 )
 
 // Options configures a Client.
@@ -167,7 +169,7 @@ func (cl *Client) transaction(ctx context.Context, c *conn, env Envelope, msg io
 				return nil, smtpErr("rcpt", err), false
 			}
 			res.Refused = append(res.Refused, &RecipientError{
-				Rcpt: rcpt, Code: se.Code, Enhanced: enhanced(se.EnhancedCode),
+				Rcpt: rcpt, Code: se.Code, Enhanced: smtpcode.FromSMTP(se.EnhancedCode),
 				Message: se.Message, Temporary: se.Code/100 == 4,
 			})
 			continue
@@ -203,13 +205,6 @@ func smtpErr(op string, err error) *Error {
 		return &Error{Op: op, Code: se.Code, Temporary: se.Code/100 != 5, Err: err}
 	}
 	return &Error{Op: op, Temporary: true, Err: err}
-}
-
-func enhanced(c smtp.EnhancedCode) string {
-	if c == smtp.NoEnhancedCode || c == smtp.EnhancedCodeNotSet {
-		return ""
-	}
-	return fmt.Sprintf("%d.%d.%d", c[0], c[1], c[2])
 }
 
 // get returns an idle connection or dials a new one.

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/okuri/okuri/internal/smtpcode"
 )
 
 // Envelope is the SMTP envelope of one delivery.
@@ -26,10 +28,10 @@ type Envelope struct {
 // RecipientError is the upstream's refusal of one recipient.
 type RecipientError struct {
 	Rcpt      string
-	Code      int    // SMTP reply code, e.g. 550
-	Enhanced  string // enhanced status code, e.g. "5.1.1", may be empty
-	Message   string // upstream text; for logs only
-	Temporary bool   // 4xx: may succeed later
+	Code      int               // SMTP reply code, e.g. 550
+	Enhanced  smtpcode.Enhanced // may be zero: the upstream gave none
+	Message   string            // upstream text; for logs only
+	Temporary bool              // 4xx: may succeed later
 }
 
 func (e *RecipientError) Error() string {

@@ -23,8 +23,6 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +31,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/okuri/okuri/directory"
+	"github.com/okuri/okuri/internal/smtpcode"
 	"github.com/okuri/okuri/spool"
 )
 
@@ -52,7 +51,7 @@ type Message struct {
 // Reply is the Handler's answer to DATA. Text is ASCII English (RFC 5321).
 type Reply struct {
 	Code     int
-	Enhanced EnhancedCode
+	Enhanced smtpcode.Enhanced
 	Text     string
 }
 
@@ -274,33 +273,3 @@ type slogLogger struct{ l *slog.Logger }
 
 func (s slogLogger) Printf(format string, v ...any) { s.l.Warn("smtp: " + fmt.Sprintf(format, v...)) }
 func (s slogLogger) Println(v ...any)               { s.l.Warn("smtp: " + fmt.Sprint(v...)) }
-
-// EnhancedCode is an RFC 3463 enhanced status code, e.g. {5, 7, 1}: the one
-// type for it in okuri's replies.
-type EnhancedCode [3]int
-
-// String formats the code as "5.7.1".
-func (c EnhancedCode) String() string {
-	return strconv.Itoa(c[0]) + "." + strconv.Itoa(c[1]) + "." + strconv.Itoa(c[2])
-}
-
-// ParseEnhancedCode parses "class.subject.detail" (RFC 3463 section 2):
-// class 2, 4 or 5, subject up to 3 digits, detail up to 3 digits.
-func ParseEnhancedCode(s string) (EnhancedCode, error) {
-	var c EnhancedCode
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return c, fmt.Errorf("smtpd: enhanced code %q: want class.subject.detail", s)
-	}
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || len(p) > 3 || p[0] == '+' {
-			return c, fmt.Errorf("smtpd: enhanced code %q: part %d is not a number of up to 3 digits", s, i+1)
-		}
-		c[i] = n
-	}
-	if c[0] != 2 && c[0] != 4 && c[0] != 5 {
-		return c, fmt.Errorf("smtpd: enhanced code %q: class must be 2, 4 or 5", s)
-	}
-	return c, nil
-}
