@@ -12,12 +12,10 @@ import (
 	"github.com/okuri/okuri/spool"
 )
 
-// BenchmarkScanDecide measures what the gateway does per message before it
-// relays: display headers, scan, facts and decision (the bench harness's
-// messages, in testdata). Run with:
-//
-//	go test -run '^$' -bench ScanDecide -benchmem ./gateway
-func BenchmarkScanDecide(b *testing.B) {
+// benchSetup loads the example policy, a scanner and the bench
+// harness's messages (testdata), spooled as smtpd spools them.
+func benchSetup(b *testing.B) (*policy.Policy, *scan.Scanner, map[string]*spool.Body) {
+	b.Helper()
 	cfg, err := config.Load("../examples/okuri.yaml")
 	if err != nil {
 		b.Fatal(err)
@@ -30,24 +28,42 @@ func BenchmarkScanDecide(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, name := range []string{"text4k", "csv100k"} {
+	bodies := map[string]*spool.Body{}
+	for _, name := range benchMessages {
 		data, err := os.ReadFile("testdata/bench-" + name + ".eml")
 		if err != nil {
 			b.Fatal(err)
 		}
-		sp := spool.New(b.TempDir(), 1<<20)
-		w := sp.NewWriter()
+		w := spool.New(b.TempDir(), 1<<20).NewWriter()
 		w.Write(data)
-		body, _ := w.Finish()
-		known := policy.KnownFunc(func(context.Context, string) (bool, error) { return true, nil })
+		if bodies[name], err = w.Finish(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return pol, sc, bodies
+}
+
+var benchMessages = []string{"text4k", "csv100k"}
+
+var knownAll = policy.KnownFunc(func(context.Context, string) (bool, error) { return true, nil })
+
+// BenchmarkScanDecide measures what the gateway does per message before it
+// relays: display headers, scan, facts and decision (the bench harness's
+// messages, in testdata). Run with:
+//
+//	go test -run '^$' -bench ScanDecide -benchmem ./gateway
+func BenchmarkScanDecide(b *testing.B) {
+	pol, sc, bodies := benchSetup(b)
+	for _, name := range benchMessages {
+		body := bodies[name]
 		b.Run(name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
+			b.SetBytes(body.Size())
 			for b.Loop() {
 				h, _ := readHeader(body)
 				displayHeaders(h)
 				res, err := sc.Scan(context.Background(), body, body.Size())
 				f := pol.Facts(context.Background(), policy.Input{MailFrom: "alice@agency.example.jp",
-					RcptTo: []string{"bob@example.net"}, Header: h, Message: body.Reader(), Scan: res, ScanErr: err, History: known})
+					RcptTo: []string{"bob@example.net"}, Header: h, Message: body.Reader(), Scan: res, ScanErr: err, History: knownAll})
 				pol.Decide(f)
 			}
 		})
@@ -60,37 +76,18 @@ func BenchmarkScanDecide(b *testing.B) {
 //
 //	go test -run '^$' -bench PassPath -benchmem ./gateway
 func BenchmarkPassPath(b *testing.B) {
-	cfg, err := config.Load("../examples/okuri.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	pol, err := policy.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc, err := scan.New(scan.DefaultOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, name := range []string{"text4k", "csv100k"} {
-		data, err := os.ReadFile("testdata/bench-" + name + ".eml")
-		if err != nil {
-			b.Fatal(err)
-		}
-		sp := spool.New(b.TempDir(), 1<<20)
-		w := sp.NewWriter()
-		w.Write(data)
-		body, _ := w.Finish()
-		known := policy.KnownFunc(func(context.Context, string) (bool, error) { return true, nil })
-		rcpts := []string{"rcpt@example.net", "bob@agency.example.jp"}
+	pol, sc, bodies := benchSetup(b)
+	rcpts := []string{"rcpt@example.net", "bob@agency.example.jp"}
+	for _, name := range benchMessages {
+		body := bodies[name]
 		b.Run(name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
+			b.SetBytes(body.Size())
 			for b.Loop() {
 				h, _ := readHeader(body)
 				displayHeaders(h)
 				res, err := sc.Scan(context.Background(), body, body.Size())
 				f := pol.Facts(context.Background(), policy.Input{MailFrom: "alice@agency.example.jp",
-					RcptTo: rcpts, Header: h, Message: body.Reader(), Scan: res, ScanErr: err, History: known})
+					RcptTo: rcpts, Header: h, Message: body.Reader(), Scan: res, ScanErr: err, History: knownAll})
 				d := pol.Decide(f)
 				for _, dl := range d.Deliveries("alice@agency.example.jp", rcpts) {
 					r, err := apply(&dl, h, body)

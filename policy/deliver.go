@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/okuri/okuri/internal/addr"
 	"github.com/okuri/okuri/policy/rewrite"
 )
 
@@ -33,7 +34,7 @@ func (d *Decision) Deliveries(mailFrom string, rcptTo []string) []Delivery {
 	var internal []string
 	var out []Delivery
 	for _, r := range rcptTo {
-		if rewrite.IsInternal(strings.ToLower(r), rw.Internal, rw.InternalSubdomains) {
+		if addr.IsInternal(strings.ToLower(r), rw.Internal, rw.InternalSubdomains) {
 			internal = append(internal, r)
 			continue
 		}

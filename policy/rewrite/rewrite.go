@@ -138,22 +138,14 @@ func (p *Plan) filter(es []Entry) (kept []Entry, changed bool) {
 	return kept, changed
 }
 
-func (p *Plan) visible(addr string) bool {
-	if addr == "" {
+func (p *Plan) visible(a string) bool {
+	if a == "" {
 		return false
 	}
-	if slices.Contains(p.Keep, addr) {
+	if slices.Contains(p.Keep, a) {
 		return true
 	}
-	return !p.HideInternal && IsInternal(addr, p.Internal, p.InternalSubdomains)
-}
-
-// IsInternal reports whether addr is in one of domains (or, with
-// subdomains, below one of them). Both sides are normalised by
-// internal/addr: a plan stored before normalisation may still list a
-// domain in Unicode or upper case.
-func IsInternal(a string, domains []string, subdomains bool) bool {
-	return addr.IsInternal(a, domains, subdomains)
+	return !p.HideInternal && addr.IsInternal(a, p.Internal, p.InternalSubdomains)
 }
 
 // formatField writes "Name: entries", folding before a space when a line

@@ -14,6 +14,8 @@ import (
 	"testing/quick"
 
 	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/okuri/okuri/internal/addr"
 )
 
 var internal = []string{"agency.example.jp"}
@@ -173,20 +175,20 @@ type genMessage struct {
 var domains = []string{"agency.example.jp", "sub.agency.example.jp", "gmail.com", "docomo.ne.jp", "insurer.co.jp", "AGENCY.EXAMPLE.JP"}
 
 func randMailbox(r *rand.Rand) string {
-	addr := fmt.Sprintf("u%d@%s", r.IntN(50), domains[r.IntN(len(domains))])
+	a := fmt.Sprintf("u%d@%s", r.IntN(50), domains[r.IntN(len(domains))])
 	switch r.IntN(6) {
 	case 0:
-		return addr
+		return a
 	case 1:
-		return "<" + addr + ">"
+		return "<" + a + ">"
 	case 2:
-		return "\"Sato, Taro (営業)\" <" + addr + ">"
+		return "\"Sato, Taro (営業)\" <" + a + ">"
 	case 3:
-		return "=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <" + addr + ">"
+		return "=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <" + a + ">"
 	case 4:
-		return "=?UTF-8?Q?=E4=BD=90=E8=97=A4?= <" + addr + "> (comment, with comma)"
+		return "=?UTF-8?Q?=E4=BD=90=E8=97=A4?= <" + a + "> (comment, with comma)"
 	default:
-		return "Taro Sato <" + addr + "> (x)"
+		return "Taro Sato <" + a + "> (x)"
 	}
 }
 
@@ -286,7 +288,7 @@ func TestForceBCCProperties(t *testing.T) {
 			if isAddrField(f) {
 				for _, e := range ParseAddressList(f.Value()) {
 					for _, mb := range append([]Mailbox{e.Mailbox}, e.Members...) {
-						if mb.Addr != "" && IsInternal(mb.Addr, plan.Internal, true) {
+						if mb.Addr != "" && addr.IsInternal(mb.Addr, plan.Internal, true) {
 							internal0 = append(internal0, strings.ToLower(f.Name())+" "+mb.Raw)
 						}
 					}
@@ -308,7 +310,7 @@ func TestForceBCCProperties(t *testing.T) {
 					if e.Group && mb.Raw == e.Raw {
 						continue
 					}
-					if !IsInternal(mb.Addr, plan.Internal, true) {
+					if !addr.IsInternal(mb.Addr, plan.Internal, true) {
 						t.Logf("external %q visible in %q", mb.Raw, f.Raw)
 						return false
 					}
@@ -351,7 +353,7 @@ func FuzzApply(f *testing.F) {
 		for _, f := range h1.Fields {
 			if isAddrField(f) {
 				for _, a := range Addresses(ParseAddressList(f.Value())) {
-					if !IsInternal(a, internal, false) {
+					if !addr.IsInternal(a, internal, false) {
 						t.Fatalf("external %q visible after rewrite of %q", a, msg)
 					}
 				}
