@@ -73,6 +73,50 @@ func (w *Writer) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// ReadFrom reads r to its end into the message. In memory it reads
+// straight into the buffer, so a small part costs no copy buffer (io.Copy
+// would allocate 32 KiB per call); past the memory limit it moves to the
+// temporary file as Write does.
+func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	for w.f == nil {
+		if w.err != nil {
+			return total, w.err
+		}
+		room := w.s.memLimit - int64(w.buf.Len())
+		if room < 0 {
+			if err := w.toFile(); err != nil {
+				w.err = err
+				return total, err
+			}
+			break
+		}
+		// One byte past the limit tells a message of exactly the limit
+		// (stays in memory, as with Write) from a larger one.
+		w.buf.Grow(int(min(room+1, 4096)))
+		p := w.buf.AvailableBuffer()
+		p = p[:min(int64(cap(p)), room+1)]
+		n, err := r.Read(p)
+		w.buf.Write(p[:n])
+		w.size += int64(n)
+		total += int64(n)
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+	n, err := io.Copy(fileWriter{w}, r)
+	return total + n, err
+}
+
+// fileWriter hides Writer's ReadFrom from io.Copy once the message is in
+// the temporary file.
+type fileWriter struct{ w *Writer }
+
+func (f fileWriter) Write(p []byte) (int, error) { return f.w.Write(p) }
+
 func (w *Writer) toFile() error {
 	f, err := os.CreateTemp(w.s.dir, "okuri-spool-*")
 	if err != nil {

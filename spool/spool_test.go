@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestSpoolMemoryAndFile(t *testing.T) {
@@ -59,4 +60,38 @@ func TestSpoolFileLeavesNothing(t *testing.T) {
 		t.Fatalf("spool left %d files in %s", len(entries), dir)
 	}
 	b.Close()
+}
+
+// TestReadFrom: io.Copy into a Writer (as the scanner spools parts) keeps
+// what Write keeps, in memory up to the limit and in a file past it,
+// whatever sizes the reader returns.
+func TestReadFrom(t *testing.T) {
+	const limit = 1000
+	s := New(t.TempDir(), limit)
+	for _, size := range []int{0, 1, limit - 1, limit, limit + 1, 5*limit + 3} {
+		data := bytes.Repeat([]byte("0123456789abcdef"), size/16+1)[:size]
+		for name, r := range map[string]func() io.Reader{
+			"whole":    func() io.Reader { return bytes.NewReader(data) },
+			"one byte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },
+			"half":     func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
+		} {
+			w := s.NewWriter()
+			n, err := io.Copy(w, r())
+			if err != nil || n != int64(size) {
+				t.Fatalf("%d %s: copied %d, %v", size, name, n, err)
+			}
+			b, err := w.Finish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(b.Reader())
+			if !bytes.Equal(got, data) || b.Size() != int64(size) {
+				t.Errorf("%d %s: read back %d bytes (size %d), want the %d written", size, name, len(got), b.Size(), size)
+			}
+			if want := size <= limit; b.InMemory() != want {
+				t.Errorf("%d %s: in memory %v, want %v", size, name, b.InMemory(), want)
+			}
+			b.Close()
+		}
+	}
 }

@@ -207,7 +207,7 @@ func (r *run) leaf(w walk, path []int, h message.Header, mediaType string, param
 		}
 		return drain(raw)
 	}
-	sp, err := spool(body, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	sp, err := spool(r.s.spool, body, r.lim.MaxFileBytes)
 	if err != nil {
 		if r.fatal(err) {
 			return err

@@ -70,7 +70,7 @@ func containerNumber(prefix string, path []int) string {
 // no part of its own: findings count for the message, and a problem
 // reading it is a problem of the message.
 func (r *run) aside(w walk, num, which string, rd io.Reader) error {
-	sp, err := spool(r.budget.Reader(rd, 0, ""), r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	sp, err := spool(r.s.spool, r.budget.Reader(rd, 0, ""), r.lim.MaxFileBytes)
 	if err != nil {
 		return r.asideProblem(w, num, which, err)
 	}
@@ -109,7 +109,7 @@ func (r *run) asideProblem(w walk, num, which string, err error) error {
 // the last), so the body is scanned under each of them: a sender cannot
 // hide a CSV behind a first "application/pgp-signature".
 func (r *run) everyType(w walk, path []int, h message.Header, types []string, raw io.Reader) error {
-	sp, err := spool(r.budget.Reader(raw, 0, ""), r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	sp, err := spool(r.s.spool, r.budget.Reader(raw, 0, ""), r.lim.MaxFileBytes)
 	if err != nil {
 		if r.fatal(err) {
 			return err

@@ -9,6 +9,7 @@ import (
 	"github.com/okuri/okuri/policy/detect"
 	"github.com/okuri/okuri/policy/extract"
 	"github.com/okuri/okuri/policy/extract/pdf"
+	spoolpkg "github.com/okuri/okuri/spool"
 )
 
 // Scanner scans messages and files. It is safe for concurrent use; each
@@ -16,6 +17,7 @@ import (
 type Scanner struct {
 	opts   Options
 	engine *detect.Engine
+	spool  *spoolpkg.Spool // decoded parts; one, so its buffers are reused
 
 	// tee, when set (by tests), also receives everything extracted.
 	tee extract.Sink
@@ -39,7 +41,7 @@ func New(opts Options) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
-	return &Scanner{opts: opts, engine: e}, nil
+	return &Scanner{opts: opts, engine: e, spool: spoolpkg.New(opts.TempDir, opts.MemThreshold)}, nil
 }
 
 // Close releases the PDF engine, if it was started. Call it after the

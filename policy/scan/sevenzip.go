@@ -88,7 +88,7 @@ func (r *run) sevenZipEntry(parent *file, e *sevenzip.File, maxBytes int64) erro
 		return nil
 	}
 	body := io.LimitReader(r.budget.Reader(rc, maxBytes, extract.LimitEntryRatio), int64(e.UncompressedSize)+1)
-	sp, err := spool(body, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	sp, err := spool(r.s.spool, body, r.lim.MaxFileBytes)
 	rc.Close()
 	if err == nil && sp.size != int64(e.UncompressedSize) {
 		sp.Close()

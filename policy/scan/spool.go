@@ -18,10 +18,11 @@ type spooled struct {
 	size int64
 }
 
-// spool reads r completely. More than maxBytes fails with the
+// spool reads r completely into sp (the Scanner's, so memory buffers are
+// recycled across parts and messages). More than maxBytes fails with the
 // max_file_bytes LimitError.
-func spool(r io.Reader, memThreshold, maxBytes int64, tempDir string) (*spooled, error) {
-	w := spoolpkg.New(tempDir, memThreshold).NewWriter()
+func spool(sp *spoolpkg.Spool, r io.Reader, maxBytes int64) (*spooled, error) {
+	w := sp.NewWriter()
 	n, err := io.Copy(w, io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		w.Abort()

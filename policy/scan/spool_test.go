@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/okuri/okuri/policy/extract"
+	spoolpkg "github.com/okuri/okuri/spool"
 )
 
 // TestSpoolLeavesNoFile: a decoded attachment too big for memory (a CRM
@@ -18,8 +19,9 @@ func TestSpoolLeavesNoFile(t *testing.T) {
 	dir := t.TempDir()
 	row := "顧客番号,氏名,フリガナ,生年月日,電話番号\r\n1001,山田太郎,ヤマダタロウ,1975/04/12,090-1234-5678\r\n"
 	csv := strings.Repeat(row, 2000)
+	sps := spoolpkg.New(dir, 4096)
 
-	sp, err := spool(strings.NewReader(csv), 4096, 1<<20, dir)
+	sp, err := spool(sps, strings.NewReader(csv), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +36,13 @@ func TestSpoolLeavesNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	small, err := spool(strings.NewReader(row), 4096, 1<<20, dir)
+	small, err := spool(sps, strings.NewReader(row), 1<<20)
 	if err != nil || small.size != int64(len(row)) {
 		t.Fatalf("small: %v size %d", err, small.size)
 	}
 	small.Close()
 
-	_, err = spool(strings.NewReader(csv), 4096, int64(len(csv))-1, dir)
+	_, err = spool(sps, strings.NewReader(csv), int64(len(csv))-1)
 	var le *extract.LimitError
 	if !errors.As(err, &le) || le.Limit != extract.LimitFileSize {
 		t.Fatalf("over the limit: %v, want max_file_bytes LimitError", err)

@@ -119,7 +119,7 @@ func (r *run) text(f *file, kind format, head []byte) error {
 		}
 	}
 	cw := charset.NewWriter(c, consumer)
-	_, err = io.CopyBuffer(cw, r.reader(f), make([]byte, 64<<10))
+	_, err = io.CopyBuffer(cw, r.reader(f), make([]byte, bufSize(f.size)))
 	if err == nil {
 		err = cw.Close()
 	}
@@ -157,4 +157,11 @@ func (r *run) rtf(f *file) error {
 		return unscannable("RTF embeds an object that is not scanned")
 	}
 	return err
+}
+
+// bufSize is the size of a read buffer for a file of size bytes: 64 KiB
+// for large files, no more than the file for small ones (a 4 KB mail body
+// needs no 64 KiB buffer, and every message has one).
+func bufSize(size int64) int {
+	return int(max(min(size+1, 64<<10), 512))
 }

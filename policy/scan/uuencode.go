@@ -16,7 +16,7 @@ import (
 // attachments. The text itself was scanned already; this pass only looks
 // for begin lines at line starts.
 func (r *run) uuencoded(f *file) error {
-	br := bufio.NewReaderSize(io.NewSectionReader(f.ra, 0, f.size), 64<<10)
+	br := bufio.NewReaderSize(io.NewSectionReader(f.ra, 0, f.size), bufSize(f.size))
 	atStart := true
 	for {
 		line, err := br.ReadSlice('\n')
@@ -45,7 +45,7 @@ func (r *run) uuFile(parent *file, name string, rd io.Reader) error {
 		return err
 	}
 	loc := extract.Location{Part: parent.loc.Part, Path: nestedName(parent.loc.Path, safeName(name))}
-	sp, err := spool(r.budget.Reader(rd, 0, ""), r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	sp, err := spool(r.s.spool, r.budget.Reader(rd, 0, ""), r.lim.MaxFileBytes)
 	if err != nil {
 		if r.fatal(err) {
 			return err

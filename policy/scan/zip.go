@@ -220,7 +220,7 @@ func (r *run) entry(z *extract.Zip, parent *file, e *zip.File) error {
 		r.setPart(idx, v, reason)
 		return nil
 	}
-	sp, err := spool(rc, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	sp, err := spool(r.s.spool, rc, r.lim.MaxFileBytes)
 	rc.Close()
 	if err != nil {
 		if r.fatal(err) {
@@ -248,7 +248,7 @@ func (r *run) gzip(f *file) error {
 		name = strings.TrimSuffix(strings.TrimSuffix(f.name, ".gz"), ".tgz")
 	}
 	body := r.budget.Reader(zr, max(ratioExempt, f.size*r.lim.MaxEntryRatio), extract.LimitEntryRatio)
-	sp, err := spool(body, r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+	sp, err := spool(r.s.spool, body, r.lim.MaxFileBytes)
 	if err != nil {
 		return err
 	}
@@ -296,7 +296,7 @@ func (r *run) tar(f *file) error {
 		if r.entries > r.lim.MaxEntries {
 			return &extract.LimitError{Limit: extract.LimitEntries}
 		}
-		sp, err := spool(r.budget.Reader(tr, 0, ""), r.s.opts.MemThreshold, r.lim.MaxFileBytes, r.s.opts.TempDir)
+		sp, err := spool(r.s.spool, r.budget.Reader(tr, 0, ""), r.lim.MaxFileBytes)
 		if err != nil {
 			return err
 		}
