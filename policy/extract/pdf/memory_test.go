@@ -141,9 +141,18 @@ func TestMemorySlotReap(t *testing.T) {
 // normally, and no memory is left behind. Unmapping when wazero frees the
 // memory, while the killed call may still be running, crashes this test
 // (SIGSEGV) within a few dozen kills.
+//
+// Not under the race detector: wazero's Close writes the memory
+// instance's fields while the killed call may still read them in Grow,
+// unsynchronised inside wazero (seen in CI on 2026-12-06). What this test
+// checks — no crash, nothing left mapped — is a property of the build
+// without -race, which `make test` runs it in separately.
 func TestKilledMidCall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: 40 instances started")
+	}
+	if raceEnabled {
+		t.Skip("wazero's Close races a running call by design of the kill; run without -race (make test does)")
 	}
 	bomb := pdftest.FlateBomb(1024, "Price list 2026")
 	letter, err := os.ReadFile("../../scan/testdata/letter.pdf")
