@@ -81,7 +81,7 @@ func decideUsedKey(nonce string) string { return "ui:decide:" + nonce }
 // approval by them.
 func (s *Server) decidePrincipal(ctx context.Context, token string) (*principal, *quarantine.Message, decideClaims, bool) {
 	c, ok := s.links.verifyDecide(token, s.now())
-	if !ok {
+	if !ok || !s.conf().UI.DecisionLinksOn() {
 		return nil, nil, c, false
 	}
 	if _, err := s.st.SessionGet(ctx, decideUsedKey(c.Nonce)); err == nil {

@@ -137,3 +137,39 @@ func TestRejectLinkNeedsComment(t *testing.T) {
 		t.Errorf("link for a non-approver: %d", w.Code)
 	}
 }
+
+// TestDecisionLinksOff: with ui.decision_links: false the approval
+// request has no decision links, only the message page behind sign-in
+// (and its second factor), and links sent before the switch stop working.
+func TestDecisionLinksOff(t *testing.T) {
+	f := newFixture(t, "embedded")
+	m := f.putCustomerList(20)
+	sent, _ := f.s.DecideURLs(m, uCarol)
+	off := false
+	f.cfg.UI.DecisionLinks = &off
+	f.s.Held(context.Background(), m)
+	n := f.queuedNotices()[uCarol]
+	if len(n) != 1 {
+		t.Fatalf("approver notices: %d", len(n))
+	}
+	_, text, html := noticeParts(t, n[0])
+	if l := reDecide.FindAllString(text+html, -1); len(l) != 0 {
+		t.Errorf("approval request carries decision links with decision_links off: %v", l)
+	}
+	for _, want := range []string{"https://ui.test/holds/" + m.ID, "サインインして"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("approval request lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "承認する:") {
+		t.Errorf("approval request still offers the approve button:\n%s", text)
+	}
+	link := strings.TrimPrefix(sent, "https://ui.test")
+	if w := f.do("GET", link, nil, nil); w.Code != http.StatusNotFound {
+		t.Errorf("a link sent before the switch opens: %d", w.Code)
+	}
+	if w := f.do("POST", link, nil, url.Values{"comment": {"ok"}}); w.Code != http.StatusNotFound || f.state(m.ID) != quarantine.StateHeldApproval {
+		t.Errorf("a link sent before the switch acts: %d, state %s", w.Code, f.state(m.ID))
+	}
+}
+

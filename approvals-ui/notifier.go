@@ -94,22 +94,27 @@ func (s *Server) askApprovers(ctx context.Context, m *quarantine.Message, d *qua
 		if strings.EqualFold(a, sender) {
 			continue
 		}
-		approve, reject := s.DecideURLs(m, a)
-		errs = errors.Join(errs, s.queueNotice(ctx, m.ID, "approve", a, notice.Notice{
+		n := notice.Notice{
 			Subject: [2]string{"承認待ちのメールがあります", "A message awaits your approval"},
 			Lines: [][2]string{
 				{headline("ja", m, d), headline("en", m, d)},
 				{sender + " さんのメールが承認を待っています。保留理由：" + ja, "A message from " + sender + " awaits your approval. Reason: " + en + "."},
 				{"件名：" + subjectLine(m), "Subject: " + subjectLine(m)},
 				deadlineLine(m),
-				{"下のボタンから確認画面を開いて承認・却下できます（ボタンは1回だけ使えます）。詳しい内容は最後のリンクから画面で確認できます。",
-					"The buttons open a page to confirm approval or rejection (they work once). The last link opens the full message."},
+				{"下のリンクから画面にサインインして、内容を確認のうえ承認・却下してください。",
+					"Sign in through the link below to review the message and approve or reject it."},
 			},
 			Facts: facts,
-			Buttons: []notice.Button{{Label: [2]string{"承認する", "Approve"}, URL: approve},
-				{Label: [2]string{"却下する", "Reject"}, URL: reject}},
-			Link: s.conf().UI.URL() + "/holds/" + m.ID,
-		}))
+			Link:  s.conf().UI.URL() + "/holds/" + m.ID,
+		}
+		if s.conf().UI.DecisionLinksOn() {
+			approve, reject := s.DecideURLs(m, a)
+			n.Lines[4] = [2]string{"下のボタンから確認画面を開いて承認・却下できます（ボタンは1回だけ使えます）。詳しい内容は最後のリンクから画面で確認できます。",
+				"The buttons open a page to confirm approval or rejection (they work once). The last link opens the full message."}
+			n.Buttons = []notice.Button{{Label: [2]string{"承認する", "Approve"}, URL: approve},
+				{Label: [2]string{"却下する", "Reject"}, URL: reject}}
+		}
+		errs = errors.Join(errs, s.queueNotice(ctx, m.ID, "approve", a, n))
 	}
 	return errs
 }

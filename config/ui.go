@@ -41,6 +41,12 @@ type UI struct {
 	// NoticeFromName is the display name of notice mails' From, so that
 	// people recognise them in their inbox (default "okuri").
 	NoticeFromName string `yaml:"notice_from_name"`
+	// DecisionLinks puts signed one-time 承認する / 却下する links in the
+	// approval request mail (default true). They act without the UI
+	// sign-in and its second factor, so a security team that wants every
+	// decision behind 2FA sets false: the mail then links to the message
+	// page only, and links already sent stop working.
+	DecisionLinks *bool `yaml:"decision_links"`
 	// DelayNotice is how senders hear about delayed sends: "each" (a
 	// notice per message, the default), "digest" (one list per sender at
 	// most every DelayDigestEvery) or "none" (the 一時保留 page only).
@@ -208,6 +214,10 @@ func (c *Config) validateUI(bad func(key, msg string)) {
 		}
 	}
 }
+
+// DecisionLinksOn reports whether approval requests carry decision
+// links (ui.decision_links, default true).
+func (u UI) DecisionLinksOn() bool { return u.DecisionLinks == nil || *u.DecisionLinks }
 
 // FromName returns the display name of notice mails.
 func (u UI) FromName() string {
