@@ -172,4 +172,3 @@ func TestDecisionLinksOff(t *testing.T) {
 		t.Errorf("a link sent before the switch acts: %d, state %s", w.Code, f.state(m.ID))
 	}
 }
-
